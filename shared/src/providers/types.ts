@@ -45,6 +45,8 @@ export interface Provider {
    * it goes into the cache key. Never the API key.
    */
   readonly identity: string;
+  /** How many precedents the provider wants to see; the prompt still shows `settings.k`. */
+  readonly retrievalDepth?: number;
   complete(request: ProviderRequest): Promise<ProviderResponse>;
 }
 
