@@ -1,0 +1,38 @@
+// What the backend needs from its host, as interfaces: the Electron shell and the browser host
+// each supply their own (electron-store and safeStorage there; conf and the environment here).
+import type { ApiEventName, ApiEvents, ApiHandlers } from '../../shared/src/api/index.js';
+
+/** Small persistent settings (not workspace data). */
+export interface SettingsStore {
+  get(key: string): unknown;
+  set(key: string, value: unknown): void;
+}
+
+/** Where the OpenAI-compatible provider's API key lives. It never reaches the renderer. */
+export interface SecretStore {
+  getApiKey(): string | null;
+  /** Stores the key (encrypted where the platform allows); null or '' removes it. */
+  setApiKey(key: string | null): void;
+}
+
+export type EmitEvent = <E extends ApiEventName>(event: E, payload: ApiEvents[E]) => void;
+
+export interface BackendOptions {
+  /** The workspace's SQLite file; created (with the demo data unless `demo` is false) when missing. */
+  workspacePath: string;
+  /** `resources/` (the demo seed data lives in `resources/demo`). */
+  resourcesDir: string;
+  demo: boolean;
+  host: 'electron' | 'web';
+  appVersion: string;
+  settings: SettingsStore;
+  secrets: SecretStore;
+  emit: EmitEvent;
+  /** Where better-sqlite3's native addon for this process lives, when not the default (Electron's ABI). */
+  nativeBinding?: string;
+}
+
+export interface Backend {
+  handlers: ApiHandlers;
+  close(): void;
+}
