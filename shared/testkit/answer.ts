@@ -14,7 +14,7 @@ type Schema = Record<string, unknown>;
 
 /**
  * The message to extract from the last user message: the JSON between a line `<message>` and a
- * line `</message>`; without those lines, the whole user content is the text.
+ * line `</message>` (the last such block); without those lines, the whole user content is the text.
  */
 export function parseMessageFromChat(messages: unknown): ParsedMessage {
   const list = Array.isArray(messages) ? (messages as unknown[]) : [];
@@ -26,7 +26,9 @@ export function parseMessageFromChat(messages: unknown): ParsedMessage {
       break;
     }
   }
-  const match = /(?:^|\n)<message>[ \t]*\r?\n([\s\S]*?)\r?\n<\/message>[ \t]*(?:\r?\n|$)/.exec(content);
+  // The last block: earlier ones may be examples.
+  const blocks = [...content.matchAll(/(?:^|\n)<message>[ \t]*\r?\n([\s\S]*?)\r?\n<\/message>[ \t]*(?=\r?\n|$)/g)];
+  const match = blocks[blocks.length - 1];
   if (!match) return { text: content };
   const inner = match[1] ?? '';
   try {
