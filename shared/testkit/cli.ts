@@ -14,7 +14,7 @@ export const USAGE = `usage: npm run test-server -- [options]
   --retry-after SECONDS
   --fail N|always             answer 500 to the first N requests, or always
   --malformed                 truncate every JSON answer
-  --reject-json-schema [KIND] refuse response_format json_schema (llamacpp, tgi, vllm, generic)
+  --reject-json-schema KIND   refuse response_format json_schema like llamacpp, tgi, vllm or generic
   --api-key KEY               require Authorization: Bearer KEY
   --text-style fence|prose    how JSON is wrapped when no response_format is asked
   --models a,b                model ids for GET /v1/models
@@ -74,7 +74,7 @@ export function parseCli(argv: string[]): CliConfig | 'help' {
   if (values.fail !== undefined) script.serverError = { times: values.fail === 'always' ? 'always' : int('fail', values.fail) };
   if (values.malformed) script.malformed = true;
   if (values['reject-json-schema'] !== undefined) {
-    const kind = values['reject-json-schema'] || 'llamacpp';
+    const kind = values['reject-json-schema'];
     if (!['llamacpp', 'tgi', 'vllm', 'generic'].includes(kind)) throw new Error(`--reject-json-schema: unknown kind "${kind}"`);
     script.rejectJsonSchema = kind as JsonSchemaRejection;
   }
