@@ -1,0 +1,38 @@
+// The workspace: one SQLite file holding messages, extractions, precedents, rules, published rulebook
+// versions, runs and production traces. Plain Node: never imports electron.
+export * from './errors.js';
+export { openWorkspace, Workspace, CASEBOOK_APPLICATION_ID, type OpenWorkspaceOptions } from './workspace.js';
+export { MIGRATIONS, type Migration } from './migrations/index.js';
+export { migrationHash } from './migrate.js';
+export * from './messages.js';
+export * from './extractions.js';
+export * from './precedents.js';
+export * from './rules.js';
+export * from './rulebookVersions.js';
+export * from './runs.js';
+export * from './settings.js';
+export { toFtsQuery } from './fts.js';
+export { seedDemoWorkspace, normaliseSchema, demoPrecedentId, DEMO_RULEBOOK_ID, type DraftRulebook, type SeedDemoOptions, type SeedDemoResult } from './seed-demo.js';
+
+import { ExtractionRepository } from './extractions.js';
+import { MessageRepository } from './messages.js';
+import { PrecedentRepository } from './precedents.js';
+import { RulebookVersionRepository } from './rulebookVersions.js';
+import { RuleRepository } from './rules.js';
+import { RunRepository } from './runs.js';
+import { SettingsRepository } from './settings.js';
+import type { Workspace } from './workspace.js';
+
+/** Every repository over one open workspace. */
+export function repositories(ws: Workspace) {
+  return {
+    messages: new MessageRepository(ws),
+    extractions: new ExtractionRepository(ws),
+    precedents: new PrecedentRepository(ws),
+    rules: new RuleRepository(ws),
+    rulebookVersions: new RulebookVersionRepository(ws),
+    runs: new RunRepository(ws),
+    settings: new SettingsRepository(ws),
+  };
+}
+export type Repositories = ReturnType<typeof repositories>;

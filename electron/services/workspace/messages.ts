@@ -1,0 +1,434 @@
+import { createHash } from 'node:crypto';
+import type { Statement } from 'better-sqlite3';
+import type { Extraction, JsonValue, MessageInput } from '../../../shared/src/domain.js';
+import { toFtsQuery } from './fts.js';
+import { fromJson, isoTime, toJson } from './json.js';
+import type { Workspace } from './workspace.js';
+
+export const MESSAGE_STATUSES = ['new', 'extracted', 'needs_review', 'corrected', 'accepted'] as const;
+export type MessageStatus = (typeof MESSAGE_STATUSES)[number];
+
+/** A message to import. */
+export interface NewMessage {
+  text: string;
+  subject?: string | null;
+  sender?: string | null;
+  context?: string[] | null;
+  /** When the customer sent it; the import time when unknown. */
+  receivedAt?: string | null;
+  source?: string | null;
+  /** Its id where it came from. */
+  externalId?: string | null;
+  /** Other imported fields (channel ...). */
+  meta?: Record<string, JsonValue> | null;
+}
+
+export interface StoredMessage {
+  id: string;
+  contentHash: string;
+  text: string;
+  subject: string | null;
+  sender: string | null;
+  context: string[] | null;
+  receivedAt: string;
+  source: string | null;
+  externalId: string | null;
+  meta: Record<string, JsonValue> | null;
+  importedAt: string;
+  status: MessageStatus;
+  latestExtractionId: number | null;
+}
+
+/** A row of the inbox list: the message in short and its newest extraction. */
+export interface InboxRow {
+  id: string;
+  subject: string | null;
+  sender: string | null;
+  /** The first characters of the text. */
+  preview: string;
+  receivedAt: string;
+  status: MessageStatus;
+  source: string | null;
+  latest: { id: number; valid: boolean; output: Extraction } | null;
+}
+
+export interface InboxFilter {
+  status?: MessageStatus;
+  /** Of the newest extraction; `none`: never extracted. */
+  validity?: 'valid' | 'invalid' | 'none';
+  /** A field of the newest extraction equals a value (a missing field counts as null). */
+  field?: { name: string; value: string | number | boolean | null };
+}
+
+export interface InboxPageRequest {
+  filter?: InboxFilter;
+  /** Newest first by default. */
+  order?: 'newest' | 'oldest';
+  /** 1..500, 100 by default. */
+  limit?: number;
+  /** From the previous page's `nextCursor`. */
+  cursor?: string | null;
+}
+
+export interface InboxPage {
+  items: InboxRow[];
+  /** Null on the last page. */
+  nextCursor: string | null;
+}
+
+export interface SearchRequest {
+  query: string;
+  filter?: InboxFilter;
+  limit?: number;
+  offset?: number;
+}
+
+export interface SearchHit extends InboxRow {
+  /** bm25: lower is better. */
+  rank: number;
+}
+
+export interface InsertResult {
+  inserted: number;
+  skipped: number;
+  /** For each input, in order, the id of the message (new, or the one it duplicated). */
+  ids: string[];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Statements. The inbox and search queries are built from the fragments below, one statement per
+// combination of filters, prepared once and cached.
+
+const MESSAGE_COLUMNS = `id, content_hash, text, subject, sender, context, received_at, source, external_id, meta,
+  imported_at, status, latest_extraction_id`;
+
+const SQL = {
+  insert: `INSERT INTO messages (id, content_hash, text, subject, sender, context, received_at, source, external_id, meta, imported_at)
+    VALUES (@id, @content_hash, @text, @subject, @sender, @context, @received_at, @source, @external_id, @meta, @imported_at)
+    ON CONFLICT (content_hash) DO NOTHING`,
+  idByHash: 'SELECT id FROM messages WHERE content_hash = ?',
+  get: `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE id = ?`,
+  setStatus: 'UPDATE messages SET status = @status WHERE id = @id',
+  delete: 'DELETE FROM messages WHERE id = ?',
+  countAll: 'SELECT count(*) FROM messages',
+  countByStatus: 'SELECT status, count(*) AS n FROM messages GROUP BY status',
+} as const;
+
+const INBOX_COLUMNS = `m.id, m.subject, m.sender, substr(m.text, 1, 280) AS preview, m.received_at, m.status, m.source,
+  e.id AS latest_id, e.valid AS latest_valid, e.output AS latest_output`;
+const INBOX_FROM = 'FROM messages m LEFT JOIN extractions e ON e.id = m.latest_extraction_id';
+const SEARCH_FROM = `FROM messages_fts f JOIN messages m ON m.seq = f.rowid
+  LEFT JOIN extractions e ON e.id = m.latest_extraction_id`;
+// Subject counts twice as much as the body, the sender half as much.
+const SEARCH_RANK = 'bm25(messages_fts, 2.0, 1.0, 0.5)';
+
+const WHERE = {
+  status: 'm.status = @status',
+  valid: 'e.valid = 1',
+  invalid: 'e.valid = 0',
+  none: 'm.latest_extraction_id IS NULL',
+  field: `coalesce(json_type(e.output, @field_path), 'null') = @field_type
+    AND (@field_value IS NULL OR json_extract(e.output, @field_path) = @field_value)`,
+  after: '(m.received_at, m.id) > (@cursor_at, @cursor_id)',
+  before: '(m.received_at, m.id) < (@cursor_at, @cursor_id)',
+  match: 'messages_fts MATCH @query',
+} as const;
+
+interface MessageRow {
+  id: string;
+  content_hash: string;
+  text: string;
+  subject: string | null;
+  sender: string | null;
+  context: string | null;
+  received_at: string;
+  source: string | null;
+  external_id: string | null;
+  meta: string | null;
+  imported_at: string;
+  status: MessageStatus;
+  latest_extraction_id: number | null;
+}
+
+interface InboxDbRow {
+  id: string;
+  subject: string | null;
+  sender: string | null;
+  preview: string;
+  received_at: string;
+  status: MessageStatus;
+  source: string | null;
+  latest_id: number | null;
+  latest_valid: number | null;
+  latest_output: string | null;
+  rank?: number;
+}
+
+type Params = Record<string, string | number | null>;
+
+/** The hash that makes two imports of the same message one message. */
+export function messageContentHash(message: NewMessage): string {
+  const canonical = JSON.stringify([
+    normaliseText(message.text),
+    message.subject?.trim() || null,
+    message.sender?.trim() || null,
+    message.context?.map(normaliseText) ?? null,
+    message.receivedAt ? isoTime(message.receivedAt, 'receivedAt') : null,
+  ]);
+  return createHash('sha256').update(canonical, 'utf8').digest('hex');
+}
+
+function normaliseText(text: string): string {
+  return text.replace(/\r\n?/g, '\n').trim();
+}
+
+export function toMessageInput(message: StoredMessage): MessageInput {
+  return {
+    id: message.id,
+    text: message.text,
+    ...(message.subject !== null ? { subject: message.subject } : {}),
+    ...(message.sender !== null ? { sender: message.sender } : {}),
+    ...(message.context !== null ? { context: message.context } : {}),
+  };
+}
+
+export class MessageRepository {
+  private readonly insertStmt: Statement<[Params]>;
+  private readonly idByHashStmt: Statement<[string], { id: string }>;
+  private readonly getStmt: Statement<[string], MessageRow>;
+  private readonly setStatusStmt: Statement<[{ id: string; status: MessageStatus }]>;
+  private readonly deleteStmt: Statement<[string]>;
+  private readonly countAllStmt: Statement<[], number>;
+  private readonly countByStatusStmt: Statement<[], { status: MessageStatus; n: number }>;
+  private readonly queries = new Map<string, Statement<[Params], InboxDbRow>>();
+
+  constructor(private readonly ws: Workspace) {
+    const db = ws.db;
+    this.insertStmt = db.prepare(SQL.insert);
+    this.idByHashStmt = db.prepare(SQL.idByHash);
+    this.getStmt = db.prepare(SQL.get);
+    this.setStatusStmt = db.prepare(SQL.setStatus);
+    this.deleteStmt = db.prepare(SQL.delete);
+    this.countAllStmt = db.prepare<[], number>(SQL.countAll).pluck();
+    this.countByStatusStmt = db.prepare(SQL.countByStatus);
+  }
+
+  /** Imports messages in one transaction; a message whose content hash is already stored is skipped. */
+  insertMany(messages: readonly NewMessage[]): InsertResult {
+    const importedAt = this.ws.timestamp();
+    return this.ws.write(() => {
+      const result: InsertResult = { inserted: 0, skipped: 0, ids: [] };
+      for (const message of messages) {
+        if (typeof message.text !== 'string' || message.text.trim() === '') throw new TypeError('a message needs text');
+        const hash = messageContentHash(message);
+        const info = this.insertStmt.run({
+          id: `m_${hash.slice(0, 24)}`,
+          content_hash: hash,
+          text: message.text,
+          subject: message.subject ?? null,
+          sender: message.sender ?? null,
+          context: message.context ? toJson(message.context) : null,
+          received_at: message.receivedAt ? isoTime(message.receivedAt, 'receivedAt') : importedAt,
+          source: message.source ?? null,
+          external_id: message.externalId ?? null,
+          meta: message.meta ? toJson(message.meta) : null,
+          imported_at: importedAt,
+        });
+        if (info.changes === 1) result.inserted += 1;
+        else result.skipped += 1;
+        result.ids.push(this.idByHashStmt.get(hash)!.id);
+      }
+      return result;
+    });
+  }
+
+  insert(message: NewMessage): { id: string; inserted: boolean } {
+    const result = this.insertMany([message]);
+    return { id: result.ids[0]!, inserted: result.inserted === 1 };
+  }
+
+  get(id: string): StoredMessage | null {
+    const row = this.getStmt.get(id);
+    return row ? mapMessage(row) : null;
+  }
+
+  setStatus(id: string, status: MessageStatus): boolean {
+    if (!MESSAGE_STATUSES.includes(status)) throw new TypeError(`unknown message status: ${String(status)}`);
+    return this.ws.write(() => this.setStatusStmt.run({ id, status }).changes === 1);
+  }
+
+  /** Deletes the message with its extractions; precedents made from it keep their copy. */
+  delete(id: string): boolean {
+    return this.ws.write(() => this.deleteStmt.run(id).changes === 1);
+  }
+
+  count(filter: InboxFilter = {}): number {
+    if (!filter.status && !filter.validity && !filter.field) return this.countAllStmt.get()!;
+    const { where, params } = filterClause(filter);
+    const key = `count|${where.join('|')}`;
+    let stmt = this.queries.get(key);
+    if (!stmt) {
+      stmt = this.ws.db.prepare(`SELECT count(*) AS n ${INBOX_FROM} WHERE ${where.join(' AND ')}`);
+      this.queries.set(key, stmt);
+    }
+    return (stmt.get(params) as unknown as { n: number }).n;
+  }
+
+  countByStatus(): Record<MessageStatus, number> {
+    const counts = Object.fromEntries(MESSAGE_STATUSES.map((s) => [s, 0])) as Record<MessageStatus, number>;
+    for (const row of this.countByStatusStmt.all()) counts[row.status] = row.n;
+    return counts;
+  }
+
+  /** One page of the inbox, sorted by (receivedAt, id); stable under inserts (keyset pagination). */
+  page(request: InboxPageRequest = {}): InboxPage {
+    const limit = clampLimit(request.limit);
+    const newest = (request.order ?? 'newest') === 'newest';
+    const { where, params } = filterClause(request.filter ?? {});
+    if (request.cursor) {
+      const [at, id] = decodeCursor(request.cursor);
+      where.push(newest ? WHERE.before : WHERE.after);
+      params.cursor_at = at;
+      params.cursor_id = id;
+    }
+    const dir = newest ? 'DESC' : 'ASC';
+    const sql = `SELECT ${INBOX_COLUMNS} ${INBOX_FROM}
+      ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+      ORDER BY m.received_at ${dir}, m.id ${dir} LIMIT @limit`;
+    params.limit = limit + 1;
+    const rows = this.query(`page|${dir}|${where.join('|')}`, sql).all(params);
+    const items = rows.slice(0, limit).map(mapInboxRow);
+    const last = items.at(-1);
+    return { items, nextCursor: rows.length > limit && last ? encodeCursor(last.receivedAt, last.id) : null };
+  }
+
+  /** Full-text search over subject, text and sender, best match first (bm25). Any input is safe. */
+  search(request: SearchRequest): SearchHit[] {
+    const query = toFtsQuery(request.query);
+    if (query === null) return [];
+    const { where, params } = filterClause(request.filter ?? {});
+    where.unshift(WHERE.match);
+    params.query = query;
+    params.limit = clampLimit(request.limit);
+    params.offset = Math.max(0, Math.floor(request.offset ?? 0));
+    const sql = `SELECT ${INBOX_COLUMNS}, ${SEARCH_RANK} AS rank ${SEARCH_FROM}
+      WHERE ${where.join(' AND ')}
+      ORDER BY rank, m.received_at DESC, m.id DESC LIMIT @limit OFFSET @offset`;
+    return this.query(`search|${where.join('|')}`, sql)
+      .all(params)
+      .map((row) => ({ ...mapInboxRow(row), rank: row.rank ?? 0 }));
+  }
+
+  /** Ids of every message matching the filter, oldest first (what a run over a filter extracts). */
+  ids(filter: InboxFilter = {}): string[] {
+    const { where, params } = filterClause(filter);
+    const sql = `SELECT m.id ${INBOX_FROM} ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+      ORDER BY m.received_at, m.id`;
+    return (this.query(`ids|${where.join('|')}`, sql).all(params) as unknown as { id: string }[]).map((r) => r.id);
+  }
+
+  private query(key: string, sql: string): Statement<[Params], InboxDbRow> {
+    let stmt = this.queries.get(key);
+    if (!stmt) {
+      stmt = this.ws.db.prepare(sql);
+      this.queries.set(key, stmt);
+    }
+    return stmt;
+  }
+}
+
+function filterClause(filter: InboxFilter): { where: string[]; params: Params } {
+  const where: string[] = [];
+  const params: Params = {};
+  if (filter.status !== undefined) {
+    if (!MESSAGE_STATUSES.includes(filter.status)) throw new TypeError(`unknown message status: ${String(filter.status)}`);
+    where.push(WHERE.status);
+    params.status = filter.status;
+  }
+  if (filter.validity !== undefined) {
+    const clause = { valid: WHERE.valid, invalid: WHERE.invalid, none: WHERE.none }[filter.validity];
+    if (!clause) throw new TypeError(`unknown validity filter: ${String(filter.validity)}`);
+    where.push(clause);
+  }
+  if (filter.field !== undefined) {
+    const { name, value } = filter.field;
+    // eslint-disable-next-line no-control-regex
+    if (typeof name !== 'string' || name === '' || /["\\\u0000-\u001f]/.test(name)) {
+      throw new TypeError(`invalid field name: ${JSON.stringify(name)}`);
+    }
+    where.push(WHERE.field);
+    params.field_path = `$."${name}"`;
+    if (value === null) {
+      params.field_type = 'null';
+      params.field_value = null;
+    } else if (typeof value === 'boolean') {
+      params.field_type = value ? 'true' : 'false';
+      params.field_value = null;
+    } else if (typeof value === 'number') {
+      if (!Number.isFinite(value)) throw new TypeError('a field filter needs a finite number');
+      params.field_type = Number.isInteger(value) ? 'integer' : 'real';
+      params.field_value = value;
+    } else if (typeof value === 'string') {
+      params.field_type = 'text';
+      params.field_value = value;
+    } else {
+      throw new TypeError('a field filter compares with a string, number, boolean or null');
+    }
+  }
+  return { where, params };
+}
+
+function clampLimit(limit: number | undefined): number {
+  if (limit === undefined) return 100;
+  return Math.min(500, Math.max(1, Math.floor(limit)));
+}
+
+export function encodeCursor(receivedAt: string, id: string): string {
+  return Buffer.from(JSON.stringify([receivedAt, id]), 'utf8').toString('base64url');
+}
+
+function decodeCursor(cursor: string): [string, string] {
+  try {
+    const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (Array.isArray(value) && value.length === 2 && typeof value[0] === 'string' && typeof value[1] === 'string') {
+      return [value[0], value[1]];
+    }
+  } catch {
+    // fall through
+  }
+  throw new TypeError('invalid inbox cursor');
+}
+
+function mapMessage(row: MessageRow): StoredMessage {
+  return {
+    id: row.id,
+    contentHash: row.content_hash,
+    text: row.text,
+    subject: row.subject,
+    sender: row.sender,
+    context: fromJson<string[]>(row.context),
+    receivedAt: row.received_at,
+    source: row.source,
+    externalId: row.external_id,
+    meta: fromJson<Record<string, JsonValue>>(row.meta),
+    importedAt: row.imported_at,
+    status: row.status,
+    latestExtractionId: row.latest_extraction_id,
+  };
+}
+
+function mapInboxRow(row: InboxDbRow): InboxRow {
+  return {
+    id: row.id,
+    subject: row.subject,
+    sender: row.sender,
+    preview: row.preview,
+    receivedAt: row.received_at,
+    status: row.status,
+    source: row.source,
+    latest:
+      row.latest_id === null
+        ? null
+        : { id: row.latest_id, valid: row.latest_valid === 1, output: fromJson<Extraction>(row.latest_output ?? '{}') },
+  };
+}
