@@ -6,7 +6,7 @@ import addFormats from 'ajv-formats';
 import type { Condition, FieldSpec, JsonValue, RulebookArtifact } from '../domain.js';
 import { RULEBOOK_FORMAT_VERSION } from '../domain.js';
 import { escapePointer } from './canonical.js';
-import { CONDITION_KINDS, RULE_KINDS, RULEBOOK_JSON_SCHEMA } from './schema-def.js';
+import { RULEBOOK_JSON_SCHEMA } from './schema-def.js';
 
 export type FormatResult =
   | { ok: true; value: RulebookArtifact; warnings: string[] }
@@ -76,11 +76,8 @@ function describeAjvError(e: ErrorObject): string | null {
       return `${at(e.instancePath)}: must be one of ${(p.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`;
     case 'const':
       return `${at(e.instancePath)}: must be ${JSON.stringify(p.allowedValue)}`;
-    case 'discriminator': {
-      const kinds: readonly string[] = e.schemaPath.includes('condition') ? CONDITION_KINDS : RULE_KINDS;
-      const pointer = p.error === 'tag' && p.tagValue === undefined ? e.instancePath : join(e.instancePath, String(p.tag));
-      return `${at(pointer)}: must be one of ${kinds.map((k) => JSON.stringify(k)).join(', ')}`;
-    }
+    case 'discriminator':
+      return null; // the `kind` property's own enum or required error says it better
     case 'pattern':
       return `${at(e.instancePath)}: must match ${String(p.pattern)}`;
     default:
@@ -131,8 +128,10 @@ function checkFields(rb: RulebookArtifact, errors: string[]): Map<string, FieldS
     }
   });
   rb.schema.fields.forEach((f, i) => {
+    if (!keys.has(f.name)) keys.set(f.name, `schema/fields/${i}/name`);
+  });
+  rb.schema.fields.forEach((f, i) => {
     const p = `schema/fields/${i}`;
-    if (!keys.has(f.name)) keys.set(f.name, `${p}/name`);
     (f.aliases ?? []).forEach((a, j) => {
       const prev = keys.get(a);
       if (prev !== undefined) errors.push(`${p}/aliases/${j}: key alias "${a}" is already used (${prev})`);
