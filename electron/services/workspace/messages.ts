@@ -127,7 +127,7 @@ const WHERE = {
   valid: 'e.valid = 1',
   invalid: 'e.valid = 0',
   none: 'm.latest_extraction_id IS NULL',
-  field: `coalesce(json_type(e.output, @field_path), 'null') = @field_type
+  field: `e.id IS NOT NULL AND coalesce(json_type(e.output, @field_path), 'null') = @field_type
     AND (@field_value IS NULL OR json_extract(e.output, @field_path) = @field_value)`,
   after: '(m.received_at, m.id) > (@cursor_at, @cursor_id)',
   before: '(m.received_at, m.id) < (@cursor_at, @cursor_id)',

@@ -106,7 +106,8 @@ CREATE TRIGGER extractions_latest_delete AFTER DELETE ON extractions BEGIN
      SET latest_extraction_id = (
        SELECT max(e.id) FROM extractions e LEFT JOIN runs r ON r.id = e.run_id
         WHERE e.message_id = old.message_id AND (e.run_id IS NULL OR r.kind = 'extract'))
-   WHERE id = old.message_id AND latest_extraction_id = old.id;
+   -- (the foreign key's ON DELETE SET NULL has already cleared it when it pointed at the deleted row)
+   WHERE id = old.message_id AND (latest_extraction_id IS NULL OR latest_extraction_id = old.id);
 END;
 
 CREATE TABLE run_items (

@@ -1,0 +1,165 @@
+import { writeFileSync } from 'node:fs';
+import Database from 'better-sqlite3';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { MigrationFailedError, MigrationHistoryError, WorkspaceCorruptError, WorkspaceTooNewError } from './errors.js';
+import { migrationHash } from './migrate.js';
+import { MIGRATIONS } from './migrations/index.js';
+import { MessageRepository } from './messages.js';
+import { tempWorkspaces, type TempWorkspaces } from './test-helpers.js';
+import { CASEBOOK_APPLICATION_ID, openWorkspace } from './workspace.js';
+
+let t: TempWorkspaces;
+beforeEach(() => {
+  t = tempWorkspaces();
+});
+afterEach(() => t.cleanup());
+
+const tables = (db: Database.Database) =>
+  db.prepare<[], string>("SELECT name FROM sqlite_schema WHERE type IN ('table') ORDER BY name").pluck().all();
+
+describe('opening a workspace', () => {
+  it('creates a fresh file with every migration recorded with its sha256', () => {
+    const ws = t.open();
+    expect(ws.applied.map((m) => m.id)).toEqual(MIGRATIONS.map((m) => m.id));
+    const history = ws.db.prepare('SELECT id, name, sha256 FROM schema_migrations ORDER BY id').all();
+    expect(history).toEqual(MIGRATIONS.map((m) => ({ id: m.id, name: m.name, sha256: migrationHash(m) })));
+    expect(tables(ws.db)).toEqual(
+      expect.arrayContaining([
+        'messages', 'messages_fts', 'extractions', 'precedents', 'rules', 'rulebook_versions', 'rulebook_labels',
+        'runs', 'run_items', 'settings', 'traces', 'schema_migrations',
+      ]),
+    );
+  });
+
+  it('sets WAL, foreign keys, busy timeout, synchronous NORMAL and the Casebook application id', () => {
+    const ws = t.open();
+    expect(ws.db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(ws.db.pragma('foreign_keys', { simple: true })).toBe(1);
+    expect(ws.db.pragma('busy_timeout', { simple: true })).toBe(5000);
+    expect(ws.db.pragma('synchronous', { simple: true })).toBe(1);
+    expect(ws.db.pragma('application_id', { simple: true })).toBe(CASEBOOK_APPLICATION_ID);
+  });
+
+  it('reopens without applying anything and keeps the data', () => {
+    const ws = t.open();
+    new MessageRepository(ws).insert({ text: 'hello' });
+    ws.close();
+    expect(ws.isOpen).toBe(false);
+    const again = t.open();
+    expect(again.applied).toEqual([]);
+    expect(new MessageRepository(again).count()).toBe(1);
+  });
+
+  it('upgrades an older workspace: 001 only, then all', () => {
+    const old = t.open('w.casebook', { migrations: MIGRATIONS.slice(0, 1) });
+    new MessageRepository(old).insert({ text: 'written by an older Casebook', receivedAt: '2026-03-01T10:00:00Z' });
+    expect(tables(old.db)).not.toContain('rulebook_versions');
+    old.close();
+
+    const ws = t.open('w.casebook');
+    expect(ws.applied.map((m) => m.id)).toEqual(MIGRATIONS.slice(1).map((m) => m.id));
+    expect(tables(ws.db)).toEqual(expect.arrayContaining(['rulebook_versions', 'traces']));
+    const messages = new MessageRepository(ws);
+    expect(messages.count()).toBe(1);
+    expect(messages.search({ query: 'older' })).toHaveLength(1);
+  });
+
+  it('refuses a workspace whose recorded hash differs, naming the migration', () => {
+    t.open('w.casebook').close();
+    const raw = new Database(t.path('w.casebook'));
+    raw.prepare("UPDATE schema_migrations SET sha256 = 'tampered' WHERE id = 2").run();
+    raw.close();
+    const open = () => openWorkspace(t.path('w.casebook'));
+    expect(open).toThrow(MigrationHistoryError);
+    expect(open).toThrow(/002_rulebook_versions.*diverged|diverged.*002_rulebook_versions/);
+  });
+
+  it('refuses a workspace written by a newer Casebook (an unknown migration id)', () => {
+    t.open('w.casebook').close();
+    const raw = new Database(t.path('w.casebook'));
+    raw.prepare("INSERT INTO schema_migrations (id, name, sha256, applied_at) VALUES (99, 'future', 'x', '2027-01-01')").run();
+    raw.close();
+    let error: unknown;
+    try {
+      openWorkspace(t.path('w.casebook'));
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(WorkspaceTooNewError);
+    expect((error as Error).message).toMatch(/newer Casebook.*099_future/);
+    expect((error as WorkspaceTooNewError).migrationId).toBe(99);
+  });
+
+  it('refuses a history with a gap', () => {
+    t.open('w.casebook').close();
+    const raw = new Database(t.path('w.casebook'));
+    raw.prepare('DELETE FROM schema_migrations WHERE id = 2').run();
+    raw.close();
+    expect(() => openWorkspace(t.path('w.casebook'))).toThrow(/002_rulebook_versions was never recorded/);
+  });
+
+  it('rolls back a failing migration and leaves the file at the version before it', () => {
+    const broken = [...MIGRATIONS.slice(0, 1), { id: 2, name: 'broken', up: 'CREATE TABLE half_done (x); SELECT * FROM no_such_table;' }];
+    expect(() => t.open('w.casebook', { migrations: broken })).toThrow(MigrationFailedError);
+    const raw = new Database(t.path('w.casebook'));
+    expect(raw.prepare('SELECT id FROM schema_migrations').pluck().all()).toEqual([1]);
+    expect(tables(raw)).not.toContain('half_done');
+    raw.close();
+    expect(t.open('w.casebook').applied.map((m) => m.id)).toEqual([2, 3]);
+  });
+
+  it('refuses a file that is not a database', () => {
+    writeFileSync(t.path('junk.casebook'), 'this is not SQLite, just some text that is long enough to have a header'.repeat(20));
+    expect(() => openWorkspace(t.path('junk.casebook'))).toThrow(WorkspaceCorruptError);
+  });
+
+  it("refuses another application's SQLite database", () => {
+    const raw = new Database(t.path('other.db'));
+    raw.exec('CREATE TABLE accounts (id INTEGER PRIMARY KEY)');
+    raw.close();
+    expect(() => openWorkspace(t.path('other.db'))).toThrow(/another application/);
+  });
+
+  it('refuses to create a file when it must exist, and refuses :memory:', () => {
+    expect(() => openWorkspace(t.path('missing.casebook'), { mustExist: true })).toThrow(/No workspace/);
+    expect(() => openWorkspace(':memory:')).toThrow(/a file/);
+  });
+
+  it('is usable by two connections at once (WAL readers while writing)', () => {
+    const a = t.open('shared.casebook');
+    const b = t.open('shared.casebook');
+    const ma = new MessageRepository(a);
+    const mb = new MessageRepository(b);
+    ma.insert({ text: 'one' });
+    expect(mb.count()).toBe(1);
+  });
+});
+
+describe('transactions', () => {
+  it('roll back every write of a failed transaction and keep earlier data', () => {
+    const ws = t.open();
+    const messages = new MessageRepository(ws);
+    messages.insertMany([{ text: 'kept 1' }, { text: 'kept 2' }]);
+    expect(() => messages.insertMany([{ text: 'lost 1' }, { text: 'lost 2' }, { text: '' }])).toThrow(/needs text/);
+    expect(messages.count()).toBe(2);
+    expect(messages.search({ query: 'lost' })).toEqual([]);
+
+    expect(() =>
+      ws.write(() => {
+        messages.insert({ text: 'lost 3' });
+        messages.setStatus(messages.insert({ text: 'kept 1' }).id, 'accepted');
+        throw new Error('boom');
+      }),
+    ).toThrow('boom');
+    expect(messages.count()).toBe(2);
+    expect(messages.countByStatus().accepted).toBe(0);
+  });
+
+  it('check() reports ok on a healthy file and close() runs optimize and closes', () => {
+    const ws = t.open();
+    expect(ws.check()).toEqual(['ok']);
+    ws.close();
+    ws.close();
+    expect(ws.isOpen).toBe(false);
+  });
+});
