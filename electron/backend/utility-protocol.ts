@@ -1,0 +1,33 @@
+// Messages between the Electron main process and the backend's utility process, over the
+// utility process's private parent port (never reachable from the window).
+import type { ApiEventName, ApiFailure, ApiMethod } from '../../shared/src/api/index.js';
+
+/** What the backend process needs to start: BackendOptions minus the host-supplied functions. */
+export interface BackendInit {
+  workspacePath: string;
+  resourcesDir: string;
+  demo: boolean;
+  appVersion: string;
+  nativeBinding?: string;
+  /** The settings as they are now; the backend process keeps a copy and reports every change. */
+  settings: Record<string, unknown>;
+  /** The decrypted API key, or null. Sent only here, over the private port. */
+  apiKey: string | null;
+}
+
+export type ToBackend =
+  | { type: 'init'; init: BackendInit }
+  | { type: 'request'; id: number; method: ApiMethod; args: unknown }
+  | { type: 'shutdown' };
+
+export type FromBackend =
+  | { type: 'ready' }
+  | { type: 'init-failed'; message: string }
+  | { type: 'response'; id: number; ok: true; result: unknown }
+  | { type: 'response'; id: number; ok: false; error: ApiFailure }
+  | { type: 'event'; event: ApiEventName; payload: unknown }
+  | { type: 'settings-set'; key: string; value: unknown }
+  | { type: 'secret-set'; apiKey: string | null }
+  | { type: 'closed' };
+
+export const INTERNAL_MESSAGE = 'Something went wrong in the backend; the details are in the application log.';
