@@ -1,0 +1,140 @@
+// The Electron main process: app lifecycle, the one window, the app protocol, the security guards,
+// the menu, and the IPC gate in front of the backend's utility process. Bundled by
+// electron/build.mjs to dist/electron/main.cjs; `npm start` (electron/launch.mjs) runs it.
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { BrowserWindow, Menu, app, ipcMain, nativeTheme, protocol, safeStorage, session, shell, utilityProcess } from 'electron';
+import Store from 'electron-store';
+import type { ApiEventName } from '../../shared/src/api/index.js';
+import { BackendProcess } from './backend-process.js';
+import { eventChannel } from './channels.js';
+import { bindApiHandlers } from './ipc.js';
+import { buildMenuTemplate } from './menu.js';
+import { APP_ORIGIN } from './origin.js';
+import { resolveAppPaths } from './paths.js';
+import { registerAppScheme, serveRenderer } from './protocol.js';
+import { denyAllPermissions, enforceCsp, installAppGuards } from './security.js';
+import { createSafeStorageSecretStore, settingsFromStore } from './stores.js';
+import type { KeyValueStore } from './stores.js';
+import { createMainWindow } from './window.js';
+
+const APP_NAME = 'Casebook';
+
+function log(message: string, detail?: unknown): void {
+  if (detail === undefined) console.error(message);
+  else console.error(message, detail);
+}
+
+// --- Before the app is ready -------------------------------------------------------------------
+app.setName(APP_NAME);
+if (process.env.CASEBOOK_USER_DATA_DIR) app.setPath('userData', path.resolve(process.env.CASEBOOK_USER_DATA_DIR));
+app.enableSandbox();
+registerAppScheme(protocol);
+installAppGuards(app, shell, { appOrigin: APP_ORIGIN, log });
+
+const isDev = !app.isPackaged || process.env.CASEBOOK_DEV === '1';
+let mainWindow: BrowserWindow | null = null;
+
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  app.on('second-instance', () => {
+    if (!mainWindow) return;
+    if (mainWindow.isMinimized()) mainWindow.restore();
+    mainWindow.focus();
+  });
+  app
+    .whenReady()
+    .then(start)
+    .catch((error: unknown) => {
+      log('casebook: could not start', error);
+      app.exit(1);
+    });
+}
+
+function start(): void {
+  const paths = resolveAppPaths({
+    appDir: app.getAppPath(),
+    userDataDir: app.getPath('userData'),
+    isPackaged: app.isPackaged,
+    resourcesPath: process.resourcesPath,
+    env: process.env,
+    argv: process.argv,
+    electronVersion: process.versions.electron ?? '',
+    platform: process.platform,
+    arch: process.arch,
+    exists: existsSync,
+  });
+  if (!paths.nativeBinding && !app.isPackaged) {
+    log('casebook: no better-sqlite3 build for this Electron version in .electron-native/ (run `npm run electron:native`)');
+  }
+
+  const defaultSession = session.defaultSession;
+  denyAllPermissions(defaultSession);
+  enforceCsp(defaultSession);
+  serveRenderer(protocol, paths.rendererDir);
+
+  const settings = settingsFromStore(new Store<Record<string, unknown>>({ name: 'settings' }) as unknown as KeyValueStore);
+  const secrets = createSafeStorageSecretStore(new Store<Record<string, unknown>>({ name: 'secrets' }) as unknown as KeyValueStore, safeStorage, log);
+  // electron-store answers a synchronous IPC query meant for its renderer mode; nothing of ours uses it.
+  ipcMain.removeAllListeners('electron-store-get-data');
+
+  const backend = new BackendProcess({
+    fork: () => utilityProcess.fork(paths.utility, [], { serviceName: `${APP_NAME} backend`, stdio: 'inherit' }),
+    init: () => ({
+      workspacePath: paths.workspacePath,
+      resourcesDir: paths.resourcesDir,
+      demo: paths.demo,
+      appVersion: app.getVersion(),
+      ...(paths.nativeBinding ? { nativeBinding: paths.nativeBinding } : {}),
+    }),
+    settings,
+    secrets,
+    onEvent: (event: ApiEventName, payload: unknown) => {
+      if (mainWindow && !mainWindow.isDestroyed()) mainWindow.webContents.send(eventChannel(event), payload);
+    },
+    log,
+  });
+  let stopped = false;
+  backend.start().catch((error: unknown) => {
+    if (!stopped) log('casebook: the backend did not start', error);
+  });
+
+  bindApiHandlers(ipcMain, { appOrigin: APP_ORIGIN, getWindow: () => mainWindow, call: (method, args) => backend.call(method, args), log });
+
+  app.setAboutPanelOptions({
+    applicationName: APP_NAME,
+    applicationVersion: app.getVersion(),
+    version: `Electron ${process.versions.electron ?? ''}`,
+    copyright: 'MIT License',
+    ...(paths.icon ? { iconPath: paths.icon } : {}),
+  });
+  Menu.setApplicationMenu(
+    Menu.buildFromTemplate(buildMenuTemplate({ appName: APP_NAME, isDev, platform: process.platform, onAbout: () => app.showAboutPanel() })),
+  );
+
+  const openWindow = () => {
+    mainWindow = createMainWindow(
+      BrowserWindow,
+      { preloadPath: paths.preload, dark: nativeTheme.shouldUseDarkColors, ...(paths.icon ? { iconPath: paths.icon } : {}) },
+      log,
+    );
+    mainWindow.on('closed', () => {
+      mainWindow = null;
+    });
+  };
+  openWindow();
+
+  app.on('activate', () => {
+    if (BrowserWindow.getAllWindows().length === 0) openWindow();
+  });
+  app.on('window-all-closed', () => {
+    if (process.platform !== 'darwin') app.quit();
+  });
+  app.on('before-quit', (event) => {
+    if (stopped) return;
+    event.preventDefault();
+    stopped = true;
+    backend.stop().finally(() => app.quit());
+  });
+}
