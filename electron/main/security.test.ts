@@ -119,7 +119,7 @@ describe('session policy', () => {
     enforceCsp({ webRequest: { onHeadersReceived } } as never);
     const listener = onHeadersReceived.mock.calls[0]![0] as (details: unknown, cb: (r: { responseHeaders: Record<string, string[]> }) => void) => void;
     const callback = vi.fn();
-    listener({ responseHeaders: { 'content-security-policy': ["default-src *"], 'X-Other': ['1'] } }, callback);
+    listener({ url: 'casebook://app/index.html', responseHeaders: { 'content-security-policy': ["default-src *"], 'X-Other': ['1'] } }, callback);
     const headers = callback.mock.calls[0]![0].responseHeaders as Record<string, string[]>;
     expect(headers['Content-Security-Policy']).toEqual([CONTENT_SECURITY_POLICY]);
     expect(headers['content-security-policy']).toBeUndefined();

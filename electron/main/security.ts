@@ -58,6 +58,8 @@ export function denyAllPermissions(session: Pick<Session, 'setPermissionRequestH
 /** Sets the CSP header on every response the session receives (the app protocol sets it too). */
 export function enforceCsp(session: Pick<Session, 'webRequest'>): void {
   session.webRequest.onHeadersReceived((details, callback) => {
-    callback({ responseHeaders: withCsp(details.responseHeaders) });
+    // Developer tools (dev builds only) bring their own policy.
+    if (details.url.startsWith('devtools:')) callback({});
+    else callback({ responseHeaders: withCsp(details.responseHeaders) });
   });
 }

@@ -1,0 +1,48 @@
+import { EventEmitter } from 'node:events';
+import { describe, expect, it, vi } from 'vitest';
+
+vi.mock('electron', () => ({}));
+
+import type { Backend } from './ports.js';
+import { serveBackend } from './utility-host.js';
+
+function harness(create: () => Promise<Backend>) {
+  const port = new EventEmitter();
+  const sent: unknown[] = [];
+  const exit = vi.fn();
+  serveBackend({ on: (e, l) => port.on(e, l), postMessage: (m) => sent.push(m) }, create, { log: () => undefined, exit });
+  const post = (data: unknown) => port.emit('message', { data });
+  return { post, sent, exit };
+}
+
+const backend = (): Backend => ({ handlers: { getAppInfo: async () => ({ version: '1' }) } as never, close: vi.fn() });
+
+describe('backend utility host', () => {
+  it('answers unavailable to a request before init', async () => {
+    const { post, sent } = harness(async () => backend());
+    post({ type: 'request', id: 1, method: 'getAppInfo', args: {} });
+    await vi.waitFor(() => expect(sent).toEqual([{ type: 'response', id: 1, ok: false, error: { code: 'unavailable', message: 'The workspace is not open.' } }]));
+  });
+
+  it('refuses a method the backend does not have, even inherited ones', async () => {
+    const { post, sent } = harness(async () => backend());
+    post({ type: 'init', init: { workspacePath: 'w', resourcesDir: 'r', demo: false, appVersion: '1', settings: {}, apiKey: null } });
+    post({ type: 'request', id: 2, method: 'toString', args: {} });
+    post({ type: 'request', id: 3, method: 'getAppInfo', args: {} });
+    await vi.waitFor(() => expect(sent).toHaveLength(3));
+    expect(sent).toContainEqual({ type: 'ready' });
+    expect(sent).toContainEqual({ type: 'response', id: 2, ok: false, error: { code: 'bad_request', message: 'unknown API method "toString"' } });
+    expect(sent).toContainEqual({ type: 'response', id: 3, ok: true, result: { version: '1' } });
+  });
+
+  it('closes the backend and exits on shutdown', async () => {
+    const b = backend();
+    const { post, sent, exit } = harness(async () => b);
+    post({ type: 'init', init: { workspacePath: 'w', resourcesDir: 'r', demo: false, appVersion: '1', settings: {}, apiKey: null } });
+    await vi.waitFor(() => expect(sent).toContainEqual({ type: 'ready' }));
+    post({ type: 'shutdown' });
+    expect(b.close).toHaveBeenCalled();
+    expect(sent).toContainEqual({ type: 'closed' });
+    expect(exit).toHaveBeenCalledWith(0);
+  });
+});
