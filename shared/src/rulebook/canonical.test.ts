@@ -42,6 +42,17 @@ describe('canonicalJson', () => {
     for (const v of values) expect(canonicalJson(v)).toBe(canonicalJsonReference(v));
   });
 
+  it('gives the same form whether or not the keys were already in order', () => {
+    const sorted = JSON.parse('{"a":{"b":1,"c":[{"d":null,"e":"x"}]},"f":true}') as unknown;
+    const unsorted = JSON.parse('{"f":true,"a":{"c":[{"e":"x","d":null}],"b":1}}') as unknown;
+    expect(canonicalJson(sorted)).toBe(canonicalJsonReference(sorted));
+    expect(canonicalJson(unsorted)).toBe(canonicalJson(sorted));
+    const nullProto = Object.assign(Object.create(null) as Record<string, unknown>, { b: 1, a: 2 });
+    expect(canonicalJson(nullProto)).toBe('{"a":2,"b":1}');
+    expect(canonicalJson({ a: { '1': 1, '02': 2, '10': 3 } })).toBe(canonicalJsonReference({ a: { '1': 1, '02': 2, '10': 3 } }));
+    expect(canonicalJson({ a: 1, b: undefined, c: [1] })).toBe('{"a":1,"c":[1]}');
+  });
+
   it('omits object properties that are undefined, like JSON.stringify', () => {
     expect(canonicalJson({ a: 1, b: undefined })).toBe('{"a":1}');
   });

@@ -63,6 +63,8 @@ export function canonicalJson(value: unknown): string {
     // Fast path: a copy with keys inserted in sorted order, written by the native JSON.stringify.
     // Objects order integer-like keys ("2", "10") numerically whatever the insertion order, so a
     // value that has any falls back to the plain serialiser.
+    // A value parsed from a file written in canonical order needs no copy at all.
+    if (inCanonicalOrder(value)) return JSON.stringify(value);
     const state = { integerKeys: false };
     const copy = sortedCopy(value, state);
     return state.integerKeys ? serialize(value) : JSON.stringify(copy);
@@ -74,6 +76,39 @@ export function canonicalJson(value: unknown): string {
 }
 
 const INTEGER_KEY = /^(?:0|[1-9][0-9]*)$/;
+
+/** Whether JSON.stringify would write `value` in canonical form: plain JSON with every object's keys already sorted. */
+function inCanonicalOrder(value: unknown): boolean {
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+      return true;
+    case 'number':
+      if (!Number.isFinite(value)) throw NOT_JSON;
+      return true;
+    case 'object': {
+      if (value === null) return true;
+      if (Array.isArray(value)) {
+        for (let i = 0; i < value.length; i++) if (!inCanonicalOrder(value[i])) return false;
+        return true;
+      }
+      const proto: unknown = Object.getPrototypeOf(value);
+      if (proto !== Object.prototype && proto !== null) throw NOT_JSON;
+      const obj = value as Record<string, unknown>;
+      let prev: string | undefined;
+      for (const k in obj) {
+        if (prev !== undefined && !(prev < k)) return false;
+        if (INTEGER_KEY.test(k)) return false;
+        prev = k;
+        const v = obj[k];
+        if (v !== undefined && !inCanonicalOrder(v)) return false;
+      }
+      return true;
+    }
+    default:
+      throw NOT_JSON;
+  }
+}
 
 function sortedCopy(value: unknown, state: { integerKeys: boolean }): unknown {
   switch (typeof value) {

@@ -59,6 +59,10 @@ describe('validateRulebookFormat: the schema', () => {
     ]);
     expect(errorsOf((rb) => (rb.hash = 'md5:abc'))).toEqual(['hash: must match ^sha256:[0-9a-f]{64}$']);
     expect(errorsOf((rb) => (rb.createdAt = 'yesterday'))).toEqual(['createdAt: must match format "date-time"']);
+    for (const bad of ['2024-13-01T10:00:00Z', '2024-05-01 10:00:00Z', '2024-05-01T10:00:00', '2024-05-01T24:00:00Z', '2024-05-01'])
+      expect(errorsOf((rb) => (rb.precedents[0]!.createdAt = bad))).toEqual(['precedents/0/createdAt: must match format "date-time"']);
+    for (const good of ['2024-05-01T10:00:00Z', '2024-05-01T10:00:00.123456+02:00', '2016-12-31t23:59:60z'])
+      expect(errorsOf((rb) => (rb.precedents[0]!.createdAt = good))).toEqual([]);
     expect(errorsOf((rb) => (loose(rb).parent = { version: 0 }))).toEqual(['parent/hash: is required', 'parent/version: must be >= 1']);
     expect(errorsOf((rb) => (loose(rb).format = 'other'))).toEqual(['format: must be "casebook.rulebook"']);
     expect(errorsOf((rb) => (loose(rb).signature = { alg: 'rsa', keyId: 'k', value: '!' }))).toEqual([

@@ -2,7 +2,6 @@
 // compiled once per process) and then the semantic checks a schema cannot express (unique names
 // and ids, references to existing fields, regexes that compile, override values that fit).
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
-import addFormats from 'ajv-formats';
 import type { Condition, FieldSpec, JsonValue, RulebookArtifact } from '../domain.js';
 import { RULEBOOK_FORMAT_VERSION } from '../domain.js';
 import { escapePointer } from './canonical.js';
@@ -24,12 +23,16 @@ export function rulebookJsonSchemaText(): string {
 
 const KNOWN_MINOR = Number(RULEBOOK_FORMAT_VERSION.split('.')[1] ?? 0);
 
+const DATE_TIME = /^\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])[Tt](?:[01]\d|2[0-3]):[0-5]\d:(?:[0-5]\d|60)(?:\.\d+)?(?:[Zz]|[+-](?:[01]\d|2[0-3]):[0-5]\d)$/;
+
 let strictValidator: ValidateFunction | undefined;
 let lenientValidator: ValidateFunction | undefined;
 
 function makeAjv(): Ajv2020 {
   const ajv = new Ajv2020({ allErrors: true, discriminator: true });
-  addFormats.default(ajv, ['date-time']);
+  // RFC 3339 date-time, checked by one regular expression: ajv-formats' full check costs a
+  // third of the validation time of a rulebook with 10,000 precedents.
+  ajv.addFormat('date-time', DATE_TIME);
   return ajv;
 }
 
@@ -161,6 +164,16 @@ function checkFields(rb: RulebookArtifact, errors: string[]): Map<string, FieldS
 }
 
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const enumCache = new WeakMap<FieldSpec, Set<string>>();
+
+function enumValues(field: FieldSpec): Set<string> {
+  let set = enumCache.get(field);
+  if (!set) {
+    set = new Set((field.values ?? []).map((v) => v.value));
+    enumCache.set(field, set);
+  }
+  return set;
+}
 
 /** Why `value` is not a valid value of the field, or null when it is. */
 export function fieldValueProblem(field: FieldSpec, value: JsonValue): string | null {
@@ -183,9 +196,8 @@ export function fieldValueProblem(field: FieldSpec, value: JsonValue): string | 
       return `must be a date as YYYY-MM-DD (field "${field.name}")`;
     }
     case 'enum': {
-      const values = (field.values ?? []).map((v) => v.value);
-      if (typeof value === 'string' && values.includes(value)) return null;
-      return `must be one of ${values.map((v) => JSON.stringify(v)).join(', ')} (field "${field.name}")`;
+      if (typeof value === 'string' && enumValues(field).has(value)) return null;
+      return `must be one of ${[...enumValues(field)].map((v) => JSON.stringify(v)).join(', ')} (field "${field.name}")`;
     }
   }
 }
