@@ -221,8 +221,9 @@ export class MessageRepository {
       for (const message of messages) {
         if (typeof message.text !== 'string' || message.text.trim() === '') throw new TypeError('a message needs text');
         const hash = messageContentHash(message);
+        const id = `m_${hash.slice(0, 24)}`;
         const info = this.insertStmt.run({
-          id: `m_${hash.slice(0, 24)}`,
+          id,
           content_hash: hash,
           text: message.text,
           subject: message.subject ?? null,
@@ -234,9 +235,13 @@ export class MessageRepository {
           meta: message.meta ? toJson(message.meta) : null,
           imported_at: importedAt,
         });
-        if (info.changes === 1) result.inserted += 1;
-        else result.skipped += 1;
-        result.ids.push(this.idByHashStmt.get(hash)!.id);
+        if (info.changes === 1) {
+          result.inserted += 1;
+          result.ids.push(id);
+        } else {
+          result.skipped += 1;
+          result.ids.push(this.idByHashStmt.get(hash)!.id);
+        }
       }
       return result;
     });
