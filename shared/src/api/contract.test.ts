@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { API_METHODS, ApiError, parseApiArgs } from './contract.js';
+import type { ApiError} from './contract.js';
+import { API_METHODS, parseApiArgs } from './contract.js';
 
 describe('the API contract', () => {
   it('parses good arguments and fills defaults', () => {
