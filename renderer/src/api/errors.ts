@@ -1,0 +1,26 @@
+import type { ApiFailure } from './contract';
+
+/** An API call that failed, carrying the backend's failure (code, message, and for bad_request the wrong arguments). */
+export class ApiCallError extends Error {
+  constructor(readonly failure: ApiFailure) {
+    super(failure.message);
+    this.name = 'ApiCallError';
+  }
+}
+
+const CODES: ReadonlySet<string> = new Set(['bad_request', 'not_found', 'conflict', 'unavailable', 'internal']);
+
+/** Whatever was thrown, as a failure a person can read. */
+export function toFailure(error: unknown): ApiFailure {
+  if (error instanceof ApiCallError) return error.failure;
+  if (isFailure(error)) return error;
+  if (error && typeof error === 'object' && 'failure' in error && isFailure(error.failure)) return error.failure;
+  if (error instanceof Error) return { code: 'internal', message: error.message || error.name };
+  return { code: 'internal', message: String(error) };
+}
+
+export function isFailure(value: unknown): value is ApiFailure {
+  if (!value || typeof value !== 'object') return false;
+  const v = value as Record<string, unknown>;
+  return typeof v.code === 'string' && CODES.has(v.code) && typeof v.message === 'string';
+}

@@ -1,0 +1,62 @@
+// @vitest-environment jsdom
+import { screen, waitFor, within } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
+import { createMockApi } from '../api/mock';
+import { demoData } from '../api/mockData';
+import { renderApp } from '../test/render';
+
+describe('Application frame', () => {
+  it('shows app-ready with the workspace name and counts once the first call succeeded', async () => {
+    renderApp();
+    await screen.findByTestId('app-ready');
+    expect(screen.getByTestId('workspace-name').textContent).toBe('Tidewell support');
+    await waitFor(() => expect(screen.getByTestId('count-total').textContent).toBe('6'));
+    expect(screen.getByTestId('count-needs-review').textContent).toBe('2');
+    expect(screen.getByTestId('count-invalid').textContent).toBe('1');
+  });
+
+  it('navigates by the side bar and by g-shortcuts', async () => {
+    const { user } = renderApp();
+    await screen.findByTestId('app-ready');
+    await user.click(screen.getByTestId('nav-rules'));
+    expect(await screen.findByTestId('rules-screen')).toBeTruthy();
+    expect(screen.getByTestId('nav-rules').getAttribute('aria-current')).toBe('page');
+    await user.keyboard('gb');
+    expect(await screen.findByTestId('rulebook-screen')).toBeTruthy();
+    await user.keyboard('gd');
+    expect(await screen.findByTestId('drift-screen')).toBeTruthy();
+    await user.keyboard('gs');
+    expect(await screen.findByTestId('settings-screen')).toBeTruthy();
+    await user.keyboard('gi');
+    expect(await screen.findByTestId('inbox-list')).toBeTruthy();
+  });
+
+  it('does not take shortcuts while typing in a field', async () => {
+    const { user } = renderApp();
+    await screen.findAllByTestId('inbox-row');
+    await user.type(screen.getByTestId('search-input'), 'gr');
+    expect(screen.queryByTestId('rules-screen')).toBeNull();
+  });
+
+  it('lists the shortcuts of the current screen with ?', async () => {
+    const { user } = renderApp();
+    await screen.findAllByTestId('inbox-row');
+    await user.keyboard('?');
+    const dialog = await screen.findByTestId('shortcuts-dialog');
+    expect(dialog.textContent).toContain('Go to Rules');
+    expect(dialog.textContent).toContain('Next message');
+    await user.keyboard('{Escape}');
+    await waitFor(() => expect(screen.queryByTestId('shortcuts-dialog')).toBeNull());
+  });
+
+  it('shows why it cannot start, and retries', async () => {
+    const api = createMockApi(demoData());
+    api.failNext('getAppInfo', { code: 'unavailable', message: 'Cannot reach the Casebook host (Failed to fetch).' });
+    const { user } = renderApp({ api });
+    const error = await screen.findByTestId('error-state');
+    expect(error.textContent).toContain('Failed to fetch');
+    expect(screen.queryByTestId('app-ready')).toBeNull();
+    await user.click(within(error).getByRole('button', { name: 'Retry' }));
+    expect(await screen.findByTestId('app-ready')).toBeTruthy();
+  });
+});

@@ -1,0 +1,139 @@
+// Why the extractor answered as it did, from the trace: the model and rulebook, the cache, the
+// precedents shown with their similarity, the rules that fired and what they changed, alias rewrites.
+import type { DraftRulebook, JsonValue, Trace } from '../../api/contract';
+import { formatValue } from '../../components/format';
+
+function Value({ value }: { value: JsonValue | undefined }) {
+  if (value === undefined) return <span className="null-value">absent</span>;
+  if (value === null) return <span className="null-value">null</span>;
+  return <code>{formatValue(value)}</code>;
+}
+
+export function WhyPanel({ trace, rulebook }: { trace: Trace; rulebook: DraftRulebook | null }) {
+  const rules = new Map((rulebook?.rules ?? []).map((r) => [r.id, r]));
+  const precedents = new Map((rulebook?.precedents ?? []).map((p) => [p.id, p]));
+  return (
+    <section className="why" data-testid="why-panel" aria-label="Why">
+      <header className="panel-header">
+        <h2>Why</h2>
+      </header>
+      <dl className="why-facts">
+        <div>
+          <dt>Provider</dt>
+          <dd data-testid="why-provider">{trace.provider.name}</dd>
+        </div>
+        <div>
+          <dt>Model</dt>
+          <dd data-testid="why-model">{trace.provider.model}</dd>
+        </div>
+        <div>
+          <dt>Rulebook</dt>
+          <dd data-testid="why-rulebook">
+            v{trace.rulebook.version} <span className="muted" title={trace.rulebook.hash}>{trace.rulebook.hash.slice(0, 15)}</span>
+          </dd>
+        </div>
+        <div>
+          <dt>Cache</dt>
+          <dd data-testid="why-cache">{trace.cacheHit ? 'hit' : 'miss'}</dd>
+        </div>
+        <div>
+          <dt>Latency</dt>
+          <dd data-testid="why-latency">{trace.latencyMs.toLocaleString()} ms</dd>
+        </div>
+        <div>
+          <dt>Attempts</dt>
+          <dd>{trace.attempts}</dd>
+        </div>
+        {trace.usage ? (
+          <div>
+            <dt>Tokens</dt>
+            <dd>
+              {trace.usage.promptTokens} in / {trace.usage.completionTokens} out
+            </dd>
+          </div>
+        ) : null}
+      </dl>
+
+      <h3>Precedents shown</h3>
+      {trace.precedents.length === 0 ? (
+        <p className="muted">No precedent was close enough to show.</p>
+      ) : (
+        <ol className="why-list" data-testid="why-precedents">
+          {trace.precedents.map((p) => {
+            const precedent = precedents.get(p.id);
+            return (
+              <li key={p.id} data-precedent-id={p.id}>
+                <span className="score" title="similarity">{p.score.toFixed(2)}</span> <code>{p.id}</code>
+                {precedent ? <div className="why-snippet">{precedent.message.text.slice(0, 160)}</div> : null}
+                {precedent?.rationale ? <div className="why-rationale">“{precedent.rationale}”</div> : null}
+              </li>
+            );
+          })}
+        </ol>
+      )}
+
+      <h3>Rules fired</h3>
+      {trace.rulesFired.length === 0 ? (
+        <p className="muted">No override rule applied.</p>
+      ) : (
+        <ol className="why-list" data-testid="why-rules">
+          {trace.rulesFired.map((firing, i) => (
+            <li key={`${firing.ruleId}-${i}`} data-rule-id={firing.ruleId}>
+              <span className="badge">{firing.kind}</span> <code>{firing.ruleId}</code>
+              {rules.get(firing.ruleId)?.rationale ? <div className="why-rationale">{rules.get(firing.ruleId)?.rationale}</div> : null}
+              {firing.changed.length === 0 ? (
+                <div className="muted">matched; the output already agreed</div>
+              ) : (
+                <ul className="why-changes">
+                  {firing.changed.map((c, j) => (
+                    <li key={j}>
+                      <code>{c.field}</code>: <Value value={c.from} /> → <Value value={c.to} />
+                    </li>
+                  ))}
+                </ul>
+              )}
+            </li>
+          ))}
+        </ol>
+      )}
+
+      {trace.guidance.length > 0 ? (
+        <>
+          <h3>Guidance in the prompt</h3>
+          <ul className="why-list" data-testid="why-guidance">
+            {trace.guidance.map((id) => {
+              const rule = rules.get(id);
+              return (
+                <li key={id}>
+                  <code>{id}</code>
+                  {rule?.kind === 'guidance' ? <div className="why-snippet">{rule.instruction}</div> : null}
+                </li>
+              );
+            })}
+          </ul>
+        </>
+      ) : null}
+
+      <h3>Alias rewrites</h3>
+      {trace.aliases.length === 0 ? (
+        <p className="muted">None.</p>
+      ) : (
+        <ul className="why-list" data-testid="why-aliases">
+          {trace.aliases.map((a, i) => (
+            <li key={i}>
+              {a.target === 'key' ? 'key' : <>value of <code>{a.field}</code></>}: <code>{a.from}</code> → <code>{a.to}</code>
+              {a.ruleId ? <span className="muted"> (rule {a.ruleId})</span> : <span className="muted"> (schema)</span>}
+            </li>
+          ))}
+        </ul>
+      )}
+
+      {trace.rawOutput !== null ? (
+        <details className="why-raw">
+          <summary>The model's answer as received</summary>
+          <pre className="code">{trace.rawOutput}</pre>
+        </details>
+      ) : null}
+    </section>
+  );
+}

@@ -1,0 +1,60 @@
+// Write-only: the key typed here goes to the backend and the field is cleared. It is never read back.
+import { useState, type FormEvent } from 'react';
+import { useSettings } from '../../stores';
+
+export function ApiKeyForm({ hasApiKey }: { hasApiKey: boolean }) {
+  const setApiKey = useSettings((s) => s.setApiKey);
+  const saving = useSettings((s) => s.saving);
+  const [key, setKey] = useState('');
+  const [message, setMessage] = useState<string | null>(null);
+
+  async function onSubmit(e: FormEvent) {
+    e.preventDefault();
+    if (!key.trim()) return;
+    const ok = await setApiKey(key.trim());
+    setKey('');
+    setMessage(ok ? 'Key stored.' : 'The key could not be stored.');
+  }
+
+  async function onClear() {
+    const ok = await setApiKey('');
+    setMessage(ok ? 'Key removed.' : 'The key could not be removed.');
+  }
+
+  return (
+    <form className="form" onSubmit={(e) => void onSubmit(e)} data-testid="api-key-form" aria-label="API key">
+      <h3>API key</h3>
+      <p className="muted" data-testid="api-key-status">
+        {hasApiKey ? 'A key is stored. It is kept encrypted by the backend and never shown.' : 'No key is stored.'}
+      </p>
+      <label className="form-row">
+        <span>{hasApiKey ? 'Replace the key' : 'Key'}</span>
+        <input
+          className="input"
+          type="password"
+          autoComplete="off"
+          spellCheck={false}
+          value={key}
+          onChange={(e) => setKey(e.target.value)}
+          placeholder="sk-…"
+          data-testid="api-key-input"
+        />
+      </label>
+      <div className="form-actions">
+        <button type="submit" className="button button-primary" disabled={saving || !key.trim()} data-testid="api-key-save">
+          Store key
+        </button>
+        {hasApiKey ? (
+          <button type="button" className="button" disabled={saving} onClick={() => void onClear()} data-testid="api-key-clear">
+            Remove key
+          </button>
+        ) : null}
+        {message ? (
+          <span className="muted" role="status">
+            {message}
+          </span>
+        ) : null}
+      </div>
+    </form>
+  );
+}
