@@ -1,5 +1,6 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import reactHooks from 'eslint-plugin-react-hooks';
 
 export default tseslint.config(
   { ignores: ['**/dist/**', '**/node_modules/**', 'coverage/**', 'test-results/**'] },
@@ -19,6 +20,24 @@ export default tseslint.config(
         paths: ['electron', 'electron-store', 'react', 'react-dom', 'better-sqlite3', 'zustand'],
         patterns: ['electron/*', 'react/*', 'react-dom/*', '../electron/*', '../renderer/*', '../../electron/*', '../../renderer/*'],
       }],
+    },
+  },
+  {
+    // The window: React hooks rules; it talks to the backend only through the typed API, and untrusted
+    // text is never rendered as HTML.
+    files: ['renderer/**/*.{ts,tsx}'],
+    plugins: { 'react-hooks': reactHooks },
+    rules: {
+      ...reactHooks.configs.flat.recommended.rules,
+      'no-restricted-imports': ['error', {
+        paths: ['electron', 'electron-store', 'better-sqlite3', 'fs', 'path', 'child_process'],
+        patterns: ['node:*', 'electron/*', '../electron/*', '../../electron/*', '../../../electron/*'],
+      }],
+      'no-restricted-syntax': ['error',
+        { selector: "JSXAttribute[name.name='dangerouslySetInnerHTML']", message: 'Never render HTML: messages are untrusted. Render text.' },
+        { selector: "MemberExpression[property.name=/^(innerHTML|outerHTML)$/]", message: 'Never write HTML into the DOM: messages are untrusted.' },
+        { selector: "CallExpression[callee.property.name='insertAdjacentHTML']", message: 'Never write HTML into the DOM: messages are untrusted.' },
+      ],
     },
   },
   {
