@@ -61,6 +61,20 @@ describe('importing messages', () => {
     expect(messages.count()).toBe(3);
   });
 
+  it('imports big batches in chunks with exact counts, duplicates spanning chunks included', () => {
+    const batch: NewMessage[] = Array.from({ length: 2345 }, (_, i) => ({ text: `bulk ${i % 2000} zebra${i}`, receivedAt: at(1 + (i % 20)) }));
+    // Every 7th message repeats an earlier one, often from another chunk.
+    const withDuplicates = batch.map((m, i) => (i % 7 === 6 ? batch[i - 1200 > 0 ? i - 1200 : 0]! : m));
+    const distinct = new Set(withDuplicates.map((m) => messageContentHash(m))).size;
+    const imported = messages.insertMany(withDuplicates);
+    expect(imported.inserted).toBe(distinct);
+    expect(imported.skipped).toBe(withDuplicates.length - distinct);
+    expect(new Set(imported.ids).size).toBe(distinct);
+    expect(messages.count()).toBe(distinct);
+    expect(messages.search({ query: 'zebra2344' })).toHaveLength(1);
+    expect(messages.insertMany(withDuplicates).inserted).toBe(0);
+  });
+
   it('gives a message the same id in every workspace (derived from its content)', () => {
     const other = new MessageRepository(t.open('other.casebook'));
     const m = { text: 'same everywhere', receivedAt: at(4) };
