@@ -12,17 +12,16 @@ vi.mock('electron', () => ({
 import { API_EVENTS, API_METHODS } from '../../shared/src/api/index.js';
 import type { CasebookApi } from '../../shared/src/api/index.js';
 import { BRIDGE_EVENTS, createPreloadApi } from './api.js';
+import type { IpcRendererLike } from './api.js';
 
 function fakeIpc(answer: (channel: string, args: unknown) => unknown) {
   const emitter = new EventEmitter();
-  return {
-    emitter,
-    ipc: {
-      invoke: vi.fn(async (channel: string, args: unknown) => answer(channel, args)),
-      on: vi.fn((channel: string, listener: (...a: unknown[]) => void) => emitter.on(channel, listener)),
-      removeListener: vi.fn((channel: string, listener: (...a: unknown[]) => void) => emitter.removeListener(channel, listener)),
-    },
+  const ipc = {
+    invoke: vi.fn(async (channel: string, args: unknown) => answer(channel, args)),
+    on: vi.fn((channel: string, listener: (...a: unknown[]) => void) => emitter.on(channel, listener)),
+    removeListener: vi.fn((channel: string, listener: (...a: unknown[]) => void) => emitter.removeListener(channel, listener)),
   };
+  return { emitter, ipc: ipc as typeof ipc & IpcRendererLike };
 }
 
 describe('preload bridge', () => {
