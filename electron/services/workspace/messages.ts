@@ -341,9 +341,17 @@ export class MessageRepository {
     params.query = query;
     params.limit = clampLimit(request.limit);
     params.offset = Math.max(0, Math.floor(request.offset ?? 0));
-    const sql = `SELECT ${INBOX_COLUMNS}, ${SEARCH_RANK} AS rank ${SEARCH_FROM}
-      WHERE ${where.join(' AND ')}
-      ORDER BY rank, m.received_at DESC, m.id DESC LIMIT @limit OFFSET @offset`;
+    // Without filters, the best matches are picked in the index before anything is joined.
+    const sql =
+      where.length === 1
+        ? `WITH hits AS (SELECT rowid, ${SEARCH_RANK} AS rank FROM messages_fts WHERE ${WHERE.match}
+             ORDER BY rank LIMIT @limit OFFSET @offset)
+           SELECT ${INBOX_COLUMNS}, hits.rank AS rank FROM hits JOIN messages m ON m.seq = hits.rowid
+             LEFT JOIN extractions e ON e.id = m.latest_extraction_id
+           ORDER BY hits.rank, m.received_at DESC, m.id DESC`
+        : `SELECT ${INBOX_COLUMNS}, ${SEARCH_RANK} AS rank ${SEARCH_FROM}
+           WHERE ${where.join(' AND ')}
+           ORDER BY rank, m.received_at DESC, m.id DESC LIMIT @limit OFFSET @offset`;
     return this.query(`search|${where.join('|')}`, sql)
       .all(params)
       .map((row) => ({ ...mapInboxRow(row), rank: row.rank ?? 0 }));
