@@ -45,7 +45,7 @@ export function InboxFilters() {
         value={filters.status ?? ''}
         onChange={(e) => void setFilters({ status: (e.target.value || null) as ReviewStatus | null })}
       >
-        <option value="">All statuses{counts ? ` (${counts.total})` : ''}</option>
+        <option value="">Any status{counts ? ` (${counts.total})` : ''}</option>
         {REVIEW_STATUSES.map((s) => (
           <option key={s} value={s}>
             {statusLabel(s)}
@@ -60,7 +60,7 @@ export function InboxFilters() {
         value={filters.valid === null ? '' : String(filters.valid)}
         onChange={(e) => void setFilters({ valid: e.target.value === '' ? null : e.target.value === 'true' })}
       >
-        <option value="">Valid and invalid</option>
+        <option value="">Any validity</option>
         <option value="true">Valid only</option>
         <option value="false">Invalid only{counts ? ` (${counts.invalid})` : ''}</option>
       </select>
