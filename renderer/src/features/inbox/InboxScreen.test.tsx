@@ -38,7 +38,8 @@ describe('Inbox', () => {
     const list = api.calls.filter((c) => c.method === 'listMessages');
     expect(list).toHaveLength(1);
     expect(list[0]?.args).toMatchObject({ cursor: null, limit: 200 });
-  });
+    // Building 100,000 mock messages is the slow part; allow for a busy machine.
+  }, 60_000);
 
   it('shows a hostile message as inert text: no img or script element is created', async () => {
     const { api, user, container } = await openInbox();
