@@ -1,0 +1,67 @@
+// Extracting workspace messages with the draft rulebook, through the same runtime pipeline that
+// production services use, and storing each result with its trace.
+import type { ExtractionResult, RulebookArtifact } from '../../shared/src/domain.js';
+import { createExtractor, type Extractor } from '../../shared/src/pipeline/extractor.js';
+import { mapInOrder } from '../../shared/src/pipeline/many.js';
+import { MemoryCache, type ResponseCache } from '../../shared/src/pipeline/cache.js';
+import type { ProviderConfig } from '../../shared/src/providers/create.js';
+import { toMessageInput, type MessageStatus, type Repositories, type StoredMessage } from '../services/workspace/index.js';
+
+/** Valid output counts as extracted; anything the schema refuses needs a person. */
+export function statusAfter(result: ExtractionResult): MessageStatus {
+  return result.valid ? 'extracted' : 'needs_review';
+}
+
+export class ExtractionService {
+  private extractor: Extractor | null = null;
+  private extractorKey = '';
+  // One cache for the backend's lifetime, shared across draft changes: keys cover the prompt.
+  private readonly cache: ResponseCache = new MemoryCache(50_000);
+
+  constructor(
+    private readonly repos: Repositories,
+    private readonly draft: () => RulebookArtifact,
+    private readonly provider: () => ProviderConfig,
+  ) {}
+
+  /** The extractor for the current draft and provider, rebuilt only when either changed. */
+  current(): Extractor {
+    const rulebook = this.draft();
+    const provider = this.provider();
+    const key = `${rulebook.hash}|${JSON.stringify({ ...provider, apiKey: undefined })}`;
+    if (!this.extractor || key !== this.extractorKey) {
+      this.extractor = createExtractor(rulebook, { provider, cache: this.cache });
+      this.extractorKey = key;
+    }
+    return this.extractor;
+  }
+
+  /** Extracts and stores one message; the message's status follows the result. */
+  async extractOne(message: StoredMessage, runId: string | null = null): Promise<ExtractionResult> {
+    const extractor = this.current();
+    const result = await extractor.extract(toMessageInput(message));
+    this.repos.extractions.insert({
+      messageId: message.id,
+      runId,
+      rulebookVersion: null,
+      rulebookHash: extractor.rulebook.hash,
+      result,
+    });
+    if (message.status === 'new' || message.status === 'extracted' || message.status === 'needs_review') {
+      this.repos.messages.setStatus(message.id, statusAfter(result));
+    }
+    return result;
+  }
+
+  async extractMany(messages: readonly StoredMessage[], concurrency = 4): Promise<{ done: number; failed: number }> {
+    let done = 0;
+    let failed = 0;
+    await mapInOrder(
+      messages,
+      concurrency,
+      async (m) => this.extractOne(m).then(() => true, () => false),
+      (ok) => void (ok ? done++ : failed++),
+    );
+    return { done, failed };
+  }
+}

@@ -1,0 +1,163 @@
+// The API handlers: each method of the typed contract, over the workspace repositories. Arguments
+// arrive already parsed by the contract's validators (the IPC gate and the browser host do that).
+import { ApiError, type ApiHandlers, type ApiParsedArgs, type ExtractionRecord, type MessageSummary, type ProviderSettings, type ReviewStatus } from '../../shared/src/api/index.js';
+import type { ModelSettings } from '../../shared/src/domain.js';
+import { RUNTIME_VERSION } from '../../shared/src/version.js';
+import { SETTING_KEYS, type InboxFilter, type InboxRow, type Repositories, type StoredExtraction } from '../services/workspace/index.js';
+import { draftVersion, readDraft } from './draft.js';
+import type { BackendOptions } from './ports.js';
+
+export const HOST_SETTING = { baseURL: 'provider.baseURL', concurrency: 'runs.concurrency' } as const;
+const DEFAULT_CONCURRENCY = 4;
+
+function summary(row: InboxRow): MessageSummary {
+  return {
+    id: row.id,
+    subject: row.subject,
+    sender: row.sender,
+    preview: row.preview,
+    receivedAt: row.receivedAt,
+    status: row.status as ReviewStatus,
+    output: row.latest?.output ?? null,
+    valid: row.latest ? row.latest.valid : null,
+  };
+}
+
+function extractionRecord(e: StoredExtraction): ExtractionRecord {
+  return {
+    id: String(e.id),
+    messageId: e.messageId,
+    runId: e.runId,
+    rulebookVersion: e.rulebookVersion ?? 0,
+    output: e.output,
+    valid: e.valid,
+    errors: e.errors,
+    trace: e.trace!,
+    createdAt: e.createdAt,
+  };
+}
+
+function inboxFilter(args: ApiParsedArgs<'listMessages'>): InboxFilter {
+  const filter: InboxFilter = {};
+  if (args.status) filter.status = args.status as ReviewStatus;
+  if (args.valid !== undefined) filter.validity = args.valid ? 'valid' : 'invalid';
+  if (args.field) filter.field = args.field;
+  return filter;
+}
+
+/** Search pages by offset (bm25 order has no stable key); the cursor carries it. */
+const SEARCH_CURSOR = /^s:(\d{1,9})$/;
+
+export function createHandlers(repos: Repositories, opts: BackendOptions): ApiHandlers {
+  const hostNumber = (key: string, fallback: number) => {
+    const v = opts.settings.get(key);
+    return typeof v === 'number' && Number.isFinite(v) ? v : fallback;
+  };
+
+  function providerSettings(): ProviderSettings {
+    const draft = readDraft(repos);
+    const s: ModelSettings | undefined = draft?.settings;
+    const baseURL = opts.settings.get(HOST_SETTING.baseURL);
+    return {
+      provider: s?.provider ?? 'embedded',
+      baseURL: typeof baseURL === 'string' ? baseURL : '',
+      model: s?.model ?? '',
+      hasApiKey: !!opts.secrets.getApiKey(),
+      k: s?.k ?? 8,
+      concurrency: hostNumber(HOST_SETTING.concurrency, DEFAULT_CONCURRENCY),
+    };
+  }
+
+  return {
+    getAppInfo: () => ({
+      version: opts.appVersion,
+      runtimeVersion: RUNTIME_VERSION,
+      host: opts.host,
+      workspacePath: opts.workspacePath,
+      messageCount: repos.messages.count(),
+    }),
+
+    getCounts: () => ({
+      total: repos.messages.count(),
+      byStatus: repos.messages.countByStatus(),
+      invalid: repos.messages.count({ validity: 'invalid' }),
+    }),
+
+    listMessages: (args) => {
+      const filter = inboxFilter(args);
+      const search = args.search?.trim();
+      if (search) {
+        const m = args.cursor ? SEARCH_CURSOR.exec(args.cursor) : null;
+        if (args.cursor && !m) throw new ApiError({ code: 'bad_request', message: 'listMessages: this cursor belongs to another listing' });
+        const offset = m ? Number(m[1]) : 0;
+        const hits = repos.messages.search({ query: search, filter, limit: args.limit + 1, offset });
+        const items = hits.slice(0, args.limit).map(summary);
+        return { items, nextCursor: hits.length > args.limit ? `s:${offset + args.limit}` : null, total: offset + hits.length };
+      }
+      try {
+        const page = repos.messages.page({ filter, order: args.sort === 'received_asc' ? 'oldest' : 'newest', limit: args.limit, cursor: args.cursor ?? null });
+        return { items: page.items.map(summary), nextCursor: page.nextCursor, total: repos.messages.count(filter) };
+      } catch (err) {
+        if (args.cursor) throw new ApiError({ code: 'bad_request', message: `listMessages: bad cursor (${(err as Error).message})` });
+        throw err;
+      }
+    },
+
+    getMessage: ({ id }) => {
+      const m = repos.messages.get(id);
+      if (!m) throw new ApiError({ code: 'not_found', message: `no message with id ${id}` });
+      const latest = m.latestExtractionId === null ? null : repos.extractions.get(m.latestExtractionId);
+      return {
+        message: {
+          id: m.id,
+          text: m.text,
+          ...(m.subject ? { subject: m.subject } : {}),
+          ...(m.sender ? { sender: m.sender } : {}),
+          ...(m.context?.length ? { context: m.context } : {}),
+          receivedAt: m.receivedAt,
+          source: m.source ?? '',
+          status: m.status as ReviewStatus,
+        },
+        extraction: latest && latest.trace ? extractionRecord(latest) : null,
+      };
+    },
+
+    getRulebook: () => {
+      const draft = readDraft(repos);
+      if (!draft) throw new ApiError({ code: 'not_found', message: 'this workspace has no rulebook yet' });
+      return {
+        id: draft.id,
+        name: draft.name,
+        version: draftVersion(repos, draft.id),
+        instructions: draft.instructions,
+        schema: draft.schema,
+        rules: repos.rules.active(),
+        precedents: repos.precedents.active(),
+        settings: draft.settings,
+      };
+    },
+
+    getSettings: () => providerSettings(),
+
+    updateSettings: (args) => {
+      const draft = readDraft(repos);
+      if (draft && (args.provider !== undefined || args.model !== undefined || args.k !== undefined)) {
+        const settings: ModelSettings = {
+          ...draft.settings,
+          ...(args.provider !== undefined ? { provider: args.provider } : {}),
+          ...(args.model !== undefined && args.model.trim() ? { model: args.model.trim() } : {}),
+          ...(args.k !== undefined ? { k: args.k } : {}),
+        };
+        repos.settings.set(SETTING_KEYS.draftRulebook, { ...draft, settings });
+      }
+      if (args.baseURL !== undefined) opts.settings.set(HOST_SETTING.baseURL, args.baseURL);
+      if (args.concurrency !== undefined) opts.settings.set(HOST_SETTING.concurrency, args.concurrency);
+      return providerSettings();
+    },
+
+    setApiKey: ({ apiKey }) => {
+      opts.secrets.setApiKey(apiKey.trim() || null);
+      return providerSettings();
+    },
+  };
+}
