@@ -127,3 +127,27 @@ describe('heuristics', () => {
     expect(findDate('on 03/04/2024')).toBeNull();
   });
 });
+
+describe('free-text fields', () => {
+  const freeSchema: ExtractionSchema = { fields: [{ name: 'requested_action', type: 'string', nullable: true }] };
+  const one = [p('x1', 'Please explain how the cashier role works for staff', { requested_action: 'explain cashier-only staff role' })];
+  const two = [
+    ...one,
+    p('x2', 'How does the cashier role work for my staff?', { requested_action: 'explain cashier-only staff role' }),
+  ];
+  const ask = async (ps: Precedent[], text: string) => {
+    const provider = createEmbeddedProvider({ precedents: ps });
+    const idx = PrecedentIndex.build(ps);
+    const retrieved = idx.search({ text }, 10).map((h) => ({ precedent: ps[h.index]!, score: h.score }));
+    const r = await provider.complete({ messages: [], jsonSchema: {}, schemaName: 's', settings: DEFAULT_SETTINGS, schema: freeSchema, message: { text }, precedents: retrieved, rules: [] });
+    return JSON.parse(r.raw) as Record<string, unknown>;
+  };
+
+  it("does not copy one precedent's free text into another message", async () => {
+    expect(await ask(one, 'We want to export our data before we cancel; the cashier report too')).toEqual({ requested_action: null });
+  });
+
+  it('copies a value that several close precedents agree on', async () => {
+    expect(await ask(two, 'How does the cashier role work for staff?')).toEqual({ requested_action: 'explain cashier-only staff role' });
+  });
+});

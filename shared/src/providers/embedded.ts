@@ -32,6 +32,8 @@ interface Vote {
   key: string;
   value: JsonValue;
   weight: number;
+  /** How many precedents gave this value. */
+  count: number;
 }
 
 /** Weighted votes of the retrieved precedents for `field`, in order of first appearance. */
@@ -47,9 +49,11 @@ function vote(precedents: readonly RetrievedPrecedent[], field: string): { votes
     total += w;
     const key = JSON.stringify(value);
     const v = byKey.get(key);
-    if (v) v.weight += w;
-    else {
-      const nv = { key, value, weight: w };
+    if (v) {
+      v.weight += w;
+      v.count++;
+    } else {
+      const nv = { key, value, weight: w, count: 1 };
       byKey.set(key, nv);
       votes.push(nv);
     }
@@ -62,6 +66,16 @@ function strongest(votes: Vote[], total: number, share: number): Vote | undefine
   let best: Vote | undefined;
   for (const v of votes) if (!best || v.weight > best.weight) best = v;
   return best && total > 0 && best.weight >= share * total ? best : undefined;
+}
+
+/**
+ * A free-text value (a string, number or list) worth copying from precedents: it must hold a
+ * strong share of the vote AND come from more than one precedent. One precedent's free text
+ * ("explain the cashier role") almost never fits another message, however close the nearest is.
+ */
+function strongestCopy(votes: Vote[], total: number): Vote | undefined {
+  const best = strongest(votes, total, STRONG_AGREEMENT);
+  return best && best.count >= 2 ? best : undefined;
 }
 
 const NEGATION = /\b(not|no|never|wasnt|isnt|arent|werent|dont|doesnt|didnt|cant|cannot|wont|nothing|without)\b/;
@@ -247,14 +261,14 @@ function answerField(field: FieldSpec, request: ProviderRequest, ans: Answerer):
       return findDate(fullText) ?? fallback(null);
     case 'number': {
       const { votes, total } = vote(request.precedents, field.name);
-      const v = strongest(votes.filter((x) => typeof x.value === 'number'), total, STRONG_AGREEMENT);
+      const v = strongestCopy(votes.filter((x) => typeof x.value === 'number'), total);
       if (v) return v.value;
       return findNumber(fullText) ?? fallback(0);
     }
     case 'string_list': {
       const lists = request.precedents.filter((p) => Array.isArray(p.precedent.output[field.name]));
       const { votes, total } = vote(lists, field.name);
-      const v = strongest(votes, total, STRONG_AGREEMENT);
+      const v = strongestCopy(votes, total);
       return v && Array.isArray(v.value) ? v.value.filter((x) => typeof x === 'string') : [];
     }
     case 'string': {
@@ -263,8 +277,8 @@ function answerField(field: FieldSpec, request: ProviderRequest, ans: Answerer):
         if (name) return name;
       }
       const { votes, total } = vote(request.precedents, field.name);
-      const v = strongest(votes.filter((x) => typeof x.value === 'string'), total, STRONG_AGREEMENT);
-      if (v && request.precedents.length >= 2) return v.value;
+      const v = strongestCopy(votes.filter((x) => typeof x.value === 'string'), total);
+      if (v) return v.value;
       return fallback('');
     }
     default:
