@@ -28,7 +28,8 @@ function extractionRecord(e: StoredExtraction): ExtractionRecord {
     id: String(e.id),
     messageId: e.messageId,
     runId: e.runId,
-    rulebookVersion: e.rulebookVersion ?? 0,
+    // Draft extractions carry no published version; the trace says which draft version ran.
+    rulebookVersion: e.rulebookVersion ?? e.trace?.rulebook.version ?? 0,
     output: e.output,
     valid: e.valid,
     errors: e.errors,
