@@ -82,7 +82,7 @@ describe('the demo data', () => {
     const urgency = schema.fields.find((f) => f.name === 'urgency')!;
     expect(urgency.aliases).toContain('priority');
     expect(urgency.values!.find((v) => v.value === 'high')!.aliases).toContain('ASAP');
-    expect(() => normaliseSchema({ fields: [{ name: 'x', type: 'enum', nullable: false }] })).toThrow(/needs values/);
+    expect(() => normaliseSchema({ fields: [{ name: 'x', type: 'enum', nullable: false }] })).toThrow(/an enum needs at least one value/);
     expect(() => normaliseSchema({})).toThrow(/fields/);
   });
 });

@@ -2,14 +2,12 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   DEFAULT_SETTINGS,
-  type EnumValue,
   type Extraction,
   type ExtractionSchema,
-  type FieldSpec,
-  type FieldType,
   type ModelSettings,
   type Rule,
 } from '../../../shared/src/domain.js';
+import { parseSchemaSpec } from '../../../shared/src/schema/spec.js';
 import { MessageRepository, type NewMessage, type StoredMessage } from './messages.js';
 import { PrecedentRepository, type NewPrecedent } from './precedents.js';
 import { RuleRepository } from './rules.js';
@@ -159,34 +157,7 @@ function toNewPrecedent(row: Record<string, unknown>, index: number, author: str
   };
 }
 
-const FIELD_TYPES: readonly FieldType[] = ['string', 'enum', 'number', 'boolean', 'date', 'string_list'];
-
-/** The user-facing schema (enum values may be plain strings) as the domain's ExtractionSchema. */
+/** The demo's schema file, parsed as `casebook new` parses one (the same shape, the same checks). */
 export function normaliseSchema(input: unknown): ExtractionSchema {
-  const fields = (input as { fields?: unknown }).fields;
-  if (!Array.isArray(fields)) throw new Error('schema.json: needs a "fields" array');
-  return {
-    fields: fields.map((raw: Record<string, unknown>, i): FieldSpec => {
-      const where = `schema.json field ${i + 1}`;
-      if (typeof raw.name !== 'string' || raw.name === '') throw new Error(`${where}: needs a name`);
-      if (!FIELD_TYPES.includes(raw.type as FieldType)) throw new Error(`${where} (${raw.name}): unknown type ${String(raw.type)}`);
-      const field: FieldSpec = { name: raw.name, type: raw.type as FieldType, nullable: raw.nullable === true };
-      if (typeof raw.description === 'string') field.description = raw.description;
-      if (Array.isArray(raw.aliases)) field.aliases = raw.aliases.map(String);
-      if (field.type === 'enum') {
-        if (!Array.isArray(raw.values) || raw.values.length === 0) throw new Error(`${where} (${raw.name}): an enum needs values`);
-        field.values = raw.values.map((v: unknown): EnumValue => {
-          if (typeof v === 'string') return { value: v };
-          const o = v as Record<string, unknown>;
-          if (typeof o?.value !== 'string') throw new Error(`${where} (${raw.name}): a value needs "value"`);
-          return {
-            value: o.value,
-            ...(typeof o.description === 'string' ? { description: o.description } : {}),
-            ...(Array.isArray(o.aliases) ? { aliases: o.aliases.map(String) } : {}),
-          };
-        });
-      }
-      return field;
-    }),
-  };
+  return parseSchemaSpec(input, 'schema.json');
 }
