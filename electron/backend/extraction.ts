@@ -1,5 +1,6 @@
 // Extracting workspace messages with the draft rulebook, through the same runtime pipeline that
 // production services use, and storing each result with its trace.
+import { createHash } from 'node:crypto';
 import type { ExtractionResult, RulebookArtifact } from '../../shared/src/domain.js';
 import { createExtractor, type Extractor } from '../../shared/src/pipeline/extractor.js';
 import { mapInOrder } from '../../shared/src/pipeline/many.js';
@@ -24,11 +25,13 @@ export class ExtractionService {
     private readonly provider: () => ProviderConfig,
   ) {}
 
-  /** The extractor for the current draft and provider, rebuilt only when either changed. */
+  /** The extractor for the current draft and provider (API key included), rebuilt only when one changed. */
   current(): Extractor {
     const rulebook = this.draft();
     const provider = this.provider();
-    const key = `${rulebook.hash}|${JSON.stringify({ ...provider, apiKey: undefined })}`;
+    // The key itself stays out of the cache key; its hash tells a changed key apart.
+    const apiKey = provider.kind === 'openai' && provider.apiKey !== undefined ? createHash('sha256').update(provider.apiKey).digest('hex') : null;
+    const key = `${rulebook.hash}|${JSON.stringify({ ...provider, apiKey })}`;
     if (!this.extractor || key !== this.extractorKey) {
       this.extractor = createExtractor(rulebook, { provider, cache: this.cache });
       this.extractorKey = key;
