@@ -50,7 +50,11 @@ export class ExtractionService {
       rulebookHash: extractor.rulebook.hash,
       result,
     });
-    if (message.status === 'new' || message.status === 'extracted' || message.status === 'needs_review') {
+    // The status as stored now, not as `message` had it: a person may have corrected or accepted
+    // the message while it was being extracted (a run loads its messages before it starts).
+    // No await between this read and the write, so nothing else in this process comes between.
+    const status = this.repos.messages.get(message.id)?.status;
+    if (status === 'new' || status === 'extracted' || status === 'needs_review') {
       this.repos.messages.setStatus(message.id, statusAfter(result));
     }
     return result;
