@@ -1,8 +1,8 @@
 // The draft rulebook: what the workspace would publish now. Its settings live in the workspace's
 // settings table; its rules and precedents in their own tables. It is assembled into the same
 // artifact a production service loads, so the app extracts exactly as production will.
-import type { RulebookArtifact } from '../../shared/src/domain.js';
-import { createRulebook } from '../../shared/src/rulebook/index.js';
+import { DEFAULT_SETTINGS, type RulebookArtifact } from '../../shared/src/domain.js';
+import { createRulebook, nextVersion } from '../../shared/src/rulebook/index.js';
 import { SETTING_KEYS, type DraftRulebook, type Repositories } from '../services/workspace/index.js';
 
 export function readDraft(repos: Repositories): DraftRulebook | null {
@@ -16,20 +16,25 @@ export function draftVersion(repos: Repositories, rulebookId: string): number {
 }
 
 /**
- * The draft as a rulebook artifact. `createdAt` is fixed so the hash depends only on content: the
- * same rules and precedents always give the same draft hash (and the same cache keys).
+ * The draft as a rulebook artifact: the version it will publish as, with the newest published
+ * version (if any) as its parent. `createdAt` is fixed so the hash depends only on content and
+ * lineage: the same rules and precedents always give the same draft hash (and the same cache keys).
  */
 export function draftArtifact(repos: Repositories): RulebookArtifact {
   const draft = readDraft(repos);
   if (!draft) throw new Error('this workspace has no rulebook yet');
-  return createRulebook({
-    id: draft.id,
+  const content = {
     name: draft.name,
     schema: draft.schema,
     instructions: draft.instructions,
     rules: repos.rules.active(),
     precedents: repos.precedents.active(),
-    settings: draft.settings,
-    createdAt: '1970-01-01T00:00:00.000Z',
-  });
+  };
+  const published = repos.rulebookVersions.latest(draft.id);
+  if (published) {
+    return nextVersion(published.artifact, { ...content, settings: { ...DEFAULT_SETTINGS, ...draft.settings } }, { createdAt: DRAFT_CREATED_AT });
+  }
+  return createRulebook({ id: draft.id, ...content, settings: draft.settings, createdAt: DRAFT_CREATED_AT });
 }
+
+const DRAFT_CREATED_AT = '1970-01-01T00:00:00.000Z';
