@@ -1,6 +1,6 @@
 // The backend: one open workspace and the API handlers over it. Plain Node (never imports
 // electron), so it runs in Electron's utility process, in the browser host and in tests alike.
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { openWorkspace, repositories, seedDemoWorkspace } from '../services/workspace/index.js';
 import type { ProviderConfig } from '../../shared/src/providers/create.js';
 import { draftArtifact, readDraft } from './draft.js';
@@ -38,6 +38,9 @@ export async function createBackend(opts: BackendOptions): Promise<Backend> {
     }
   } catch (err) {
     ws.close();
+    // The file was made by this call: take it away, or the next start would find a workspace that
+    // exists, skip the demo, and open empty for good.
+    if (isNew) for (const suffix of ['', '-wal', '-shm', '-journal']) rmSync(`${opts.workspacePath}${suffix}`, { force: true });
     throw err;
   }
 
