@@ -189,3 +189,19 @@ describe('createBackend on a file that is not a workspace', () => {
     expect(readFileSync(path).subarray(100).equals(bytes.subarray(100))).toBe(true);
   });
 });
+
+describe('createBackend when the demo cannot be made', () => {
+  it('fails, and the next start on the same path makes the demo', async () => {
+    const path = join(dir, 'retry.casebook');
+    const missing = join(dir, 'no-resources-here');
+    const error = await createBackend(options(path, { resourcesDir: missing })).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(Error);
+    expect((error as Error).message).toContain(missing);
+    expect(existsSync(path)).toBe(false);
+
+    const backend = await start('retry.casebook');
+    const counts = await call(backend, 'getCounts', {});
+    expect(counts.total).toBe(140);
+    expect(counts.byStatus.new).toBe(0);
+  });
+});
