@@ -1,0 +1,4 @@
+// Debian's Chromium (CI installs it with apt; `npx playwright install` cannot download browsers here).
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
