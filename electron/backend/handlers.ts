@@ -93,7 +93,7 @@ export function createHandlers(repos: Repositories, opts: BackendOptions): ApiHa
         const offset = m ? Number(m[1]) : 0;
         const hits = repos.messages.search({ query: search, filter, limit: args.limit + 1, offset });
         const items = hits.slice(0, args.limit).map(summary);
-        return { items, nextCursor: hits.length > args.limit ? `s:${offset + args.limit}` : null, total: offset + hits.length };
+        return { items, nextCursor: hits.length > args.limit ? `s:${offset + args.limit}` : null, total: repos.messages.searchCount({ query: search, filter }) };
       }
       try {
         const page = repos.messages.page({ filter, order: args.sort === 'received_asc' ? 'oldest' : 'newest', limit: args.limit, cursor: args.cursor ?? null });

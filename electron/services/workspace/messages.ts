@@ -345,16 +345,30 @@ export class MessageRepository {
     const sql =
       where.length === 1
         ? `WITH hits AS (SELECT rowid, ${SEARCH_RANK} AS rank FROM messages_fts WHERE ${WHERE.match}
-             ORDER BY rank LIMIT @limit OFFSET @offset)
+             ORDER BY rank, rowid LIMIT @limit OFFSET @offset)
            SELECT ${INBOX_COLUMNS}, hits.rank AS rank FROM hits JOIN messages m ON m.seq = hits.rowid
              LEFT JOIN extractions e ON e.id = m.latest_extraction_id
-           ORDER BY hits.rank, m.received_at DESC, m.id DESC`
+           ORDER BY hits.rank, hits.rowid`
         : `SELECT ${INBOX_COLUMNS}, ${SEARCH_RANK} AS rank ${SEARCH_FROM}
            WHERE ${where.join(' AND ')}
            ORDER BY rank, m.received_at DESC, m.id DESC LIMIT @limit OFFSET @offset`;
     return this.query(`search|${where.join('|')}`, sql)
       .all(params)
       .map((row) => ({ ...mapInboxRow(row), rank: row.rank ?? 0 }));
+  }
+
+  /** How many messages a search matches (with its filter), for the inbox's count. */
+  searchCount(request: Pick<SearchRequest, 'query' | 'filter'>): number {
+    const query = toFtsQuery(request.query);
+    if (query === null) return 0;
+    const { where, params } = filterClause(request.filter ?? {});
+    where.unshift(WHERE.match);
+    params.query = query;
+    const sql =
+      where.length === 1
+        ? `SELECT count(*) AS n FROM messages_fts WHERE ${WHERE.match}`
+        : `SELECT count(*) AS n ${SEARCH_FROM} WHERE ${where.join(' AND ')}`;
+    return (this.query(`searchCount|${where.join('|')}`, sql).get(params) as unknown as { n: number }).n;
   }
 
   /** Ids of every message matching the filter, oldest first (what a run over a filter extracts). */

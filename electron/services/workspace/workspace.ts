@@ -93,8 +93,10 @@ export function openWorkspace(path: string, options: OpenWorkspaceOptions = {}):
     throw new WorkspaceOpenError(`Cannot open the workspace ${path}: ${(error as Error).message}`, { cause: error });
   }
   try {
-    configure(db, options.busyTimeoutMs ?? 5000);
+    // Whose file it is is checked before anything writes to it (WAL mode rewrites the header).
+    db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 5000))}`);
     claim(db, path);
+    configure(db);
     const now = options.now ?? (() => new Date());
     const applied = migrate(db, options.migrations ?? MIGRATIONS, now);
     return new Workspace(path, db, now, applied);
@@ -109,9 +111,7 @@ export function openWorkspace(path: string, options: OpenWorkspaceOptions = {}):
   }
 }
 
-function configure(db: Database.Database, busyTimeoutMs: number): void {
-  // The first statement reads the header, so a file that is not a database fails here.
-  db.pragma(`busy_timeout = ${Math.max(0, Math.floor(busyTimeoutMs))}`);
+function configure(db: Database.Database): void {
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
