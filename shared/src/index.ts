@@ -3,7 +3,7 @@ export * from './domain.js';
 export { RUNTIME_VERSION } from './version.js';
 
 export { createExtractor, type Extractor, type ExtractorOptions, type ExtractOptions } from './pipeline/extractor.js';
-export { MemoryCache, FolderCache, cacheKey, type ResponseCache } from './pipeline/cache.js';
+export { MemoryCache, FolderCache, cacheKey, promptHash, type ResponseCache } from './pipeline/cache.js';
 export { normaliseMessage, normaliseText } from './pipeline/normalise.js';
 export { parseModelOutput } from './pipeline/parse.js';
 export { mapInOrder } from './pipeline/many.js';

@@ -15,12 +15,17 @@ export interface CacheKeyInput {
   model: string;
   params: { temperature: number; seed: number; maxTokens?: number };
   schemaName: string;
-  jsonSchema: Record<string, unknown>;
-  messages: readonly ChatMessage[];
+  /** From `promptHash`: the messages and the JSON schema the model is given. */
+  promptHash: string;
 }
 
 /** Bumped when what a cached answer means changes, so old entries are not reused. */
-const CACHE_KEY_VERSION = 1;
+const CACHE_KEY_VERSION = 2;
+
+/** sha256 hex of the canonical prompt: the chat messages and the output's JSON schema. */
+export function promptHash(messages: readonly ChatMessage[], jsonSchema: Record<string, unknown>): string {
+  return sha256Hex(canonicalJson({ messages, jsonSchema }));
+}
 
 export function cacheKey(input: CacheKeyInput): string {
   const params: Record<string, number> = { temperature: input.params.temperature, seed: input.params.seed };

@@ -7,13 +7,12 @@ import { buildPrompt, guidanceRules } from '../prompt/build.js';
 import type { Provider, ProviderRequest, ProviderResponse, RetrievedPrecedent } from '../providers/types.js';
 import { createProvider, type ProviderConfig } from '../providers/create.js';
 import { PrecedentIndex } from '../retrieval/index.js';
-import { canonicalJson, sha256Hex } from '../rulebook/canonical.js';
 import { applyOverrides, matchPreRules, ruleText } from '../rules/overrides.js';
 import { applyAliases } from '../schema/aliases.js';
 import { compileJsonSchema, schemaName } from '../schema/json-schema.js';
 import { validateExtraction } from '../schema/validate.js';
 import { RUNTIME_VERSION } from '../version.js';
-import { cacheKey, FolderCache, MemoryCache, type ResponseCache } from './cache.js';
+import { cacheKey, FolderCache, MemoryCache, promptHash, type ResponseCache } from './cache.js';
 import { normaliseMessage } from './normalise.js';
 import { parseModelOutput } from './parse.js';
 
@@ -81,14 +80,13 @@ export function createExtractor(rulebook: RulebookArtifact, opts: ExtractorOptio
     const retrieved = retrieve(message, depth, eo.excludePrecedents);
     const shown = retrieved.slice(0, settings.k);
     const messages = buildPrompt({ instructions: rulebook.instructions, schema: rulebook.schema, rules: rulebook.rules, message, precedents: shown });
-    const promptHash = sha256Hex(canonicalJson({ messages, jsonSchema }));
+    const prompt = promptHash(messages, jsonSchema);
     const key = cacheKey({
       providerIdentity: provider.identity,
       model: provider.model,
       params: { temperature: settings.temperature, seed: settings.seed, ...(settings.maxTokens ? { maxTokens: settings.maxTokens } : {}) },
       schemaName: name,
-      jsonSchema,
-      messages,
+      promptHash: prompt,
     });
 
     let response: ProviderResponse | undefined = eo.refresh || !cache ? undefined : await cache.get(key);
@@ -129,7 +127,7 @@ export function createExtractor(rulebook: RulebookArtifact, opts: ExtractorOptio
       runtimeVersion: RUNTIME_VERSION,
       rulebook: { id: rulebook.id, version: rulebook.version, hash: rulebook.hash },
       provider: { name: provider.name, model: response.model || provider.model, params: { ...params, responseFormat: response.responseFormat } },
-      promptHash,
+      promptHash: prompt,
       cacheKey: key,
       precedents: retrieved.map((r) => ({ id: r.precedent.id, score: round(r.score) })),
       guidance,

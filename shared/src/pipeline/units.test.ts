@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cacheKey, FolderCache, MemoryCache, type CacheKeyInput } from './cache.js';
+import { cacheKey, FolderCache, MemoryCache, promptHash, type CacheKeyInput } from './cache.js';
 import { mapInOrder } from './many.js';
 import { normaliseMessage, normaliseText } from './normalise.js';
 import { parseModelOutput } from './parse.js';
@@ -37,18 +37,20 @@ describe('parseModelOutput', () => {
 describe('cache', () => {
   const base: CacheKeyInput = {
     providerIdentity: 'openai:http://127.0.0.1:1/v1', model: 'm', params: { temperature: 0, seed: 7 }, schemaName: 's',
-    jsonSchema: { type: 'object', properties: { a: { type: 'string' } } }, messages: [{ role: 'user', content: 'hi' }],
+    promptHash: promptHash([{ role: 'user', content: 'hi' }], { type: 'object', properties: { a: { type: 'string' } } }),
   };
 
   it('keys on everything that decides the answer, and nothing else', () => {
     const k = cacheKey(base);
     expect(k).toMatch(/^[0-9a-f]{64}$/);
-    expect(cacheKey({ ...base, jsonSchema: { properties: { a: { type: 'string' } }, type: 'object' } })).toBe(k); // key order is irrelevant
+    // key order is irrelevant
+    expect(cacheKey({ ...base, promptHash: promptHash([{ content: 'hi', role: 'user' }], { properties: { a: { type: 'string' } }, type: 'object' }) })).toBe(k);
     expect(cacheKey({ ...base, model: 'm2' })).not.toBe(k);
     expect(cacheKey({ ...base, providerIdentity: 'openai:http://other/v1' })).not.toBe(k);
     expect(cacheKey({ ...base, params: { temperature: 0, seed: 8 } })).not.toBe(k);
     expect(cacheKey({ ...base, params: { temperature: 0, seed: 7, maxTokens: 10 } })).not.toBe(k);
-    expect(cacheKey({ ...base, messages: [{ role: 'user', content: 'hi!' }] })).not.toBe(k);
+    expect(cacheKey({ ...base, promptHash: promptHash([{ role: 'user', content: 'hi!' }], { type: 'object', properties: { a: { type: 'string' } } }) })).not.toBe(k);
+    expect(cacheKey({ ...base, promptHash: promptHash([{ role: 'user', content: 'hi' }], { type: 'object', properties: { a: { type: 'number' } } }) })).not.toBe(k);
     expect(cacheKey({ ...base, schemaName: 't' })).not.toBe(k);
   });
 
