@@ -49,7 +49,10 @@ function inboxFilter(args: ApiParsedArgs<'listMessages'>): InboxFilter {
 /** Search pages by offset (bm25 order has no stable key); the cursor carries it. */
 const SEARCH_CURSOR = /^s:(\d{1,9})$/;
 
-export function createHandlers(repos: Repositories, opts: BackendOptions): ApiHandlers {
+/** The inbox, rulebook and settings methods; import, teach and runs have their own folders. */
+export type CoreHandlers = Pick<ApiHandlers, 'getAppInfo' | 'getCounts' | 'listMessages' | 'getMessage' | 'getRulebook' | 'getSettings' | 'updateSettings' | 'setApiKey'>;
+
+export function createHandlers(repos: Repositories, opts: BackendOptions): CoreHandlers {
   const hostNumber = (key: string, fallback: number) => {
     const v = opts.settings.get(key);
     return typeof v === 'number' && Number.isFinite(v) ? v : fallback;

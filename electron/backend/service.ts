@@ -6,7 +6,11 @@ import type { ProviderConfig } from '../../shared/src/providers/create.js';
 import { draftArtifact, readDraft } from './draft.js';
 import { ExtractionService } from './extraction.js';
 import { createHandlers, HOST_SETTING } from './handlers.js';
+import type { BackendContext } from './context.js';
+import { createImportHandlers } from './import/handlers.js';
 import type { Backend, BackendOptions } from './ports.js';
+import { createRunHandlers } from './runs/handlers.js';
+import { createTeachHandlers } from './teach/handlers.js';
 
 export async function createBackend(opts: BackendOptions): Promise<Backend> {
   const isNew = !existsSync(opts.workspacePath);
@@ -44,8 +48,20 @@ export async function createBackend(opts: BackendOptions): Promise<Backend> {
     throw err;
   }
 
+  const ctx: BackendContext = {
+    repos,
+    opts,
+    extraction,
+    emit: opts.emit,
+    author: () => (typeof opts.settings.get('author') === 'string' ? String(opts.settings.get('author')) : 'support lead'),
+  };
   return {
-    handlers: createHandlers(repos, opts),
+    handlers: {
+      ...createHandlers(repos, opts),
+      ...createImportHandlers(ctx),
+      ...createTeachHandlers(ctx),
+      ...createRunHandlers(ctx),
+    },
     close: () => ws.close(),
   };
 }

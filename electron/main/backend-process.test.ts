@@ -5,7 +5,7 @@ import { describe, expect, it, vi } from 'vitest';
 
 vi.mock('electron', () => ({}));
 
-import { ApiError } from '../../shared/src/api/index.js';
+import { ApiError, type ApiHandlers } from '../../shared/src/api/index.js';
 import type { Backend, BackendOptions } from '../backend/ports.js';
 import { serveBackend } from '../backend/utility-host.js';
 import { BackendProcess } from './backend-process.js';
@@ -56,7 +56,7 @@ function fakeBackend(options: BackendOptions): Backend {
         options.secrets.setApiKey(apiKey);
         return { hasApiKey: apiKey !== '' } as never;
       },
-    },
+    } as Partial<ApiHandlers> as ApiHandlers, // only the methods these tests call
     close: vi.fn(),
   };
 }

@@ -11,7 +11,7 @@ import type { ApiEnvelope } from '../main/channels.js';
 export type IpcRendererLike = Pick<IpcRenderer, 'invoke' | 'on' | 'removeListener'>;
 
 /** Every event of the contract (a Record, so a new event is a compile error until listed here). */
-export const BRIDGE_EVENTS: Readonly<Record<ApiEventName, true>> = { runProgress: true, messagesChanged: true };
+export const BRIDGE_EVENTS: Readonly<Record<ApiEventName, true>> = { runProgress: true, importProgress: true, messagesChanged: true };
 
 /**
  * What a failed call rejects with. Electron's contextBridge rebuilds a rejected Error in the page
@@ -69,6 +69,27 @@ export function createPreloadApi(ipc: IpcRendererLike): CasebookApi {
     getSettings: (args) => call('getSettings', args),
     updateSettings: (args) => call('updateSettings', args),
     setApiKey: (args) => call('setApiKey', args),
+    previewImport: (args) => call('previewImport', args),
+    importMessages: (args) => call('importMessages', args),
+    acceptExtraction: (args) => call('acceptExtraction', args),
+    correctExtraction: (args) => call('correctExtraction', args),
+    previewRule: (args) => call('previewRule', args),
+    saveRule: (args) => call('saveRule', args),
+    setRuleEnabled: (args) => call('setRuleEnabled', args),
+    deleteRule: (args) => call('deleteRule', args),
+    restoreRule: (args) => call('restoreRule', args),
+    listRules: (args) => call('listRules', args),
+    listPrecedents: (args) => call('listPrecedents', args),
+    updatePrecedent: (args) => call('updatePrecedent', args),
+    deletePrecedent: (args) => call('deletePrecedent', args),
+    restorePrecedent: (args) => call('restorePrecedent', args),
+    startRun: (args) => call('startRun', args),
+    cancelRun: (args) => call('cancelRun', args),
+    resumeRun: (args) => call('resumeRun', args),
+    retryRunErrors: (args) => call('retryRunErrors', args),
+    getRun: (args) => call('getRun', args),
+    listRuns: (args) => call('listRuns', args),
+    listRunErrors: (args) => call('listRunErrors', args),
     on,
   } satisfies CasebookApi;
   return Object.freeze(api);

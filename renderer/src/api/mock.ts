@@ -47,6 +47,10 @@ export interface MockOptions {
   latencyMs?: number;
 }
 
+function notModelled(method: ApiMethod): never {
+  throw new ApiError({ code: 'unavailable', message: `${method} is not modelled by the mock API` });
+}
+
 export function createMockApi(data: MockData, options: MockOptions = {}): MockApi {
   const hub = new EventHub();
   const calls: { method: ApiMethod; args: unknown }[] = [];
@@ -92,6 +96,29 @@ export function createMockApi(data: MockData, options: MockOptions = {}): MockAp
       data.settings = { ...data.settings, hasApiKey: key !== '' };
       return { ...data.settings };
     },
+    // Triage-and-teach methods the mock does not model yet: they fail the way the backend does for
+    // an unavailable feature, so screens show their error state.
+    previewImport: () => notModelled('previewImport'),
+    importMessages: () => notModelled('importMessages'),
+    acceptExtraction: () => notModelled('acceptExtraction'),
+    correctExtraction: () => notModelled('correctExtraction'),
+    previewRule: () => notModelled('previewRule'),
+    saveRule: () => notModelled('saveRule'),
+    setRuleEnabled: () => notModelled('setRuleEnabled'),
+    deleteRule: () => notModelled('deleteRule'),
+    restoreRule: () => notModelled('restoreRule'),
+    listRules: () => notModelled('listRules'),
+    listPrecedents: () => notModelled('listPrecedents'),
+    updatePrecedent: () => notModelled('updatePrecedent'),
+    deletePrecedent: () => notModelled('deletePrecedent'),
+    restorePrecedent: () => notModelled('restorePrecedent'),
+    startRun: () => notModelled('startRun'),
+    cancelRun: () => notModelled('cancelRun'),
+    resumeRun: () => notModelled('resumeRun'),
+    retryRunErrors: () => notModelled('retryRunErrors'),
+    getRun: () => notModelled('getRun'),
+    listRuns: () => notModelled('listRuns'),
+    listRunErrors: () => notModelled('listRunErrors'),
   };
 
   async function call(method: ApiMethod, raw: unknown): Promise<unknown> {

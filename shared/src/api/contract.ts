@@ -3,8 +3,23 @@
 // both implement exactly this; the renderer cannot tell them apart. Arguments are `unknown` until
 // the backend has parsed them with these validators.
 import { z } from 'zod';
-import type { AppInfo, Counts, DraftRulebook, MessageDetail, MessagePage, ProviderSettings } from './records.js';
+import type {
+  AppInfo,
+  Counts,
+  DraftRulebook,
+  ImportPreview,
+  ImportResult,
+  MessageDetail,
+  MessagePage,
+  PrecedentRecord,
+  ProviderSettings,
+  RuleImpact,
+  RuleRecord,
+  RunErrorItem,
+  RunRecord,
+} from './records.js';
 import { REVIEW_STATUSES } from './records.js';
+import { extractionOutput, fieldName, rule } from './teach-schemas.js';
 
 const id = z.string().min(1).max(200);
 const text = (max: number) => z.string().max(max);
@@ -18,6 +33,33 @@ export const listMessagesArgs = z
     sort: z.enum(['received_desc', 'received_asc']).default('received_desc'),
     cursor: text(500).nullable().optional(),
     limit: z.number().int().min(1).max(500).default(100),
+  })
+  .strict();
+
+/** Which messages a run or a bulk action covers: listed ids, a filter like the inbox's, or all. */
+export const messageSelection = z.union([
+  z.object({ ids: z.array(id).min(1).max(100_000) }).strict(),
+  z.object({ filter: listMessagesArgs.pick({ status: true, valid: true, field: true, search: true }) }).strict(),
+  z.object({ all: z.literal(true) }).strict(),
+]);
+
+/** Imported files travel as text; the browser host accepts large bodies for these calls only. */
+export const MAX_IMPORT_CHARS = 64 * 1024 * 1024;
+const importFile = z
+  .object({
+    name: z.string().min(1).max(500),
+    content: z.string().max(MAX_IMPORT_CHARS),
+    format: z.enum(['jsonl', 'csv', 'eml', 'mbox', 'text']).optional(),
+  })
+  .strict();
+const importMapping = z
+  .object({
+    text: z.string().max(200).nullable(),
+    subject: z.string().max(200).nullable().optional(),
+    sender: z.string().max(200).nullable().optional(),
+    receivedAt: z.string().max(200).nullable().optional(),
+    id: z.string().max(200).nullable().optional(),
+    labels: z.record(z.string().max(200), fieldName).optional(),
   })
   .strict();
 
@@ -39,6 +81,33 @@ export const apiArgs = {
     .strict(),
   /** Write-only: the key is stored encrypted in the backend and never returned. */
   setApiKey: z.object({ apiKey: z.string().max(500) }).strict(),
+
+  // Import.
+  previewImport: z.object({ file: importFile, mapping: importMapping.optional() }).strict(),
+  importMessages: z.object({ file: importFile, mapping: importMapping.optional(), asPrecedents: z.boolean().default(false) }).strict(),
+
+  // Review and teach.
+  acceptExtraction: z.object({ messageId: id }).strict(),
+  correctExtraction: z.object({ messageId: id, output: extractionOutput, rationale: z.string().max(5000).default('') }).strict(),
+  previewRule: z.object({ rule, limit: z.number().int().min(1).max(1000).default(200) }).strict(),
+  saveRule: z.object({ rule }).strict(),
+  setRuleEnabled: z.object({ id, enabled: z.boolean() }).strict(),
+  deleteRule: z.object({ id }).strict(),
+  restoreRule: z.object({ id }).strict(),
+  listRules: z.object({ includeDeleted: z.boolean().default(false) }).strict(),
+  listPrecedents: z.object({ search: z.string().max(500).optional(), includeDeleted: z.boolean().default(false) }).strict(),
+  updatePrecedent: z.object({ id, output: extractionOutput.optional(), rationale: z.string().max(5000).optional(), tags: z.array(z.string().max(100)).max(50).optional() }).strict(),
+  deletePrecedent: z.object({ id }).strict(),
+  restorePrecedent: z.object({ id }).strict(),
+
+  // Runs: extraction over a selection, with progress events, cancel and resume.
+  startRun: z.object({ selection: messageSelection }).strict(),
+  cancelRun: z.object({ runId: id }).strict(),
+  resumeRun: z.object({ runId: id }).strict(),
+  retryRunErrors: z.object({ runId: id }).strict(),
+  getRun: z.object({ runId: id }).strict(),
+  listRuns: z.object({ limit: z.number().int().min(1).max(200).default(20) }).strict(),
+  listRunErrors: z.object({ runId: id, limit: z.number().int().min(1).max(1000).default(100) }).strict(),
 } as const;
 
 export interface ApiResults {
@@ -50,6 +119,27 @@ export interface ApiResults {
   getSettings: ProviderSettings;
   updateSettings: ProviderSettings;
   setApiKey: ProviderSettings;
+  previewImport: ImportPreview;
+  importMessages: ImportResult;
+  acceptExtraction: MessageDetail;
+  correctExtraction: { detail: MessageDetail; precedent: PrecedentRecord };
+  previewRule: RuleImpact;
+  saveRule: RuleRecord;
+  setRuleEnabled: RuleRecord;
+  deleteRule: { id: string };
+  restoreRule: RuleRecord;
+  listRules: RuleRecord[];
+  listPrecedents: PrecedentRecord[];
+  updatePrecedent: PrecedentRecord;
+  deletePrecedent: { id: string };
+  restorePrecedent: PrecedentRecord;
+  startRun: RunRecord;
+  cancelRun: RunRecord;
+  resumeRun: RunRecord;
+  retryRunErrors: RunRecord;
+  getRun: RunRecord;
+  listRuns: RunRecord[];
+  listRunErrors: RunErrorItem[];
 }
 
 export type ApiMethod = keyof typeof apiArgs;
@@ -62,10 +152,11 @@ export type ApiParsedArgs<M extends ApiMethod> = z.output<(typeof apiArgs)[M]>;
 /** Events the backend pushes to the window (progress of long work). */
 export interface ApiEvents {
   runProgress: { runId: string; done: number; failed: number; total: number; ratePerSecond: number; etaSeconds: number | null; status: string };
+  importProgress: { name: string; processed: number; total: number };
   messagesChanged: { reason: string };
 }
 export type ApiEventName = keyof ApiEvents;
-export const API_EVENTS: readonly ApiEventName[] = ['runProgress', 'messagesChanged'];
+export const API_EVENTS: readonly ApiEventName[] = ['runProgress', 'importProgress', 'messagesChanged'];
 
 /** The API as the renderer sees it: one named async function per method, and event subscription. */
 export type CasebookApi = { [M in ApiMethod]: (args: ApiArgs<M>) => Promise<ApiResults[M]> } & {

@@ -1,2 +1,3 @@
 export * from './contract.js';
 export * from './records.js';
+export * from './teach-schemas.js';

@@ -1,5 +1,5 @@
 // What the app's backend hands the window: rows of the workspace as plain data.
-import type { Extraction, ExtractionSchema, MessageInput, ModelSettings, Precedent, Rule, Trace, ValidationError } from '../domain.js';
+import type { Extraction, ExtractionSchema, JsonValue, MessageInput, ModelSettings, Precedent, Rule, Trace, ValidationError } from '../domain.js';
 
 export type ReviewStatus = 'new' | 'extracted' | 'needs_review' | 'corrected' | 'accepted';
 export const REVIEW_STATUSES: readonly ReviewStatus[] = ['new', 'extracted', 'needs_review', 'corrected', 'accepted'];
@@ -87,4 +87,96 @@ export interface Counts {
   total: number;
   byStatus: Record<ReviewStatus, number>;
   invalid: number;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Triage and teach (issue 4).
+
+export interface PrecedentRecord extends Precedent {
+  /** The workspace message it was made from, when it was made from one. */
+  messageId: string | null;
+  deletedAt: string | null;
+}
+
+export interface RuleRecord {
+  rule: Rule;
+  position: number;
+  createdAt: string;
+  updatedAt: string;
+  deletedAt: string | null;
+}
+
+/** What saving a rule would change: messages whose latest output differs, old value beside new. */
+export interface RuleImpact {
+  /** How many messages with an extraction were looked at. */
+  checked: number;
+  changed: {
+    messageId: string;
+    subject: string | null;
+    preview: string;
+    fields: { field: string; from: JsonValue | null; to: JsonValue | null }[];
+  }[];
+  /** True when `changed` was cut at the limit. */
+  truncated: boolean;
+}
+
+export type RunStatus = 'queued' | 'running' | 'cancelled' | 'done' | 'failed';
+
+export interface RunRecord {
+  id: string;
+  kind: string;
+  status: RunStatus;
+  total: number;
+  done: number;
+  failed: number;
+  createdAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+  error: string | null;
+}
+
+export interface RunErrorItem {
+  messageId: string;
+  error: string;
+}
+
+export type ImportFormat = 'jsonl' | 'csv' | 'eml' | 'mbox' | 'text';
+
+export interface ImportProblem {
+  /** 1-based line (or record) number in the file. */
+  line: number;
+  reason: string;
+}
+
+export interface ImportPreview {
+  format: ImportFormat;
+  /** CSV: the header's columns; JSONL: the keys seen in the first rows. */
+  columns: string[];
+  /** A guess of which column is which, for the mapping step. */
+  suggestedMapping: ImportMapping;
+  /** The first rows as they would be imported. */
+  rows: { text: string; subject?: string; sender?: string; receivedAt?: string; labels?: Record<string, JsonValue> }[];
+  /** Rows counted in the whole file, and problems found so far. */
+  totalRows: number;
+  problems: ImportProblem[];
+}
+
+export interface ImportMapping {
+  text: string | null;
+  subject?: string | null;
+  sender?: string | null;
+  receivedAt?: string | null;
+  id?: string | null;
+  /** Columns that carry the right value of a schema field (labelled history): column -> field. */
+  labels?: Record<string, string>;
+}
+
+export interface ImportResult {
+  format: ImportFormat;
+  inserted: number;
+  /** Duplicates of messages already in the workspace (same content hash). */
+  skipped: number;
+  /** Precedents made from labelled rows. */
+  precedents: number;
+  problems: ImportProblem[];
 }
