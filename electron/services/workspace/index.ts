@@ -11,6 +11,7 @@ export * from './rules.js';
 export * from './rulebookVersions.js';
 export * from './runs.js';
 export * from './settings.js';
+export { WorkspaceResponseCache } from './responseCache.js';
 export { toFtsQuery } from './fts.js';
 export { seedDemoWorkspace, normaliseSchema, demoPrecedentId, DEMO_RULEBOOK_ID, type DraftRulebook, type SeedDemoOptions, type SeedDemoResult } from './seed-demo.js';
 
@@ -19,6 +20,7 @@ import { MessageRepository } from './messages.js';
 import { PrecedentRepository } from './precedents.js';
 import { RulebookVersionRepository } from './rulebookVersions.js';
 import { RuleRepository } from './rules.js';
+import { WorkspaceResponseCache } from './responseCache.js';
 import { RunRepository } from './runs.js';
 import { SettingsRepository } from './settings.js';
 import type { Workspace } from './workspace.js';
@@ -33,6 +35,7 @@ export function repositories(ws: Workspace) {
     rulebookVersions: new RulebookVersionRepository(ws),
     runs: new RunRepository(ws),
     settings: new SettingsRepository(ws),
+    responseCache: new WorkspaceResponseCache(ws),
   };
 }
 export type Repositories = ReturnType<typeof repositories>;

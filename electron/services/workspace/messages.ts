@@ -209,6 +209,7 @@ export function toMessageInput(message: StoredMessage): MessageInput {
 
 export class MessageRepository {
   private insertChunkStmt: Statement<(string | null)[]> | null = null;
+  private missingStmt: Statement<[string], string> | null = null;
   private readonly insertOneStmt: Statement<(string | null)[]>;
   private readonly getStmt: Statement<[string], MessageRow>;
   private readonly setStatusStmt: Statement<[{ id: string; status: MessageStatus }]>;
@@ -377,6 +378,28 @@ export class MessageRepository {
     const sql = `SELECT m.id ${INBOX_FROM} ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
       ORDER BY m.received_at, m.id`;
     return (this.query(`ids|${where.join('|')}`, sql).all(params) as unknown as { id: string }[]).map((r) => r.id);
+  }
+
+  /**
+   * Ids of every message a full-text search matches (with its filter), oldest first: what a run
+   * over a searched inbox extracts. Unlike `search`, not cut at a page.
+   */
+  searchIds(request: Pick<SearchRequest, 'query' | 'filter'>): string[] {
+    const query = toFtsQuery(request.query);
+    if (query === null) return [];
+    const { where, params } = filterClause(request.filter ?? {});
+    where.unshift(WHERE.match);
+    params.query = query;
+    const sql = `SELECT m.id ${SEARCH_FROM} WHERE ${where.join(' AND ')} ORDER BY m.received_at, m.id`;
+    return (this.query(`searchIds|${where.join('|')}`, sql).all(params) as unknown as { id: string }[]).map((r) => r.id);
+  }
+
+  /** Which of `ids` name no message (in the order given, each once). */
+  missing(ids: readonly string[]): string[] {
+    this.missingStmt ??= this.ws.db
+      .prepare<[string], string>('SELECT DISTINCT j.value FROM json_each(?) j WHERE NOT EXISTS (SELECT 1 FROM messages m WHERE m.id = j.value) ORDER BY j.key')
+      .pluck();
+    return this.missingStmt.all(JSON.stringify(ids));
   }
 
   private query(key: string, sql: string): Statement<[Params], InboxDbRow> {

@@ -72,6 +72,8 @@ const SQL = {
   unfinished: `SELECT ${RUN_COLUMNS} FROM runs WHERE status IN ('queued', 'running') ORDER BY created_at, id`,
   start: `UPDATE runs SET status = 'running', started_at = coalesce(started_at, @at), finished_at = NULL, error = NULL
     WHERE id = @id AND status IN ('queued', 'running', 'cancelled', 'failed')`,
+  requeue: `UPDATE runs SET status = 'queued', finished_at = NULL, error = NULL
+    WHERE id = @id AND status IN ('cancelled', 'failed', 'done')`,
   finish: `UPDATE runs SET status = @status, finished_at = @at, error = @error WHERE id = @id AND status IN ('queued', 'running')`,
   pending: `SELECT message_id FROM run_items WHERE run_id = @run_id AND status = 'pending' AND message_id > @after
     ORDER BY message_id LIMIT @limit`,
@@ -180,6 +182,14 @@ export class RunRepository {
   /** Marks the run running (also to resume a cancelled or failed one). */
   start(id: string): boolean {
     return this.ws.write(() => this.stmts.start.run({ id, at: this.ws.timestamp() }).changes === 1);
+  }
+
+  /**
+   * Puts an ended run (cancelled, failed, or done with items made pending again) back in the queue,
+   * to be started again; it counts as unfinished until then, so a restart resumes it too.
+   */
+  requeue(id: string): boolean {
+    return this.ws.write(() => this.stmts.requeue.run({ id }).changes === 1);
   }
 
   cancel(id: string): boolean {

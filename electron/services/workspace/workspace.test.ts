@@ -105,7 +105,7 @@ describe('opening a workspace', () => {
     expect(raw.prepare('SELECT id FROM schema_migrations').pluck().all()).toEqual([1]);
     expect(tables(raw)).not.toContain('half_done');
     raw.close();
-    expect(t.open('w.casebook').applied.map((m) => m.id)).toEqual([2, 3]);
+    expect(t.open('w.casebook').applied.map((m) => m.id)).toEqual(MIGRATIONS.slice(1).map((m) => m.id));
   });
 
   it('refuses a file that is not a database', () => {
