@@ -5,25 +5,44 @@ import type { ExtractionResult, RulebookArtifact } from '../../shared/src/domain
 import { createExtractor, type Extractor } from '../../shared/src/pipeline/extractor.js';
 import { mapInOrder } from '../../shared/src/pipeline/many.js';
 import { MemoryCache, type ResponseCache } from '../../shared/src/pipeline/cache.js';
-import type { ProviderConfig } from '../../shared/src/providers/create.js';
+import { createProvider, type ProviderConfig } from '../../shared/src/providers/create.js';
+import { ProviderError, type Provider } from '../../shared/src/providers/types.js';
+import { PrecedentIndex } from '../../shared/src/retrieval/index.js';
 import { toMessageInput, type MessageStatus, type Repositories, type StoredMessage } from '../services/workspace/index.js';
+import { RateLimiter } from './runs/rate-limit.js';
 
 /** Valid output counts as extracted; anything the schema refuses needs a person. */
 export function statusAfter(result: ExtractionResult): MessageStatus {
   return result.valid ? 'extracted' : 'needs_review';
 }
 
+export interface ExtractionServiceOptions {
+  /**
+   * Where model answers are kept; one cache for the backend's lifetime, shared across draft
+   * changes (keys cover the prompt). The backend passes the workspace's persistent cache; an
+   * in-memory one by default.
+   */
+  cache?: ResponseCache;
+  /** Requests per second to a model provider (read before each request); 0 or less: no limit. */
+  ratePerSecond?: () => number;
+}
+
 export class ExtractionService {
   private extractor: Extractor | null = null;
   private extractorKey = '';
-  // One cache for the backend's lifetime, shared across draft changes: keys cover the prompt.
-  private readonly cache: ResponseCache = new MemoryCache(50_000);
+  private readonly cache: ResponseCache;
+  private readonly limiter: RateLimiter;
 
   constructor(
     private readonly repos: Repositories,
     private readonly draft: () => RulebookArtifact,
     private readonly provider: () => ProviderConfig,
-  ) {}
+    options: ExtractionServiceOptions = {},
+  ) {
+    this.cache = options.cache ?? new MemoryCache(50_000);
+    const rate = options.ratePerSecond ?? (() => 0);
+    this.limiter = new RateLimiter(rate);
+  }
 
   /** The extractor for the current draft and provider (API key included), rebuilt only when one changed. */
   current(): Extractor {
@@ -33,10 +52,33 @@ export class ExtractionService {
     const apiKey = provider.kind === 'openai' && provider.apiKey !== undefined ? createHash('sha256').update(provider.apiKey).digest('hex') : null;
     const key = `${rulebook.hash}|${JSON.stringify({ ...provider, apiKey })}`;
     if (!this.extractor || key !== this.extractorKey) {
-      this.extractor = createExtractor(rulebook, { provider, cache: this.cache });
+      const index = PrecedentIndex.build(rulebook.precedents);
+      const made = createProvider(provider, { rulebook, index });
+      // The embedded provider is no remote model: nothing to rate-limit.
+      const gated = made.name === 'embedded' ? made : this.rateLimited(made);
+      this.extractor = createExtractor(rulebook, { provider: gated, cache: this.cache, index });
       this.extractorKey = key;
     }
     return this.extractor;
+  }
+
+  /** The provider with its requests spaced by the rate limit (cache hits never reach it). */
+  private rateLimited(inner: Provider): Provider {
+    const limiter = this.limiter;
+    return {
+      name: inner.name,
+      model: inner.model,
+      identity: inner.identity,
+      ...(inner.retrievalDepth !== undefined ? { retrievalDepth: inner.retrievalDepth } : {}),
+      async complete(request) {
+        try {
+          await limiter.wait(request.signal);
+        } catch (err) {
+          throw new ProviderError('aborted', 'the request was aborted while waiting for the rate limit', { attempts: 0, cause: err });
+        }
+        return inner.complete(request);
+      },
+    };
   }
 
   /** Extracts and stores one message; the message's status follows the result. */
