@@ -15,12 +15,23 @@ export type {
   Counts,
   DraftRulebook,
   ExtractionRecord,
+  ImportFormat,
+  ImportMapping,
+  ImportPreview,
+  ImportProblem,
+  ImportResult,
   MessageDetail,
   MessagePage,
   MessageRecord,
   MessageSummary,
+  PrecedentRecord,
   ProviderSettings,
   ReviewStatus,
+  RuleImpact,
+  RuleRecord,
+  RunErrorItem,
+  RunRecord,
+  RunStatus,
 } from '../../../shared/src/api/records.js';
 export { REVIEW_STATUSES } from '../../../shared/src/api/records.js';
 export type * from '../../../shared/src/domain.js';

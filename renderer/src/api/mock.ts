@@ -23,6 +23,10 @@ import type {
 import { REVIEW_STATUSES } from './contract';
 import { ApiCallError } from './errors';
 import { EventHub } from './eventHub';
+import { createImportHandlers } from './mockImport';
+import { createRunHandlers } from './mockRuns';
+import { createMockContext, type MockContext } from './mockState';
+import { createTeachHandlers } from './mockTeach';
 
 export interface MockData {
   appInfo: AppInfo;
@@ -41,14 +45,31 @@ export interface MockApi extends CasebookApi {
   emit<E extends ApiEventName>(event: E, payload: ApiEvents[E]): void;
   /** Make the next call of `method` fail with this failure. */
   failNext(method: ApiMethod, failure: ApiFailure): void;
+  /** Rules, precedents (with deleted ones), runs, and messages whose extraction fails in a run. */
+  readonly state: MockContext;
 }
 
 export interface MockOptions {
   latencyMs?: number;
+  /** Milliseconds per message in a run (default: latencyMs, or 0). */
+  runStepMs?: number;
+  /** Who corrections and imported precedents are by. */
+  author?: string;
 }
 
-function notModelled(method: ApiMethod): never {
-  throw new ApiError({ code: 'unavailable', message: `${method} is not modelled by the mock API` });
+function filterMessages(data: MockData, args: Pick<ApiParsedArgs<'listMessages'>, 'status' | 'valid' | 'field' | 'search'>): MessageRecord[] {
+  return data.messages.filter((m) => {
+    const extraction = data.extractions.get(m.id) ?? null;
+    if (args.status && m.status !== args.status) return false;
+    if (args.valid !== undefined && (extraction === null || extraction.valid !== args.valid)) return false;
+    if (args.field && (extraction === null || extraction.output[args.field.name] !== args.field.value)) return false;
+    if (args.search) {
+      const q = args.search.toLowerCase();
+      const hay = `${m.subject ?? ''}\n${m.sender ?? ''}\n${m.text}`.toLowerCase();
+      if (!q.split(/\s+/).filter(Boolean).every((word) => hay.includes(word))) return false;
+    }
+    return true;
+  });
 }
 
 export function createMockApi(data: MockData, options: MockOptions = {}): MockApi {
@@ -56,23 +77,13 @@ export function createMockApi(data: MockData, options: MockOptions = {}): MockAp
   const calls: { method: ApiMethod; args: unknown }[] = [];
   const failures = new Map<ApiMethod, ApiFailure[]>();
   let apiKey = '';
+  const ctx = createMockContext(data, (event, payload) => hub.emit(event, payload), { runStepMs: options.runStepMs ?? options.latencyMs ?? 0, author: options.author });
 
   const handlers: { [M in ApiMethod]: (args: ApiParsedArgs<M>) => ApiResults[M] } = {
     getAppInfo: () => ({ ...data.appInfo, messageCount: data.messages.length }),
     getCounts: () => counts(data),
     listMessages: (args) => {
-      let rows = data.messages.filter((m) => {
-        const extraction = data.extractions.get(m.id) ?? null;
-        if (args.status && m.status !== args.status) return false;
-        if (args.valid !== undefined && (extraction === null || extraction.valid !== args.valid)) return false;
-        if (args.field && (extraction === null || extraction.output[args.field.name] !== args.field.value)) return false;
-        if (args.search) {
-          const q = args.search.toLowerCase();
-          const hay = `${m.subject ?? ''}\n${m.sender ?? ''}\n${m.text}`.toLowerCase();
-          if (!q.split(/\s+/).filter(Boolean).every((word) => hay.includes(word))) return false;
-        }
-        return true;
-      });
+      let rows = filterMessages(data, args);
       const dir = args.sort === 'received_asc' ? 1 : -1;
       rows = rows.sort((a, b) => dir * (compare(a.receivedAt ?? '', b.receivedAt ?? '') || compare(a.id, b.id)));
       const offset = args.cursor ? Number(args.cursor) : 0;
@@ -96,29 +107,9 @@ export function createMockApi(data: MockData, options: MockOptions = {}): MockAp
       data.settings = { ...data.settings, hasApiKey: key !== '' };
       return { ...data.settings };
     },
-    // Triage-and-teach methods the mock does not model yet: they fail the way the backend does for
-    // an unavailable feature, so screens show their error state.
-    previewImport: () => notModelled('previewImport'),
-    importMessages: () => notModelled('importMessages'),
-    acceptExtraction: () => notModelled('acceptExtraction'),
-    correctExtraction: () => notModelled('correctExtraction'),
-    previewRule: () => notModelled('previewRule'),
-    saveRule: () => notModelled('saveRule'),
-    setRuleEnabled: () => notModelled('setRuleEnabled'),
-    deleteRule: () => notModelled('deleteRule'),
-    restoreRule: () => notModelled('restoreRule'),
-    listRules: () => notModelled('listRules'),
-    listPrecedents: () => notModelled('listPrecedents'),
-    updatePrecedent: () => notModelled('updatePrecedent'),
-    deletePrecedent: () => notModelled('deletePrecedent'),
-    restorePrecedent: () => notModelled('restorePrecedent'),
-    startRun: () => notModelled('startRun'),
-    cancelRun: () => notModelled('cancelRun'),
-    resumeRun: () => notModelled('resumeRun'),
-    retryRunErrors: () => notModelled('retryRunErrors'),
-    getRun: () => notModelled('getRun'),
-    listRuns: () => notModelled('listRuns'),
-    listRunErrors: () => notModelled('listRunErrors'),
+    ...createTeachHandlers(ctx),
+    ...createRunHandlers(ctx, (filter) => filterMessages(data, filter).map((m) => m.id)),
+    ...createImportHandlers(ctx),
   };
 
   async function call(method: ApiMethod, raw: unknown): Promise<unknown> {
@@ -138,6 +129,7 @@ export function createMockApi(data: MockData, options: MockOptions = {}): MockAp
   const api = {
     data,
     calls,
+    state: ctx,
     on: hub.on.bind(hub),
     emit: hub.emit.bind(hub),
     failNext(method: ApiMethod, failure: ApiFailure) {
