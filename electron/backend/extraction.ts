@@ -11,10 +11,16 @@ import { PrecedentIndex } from '../../shared/src/retrieval/index.js';
 import { toMessageInput, type MessageStatus, type Repositories, type StoredMessage } from '../services/workspace/index.js';
 import { RateLimiter } from './runs/rate-limit.js';
 
-/** Valid output counts as extracted; anything the schema refuses needs a person. */
-export function statusAfter(result: ExtractionResult): MessageStatus {
-  return result.valid ? 'extracted' : 'needs_review';
+/** Valid output counts as extracted; anything the schema refuses (or a review check flags) needs a person. */
+export function statusAfter(result: ExtractionResult, flagged = false): MessageStatus {
+  return result.valid && !flagged ? 'extracted' : 'needs_review';
 }
+
+/**
+ * Whether a result the schema accepted should still go to a person (the teach handlers install one:
+ * output that disagrees with the precedents it was shown). Cheap; a check that throws flags nothing.
+ */
+export type ReviewCheck = (result: ExtractionResult, rulebook: RulebookArtifact) => boolean;
 
 export interface ExtractionServiceOptions {
   /**
@@ -32,6 +38,7 @@ export class ExtractionService {
   private extractorKey = '';
   private readonly cache: ResponseCache;
   private readonly limiter: RateLimiter;
+  private reviewCheck: ReviewCheck | null = null;
 
   constructor(
     private readonly repos: Repositories,
@@ -81,6 +88,24 @@ export class ExtractionService {
     };
   }
 
+  /** Installs the check that can send a valid result to review; null removes it. */
+  setReviewCheck(check: ReviewCheck | null): void {
+    this.reviewCheck = check;
+  }
+
+  /** The status a fresh result gives its message: `statusAfter`, with the review check applied. */
+  statusFor(result: ExtractionResult, rulebook: RulebookArtifact): MessageStatus {
+    let flagged = false;
+    if (result.valid && this.reviewCheck) {
+      try {
+        flagged = this.reviewCheck(result, rulebook);
+      } catch {
+        flagged = false;
+      }
+    }
+    return statusAfter(result, flagged);
+  }
+
   /** Extracts and stores one message; the message's status follows the result. */
   async extractOne(message: StoredMessage, runId: string | null = null): Promise<ExtractionResult> {
     const extractor = this.current();
@@ -97,7 +122,7 @@ export class ExtractionService {
     // No await between this read and the write, so nothing else in this process comes between.
     const status = this.repos.messages.get(message.id)?.status;
     if (status === 'new' || status === 'extracted' || status === 'needs_review') {
-      this.repos.messages.setStatus(message.id, statusAfter(result));
+      this.repos.messages.setStatus(message.id, this.statusFor(result, extractor.rulebook));
     }
     return result;
   }

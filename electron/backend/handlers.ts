@@ -1,6 +1,6 @@
 // The API handlers: each method of the typed contract, over the workspace repositories. Arguments
 // arrive already parsed by the contract's validators (the IPC gate and the browser host do that).
-import { ApiError, type ApiHandlers, type ApiParsedArgs, type ExtractionRecord, type MessageSummary, type ProviderSettings, type ReviewStatus } from '../../shared/src/api/index.js';
+import { ApiError, type ApiHandlers, type ApiParsedArgs, type ExtractionRecord, type MessageDetail, type MessageSummary, type ProviderSettings, type ReviewStatus } from '../../shared/src/api/index.js';
 import type { ModelSettings } from '../../shared/src/domain.js';
 import { RUNTIME_VERSION } from '../../shared/src/version.js';
 import { SETTING_KEYS, type InboxFilter, type InboxRow, type Repositories, type StoredExtraction } from '../services/workspace/index.js';
@@ -44,6 +44,26 @@ function inboxFilter(args: ApiParsedArgs<'listMessages'>): InboxFilter {
   if (args.valid !== undefined) filter.validity = args.valid ? 'valid' : 'invalid';
   if (args.field) filter.field = args.field;
   return filter;
+}
+
+/** A message with its newest extraction, as getMessage returns it; null when there is no such message. */
+export function messageDetail(repos: Repositories, id: string): MessageDetail | null {
+  const m = repos.messages.get(id);
+  if (!m) return null;
+  const latest = m.latestExtractionId === null ? null : repos.extractions.get(m.latestExtractionId);
+  return {
+    message: {
+      id: m.id,
+      text: m.text,
+      ...(m.subject ? { subject: m.subject } : {}),
+      ...(m.sender ? { sender: m.sender } : {}),
+      ...(m.context?.length ? { context: m.context } : {}),
+      receivedAt: m.receivedAt,
+      source: m.source ?? '',
+      status: m.status as ReviewStatus,
+    },
+    extraction: latest && latest.trace ? extractionRecord(latest) : null,
+  };
 }
 
 /** Search pages by offset (bm25 order has no stable key); the cursor carries it. */
@@ -108,22 +128,9 @@ export function createHandlers(repos: Repositories, opts: BackendOptions): CoreH
     },
 
     getMessage: ({ id }) => {
-      const m = repos.messages.get(id);
-      if (!m) throw new ApiError({ code: 'not_found', message: `no message with id ${id}` });
-      const latest = m.latestExtractionId === null ? null : repos.extractions.get(m.latestExtractionId);
-      return {
-        message: {
-          id: m.id,
-          text: m.text,
-          ...(m.subject ? { subject: m.subject } : {}),
-          ...(m.sender ? { sender: m.sender } : {}),
-          ...(m.context?.length ? { context: m.context } : {}),
-          receivedAt: m.receivedAt,
-          source: m.source ?? '',
-          status: m.status as ReviewStatus,
-        },
-        extraction: latest && latest.trace ? extractionRecord(latest) : null,
-      };
+      const detail = messageDetail(repos, id);
+      if (!detail) throw new ApiError({ code: 'not_found', message: `no message with id ${id}` });
+      return detail;
     },
 
     getRulebook: () => {

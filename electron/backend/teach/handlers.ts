@@ -1,6 +1,18 @@
-// Review and teach handlers: being built (issue 4).
-import { ApiError, type ApiHandlers } from '../../../shared/src/api/index.js';
+// Review and teach (issue 4): accept an extraction, correct it (the correction becomes a precedent
+// and the message's newest extraction), rules with an impact preview, and the rules and precedents
+// screens (edit, disable, delete with undo). Every rule or precedent change changes the draft
+// rulebook (draft.ts assembles it from these tables, so its hash moves and the next extraction runs
+// under the new draft); the window hears of it through `messagesChanged`.
+import { ApiError, type ApiHandlers, type MessageDetail, type PrecedentRecord, type RuleRecord } from '../../../shared/src/api/index.js';
+import type { Extraction, MessageInput, RulebookArtifact } from '../../../shared/src/domain.js';
+import type { DraftRulebook, StoredPrecedent, StoredRule } from '../../services/workspace/index.js';
 import type { BackendContext } from '../context.js';
+import { draftArtifact, readDraft } from '../draft.js';
+import { messageDetail } from '../handlers.js';
+import { correctionResult } from './correction.js';
+import { previewImpact } from './impact.js';
+import { needsReview, reviewPriority } from './review-priority.js';
+import { checkOutput, checkRule, refuse } from './validate.js';
 
 type TeachHandlers = Pick<
   ApiHandlers,
@@ -18,23 +30,246 @@ type TeachHandlers = Pick<
   | 'restorePrecedent'
 >;
 
-const notYet = (method: string) => () => {
-  throw new ApiError({ code: 'unavailable', message: `${method} is not available yet` });
-};
+/** The reasons `messagesChanged` carries after each kind of change. */
+export const CHANGE_REASONS = {
+  accepted: 'extraction-accepted',
+  corrected: 'extraction-corrected',
+  ruleSaved: 'rule-saved',
+  ruleEnabled: 'rule-enabled',
+  ruleDeleted: 'rule-deleted',
+  ruleRestored: 'rule-restored',
+  precedentUpdated: 'precedent-updated',
+  precedentDeleted: 'precedent-deleted',
+  precedentRestored: 'precedent-restored',
+} as const;
 
-export function createTeachHandlers(_ctx: BackendContext): TeachHandlers {
+function precedentRecord(p: StoredPrecedent): PrecedentRecord {
   return {
-    acceptExtraction: notYet('acceptExtraction'),
-    correctExtraction: notYet('correctExtraction'),
-    previewRule: notYet('previewRule'),
-    saveRule: notYet('saveRule'),
-    setRuleEnabled: notYet('setRuleEnabled'),
-    deleteRule: notYet('deleteRule'),
-    restoreRule: notYet('restoreRule'),
-    listRules: notYet('listRules'),
-    listPrecedents: notYet('listPrecedents'),
-    updatePrecedent: notYet('updatePrecedent'),
-    deletePrecedent: notYet('deletePrecedent'),
-    restorePrecedent: notYet('restorePrecedent'),
+    id: p.id,
+    message: p.message,
+    output: p.output,
+    ...(p.rationale !== undefined ? { rationale: p.rationale } : {}),
+    ...(p.tags !== undefined ? { tags: p.tags } : {}),
+    ...(p.author !== undefined ? { author: p.author } : {}),
+    createdAt: p.createdAt,
+    messageId: p.messageId,
+    deletedAt: p.deletedAt,
   };
+}
+
+function ruleRecord(r: StoredRule): RuleRecord {
+  return { rule: r.rule, position: r.position, createdAt: r.createdAt, updatedAt: r.updatedAt, deletedAt: r.deletedAt };
+}
+
+const notFound = (what: string, id: string) => new ApiError({ code: 'not_found', message: `no ${what} with id ${id}` });
+const conflict = (message: string) => new ApiError({ code: 'conflict', message });
+
+/** Lower-cased words of a search; every word must occur. */
+const searchWords = (search: string | undefined) => (search ?? '').toLowerCase().split(/\s+/u).filter(Boolean);
+
+export function createTeachHandlers(ctx: BackendContext): TeachHandlers {
+  const { repos } = ctx;
+  const changed = (reason: string) => ctx.emit('messagesChanged', { reason });
+
+  installReviewCheck(ctx);
+
+  function draft(method: string): DraftRulebook {
+    const d = readDraft(repos);
+    if (!d) throw conflict(`${method}: this workspace has no rulebook yet`);
+    return d;
+  }
+
+  function detail(id: string): MessageDetail {
+    const d = messageDetail(repos, id);
+    if (!d) throw notFound('message', id);
+    return d;
+  }
+
+  function existingRule(id: string): StoredRule {
+    const r = repos.rules.get(id);
+    if (!r) throw notFound('rule', id);
+    return r;
+  }
+
+  function existingPrecedent(id: string): StoredPrecedent {
+    const p = repos.precedents.get(id);
+    if (!p) throw notFound('precedent', id);
+    return p;
+  }
+
+  /** Stores `output` as the message's newest extraction, made by a person under the current draft. */
+  function storeCorrection(messageId: string, output: Extraction, aliases: ReturnType<typeof checkOutput>['aliases']): void {
+    const rulebook: RulebookArtifact = draftArtifact(repos);
+    repos.extractions.insert({
+      messageId,
+      runId: null,
+      rulebookVersion: null,
+      rulebookHash: rulebook.hash,
+      result: correctionResult({ output, aliases, author: ctx.author(), rulebook }),
+    });
+  }
+
+  return {
+    acceptExtraction: ({ messageId }) => {
+      const before = detail(messageId);
+      if (!before.extraction) throw conflict('acceptExtraction: this message has no extraction to accept yet; extract it first');
+      if (!before.extraction.valid) throw conflict('acceptExtraction: its output does not fit the schema; correct it instead');
+      // The newest extraction, confirmed right by a person: the status records it, and the message
+      // with that extraction can be turned into a precedent later ("confirmed example").
+      repos.messages.setStatus(messageId, 'accepted');
+      changed(CHANGE_REASONS.accepted);
+      return detail(messageId);
+    },
+
+    correctExtraction: ({ messageId, output, rationale }) => {
+      const message = repos.messages.get(messageId);
+      if (!message) throw notFound('message', messageId);
+      const d = draft('correctExtraction');
+      const checked = checkOutput(output, d.schema, repos.rules.active());
+      if (checked.issues.length) refuse('correctExtraction', checked.issues);
+
+      // One precedent per message: a second correction replaces the first one's output (and its
+      // rationale, when a new one is given).
+      const existing = repos.precedents.forMessage(messageId)[0];
+      const note = rationale.trim();
+      const precedent = existing
+        ? repos.precedents.update(existing.id, { output: checked.output, ...(note ? { rationale: note } : {}) })!
+        : repos.precedents.create({
+            message: copyOf(message),
+            output: checked.output,
+            ...(note ? { rationale: note } : {}),
+            author: ctx.author(),
+            messageId,
+          });
+      storeCorrection(messageId, checked.output, checked.aliases);
+      repos.messages.setStatus(messageId, 'corrected');
+      changed(CHANGE_REASONS.corrected);
+      return { detail: detail(messageId), precedent: precedentRecord(precedent) };
+    },
+
+    previewRule: ({ rule, limit }) => {
+      const d = draft('previewRule');
+      const rules = repos.rules.active();
+      const issues = checkRule(rule, d.schema, rules);
+      if (issues.length) refuse('previewRule', issues);
+      return previewImpact(repos, { rule, schema: d.schema, rules, limit });
+    },
+
+    saveRule: ({ rule }) => {
+      const d = draft('saveRule');
+      const issues = checkRule(rule, d.schema, repos.rules.active());
+      if (issues.length) refuse('saveRule', issues);
+      const existing = repos.rules.get(rule.id);
+      if (existing?.deletedAt) throw conflict(`saveRule: rule ${rule.id} is deleted; restore it first`);
+      // Replacing keeps the rule's place in the order (overrides apply in that order).
+      const saved = existing ? repos.rules.update(rule) : repos.rules.create(rule);
+      if (!saved) throw conflict(`saveRule: rule ${rule.id} changed while it was being saved; try again`);
+      changed(CHANGE_REASONS.ruleSaved);
+      return ruleRecord(saved);
+    },
+
+    setRuleEnabled: ({ id, enabled }) => {
+      const r = existingRule(id);
+      if (r.deletedAt) throw conflict(`setRuleEnabled: rule ${id} is deleted; restore it first`);
+      if (r.rule.enabled !== enabled) {
+        repos.rules.setEnabled(id, enabled);
+        changed(CHANGE_REASONS.ruleEnabled);
+      }
+      return ruleRecord(existingRule(id));
+    },
+
+    deleteRule: ({ id }) => {
+      const r = existingRule(id);
+      // Deleting a deleted rule changes nothing (an undo screen may send it twice).
+      if (r.deletedAt === null && repos.rules.delete(id)) changed(CHANGE_REASONS.ruleDeleted);
+      return { id };
+    },
+
+    restoreRule: ({ id }) => {
+      const r = existingRule(id);
+      if (r.deletedAt !== null && repos.rules.restore(id)) changed(CHANGE_REASONS.ruleRestored);
+      return ruleRecord(existingRule(id));
+    },
+
+    listRules: ({ includeDeleted }) => repos.rules.list({ includeDeleted }).map(ruleRecord),
+
+    listPrecedents: ({ search, includeDeleted }) => {
+      const words = searchWords(search);
+      const matches = (p: StoredPrecedent) => {
+        if (words.length === 0) return true;
+        const hay = [p.id, p.message.subject ?? '', p.message.text, p.rationale ?? '', ...(p.tags ?? [])].join('\n').toLowerCase();
+        return words.every((w) => hay.includes(w));
+      };
+      // Newest first (the list the precedents screen shows); ties by id, reversed, so it is stable.
+      return repos.precedents
+        .list({ includeDeleted })
+        .filter(matches)
+        .reverse()
+        .map(precedentRecord);
+    },
+
+    updatePrecedent: ({ id, output, rationale, tags }) => {
+      const p = existingPrecedent(id);
+      if (p.deletedAt) throw conflict(`updatePrecedent: precedent ${id} is deleted; restore it first`);
+      let checked: ReturnType<typeof checkOutput> | null = null;
+      if (output !== undefined) {
+        checked = checkOutput(output, draft('updatePrecedent').schema, repos.rules.active());
+        if (checked.issues.length) refuse('updatePrecedent', checked.issues);
+      }
+      const updated = repos.precedents.update(id, {
+        ...(checked ? { output: checked.output } : {}),
+        ...(rationale !== undefined ? { rationale: rationale.trim() || null } : {}),
+        ...(tags !== undefined ? { tags: [...new Set(tags.map((t) => t.trim()).filter(Boolean))] } : {}),
+      });
+      if (!updated) throw conflict(`updatePrecedent: precedent ${id} was deleted meanwhile`);
+      // A precedent made by correcting a message is that message's correction: keep the two the same.
+      if (checked && updated.messageId && repos.messages.get(updated.messageId)?.status === 'corrected') {
+        const latest = repos.extractions.latestForMessage(updated.messageId);
+        if (JSON.stringify(latest?.output) !== JSON.stringify(checked.output)) storeCorrection(updated.messageId, checked.output, checked.aliases);
+      }
+      changed(CHANGE_REASONS.precedentUpdated);
+      return precedentRecord(updated);
+    },
+
+    deletePrecedent: ({ id }) => {
+      const p = existingPrecedent(id);
+      // The message it was made from keeps its correction (its extraction); only the example goes.
+      if (p.deletedAt === null && repos.precedents.delete(id)) changed(CHANGE_REASONS.precedentDeleted);
+      return { id };
+    },
+
+    restorePrecedent: ({ id }) => {
+      const p = existingPrecedent(id);
+      if (p.deletedAt !== null && repos.precedents.restore(id)) changed(CHANGE_REASONS.precedentRestored);
+      return precedentRecord(existingPrecedent(id));
+    },
+  };
+}
+
+/** The precedent's own copy of the message (what the model will be shown as an example). */
+function copyOf(message: { text: string; subject: string | null; sender: string | null; context: string[] | null }): MessageInput {
+  return {
+    text: message.text,
+    ...(message.subject ? { subject: message.subject } : {}),
+    ...(message.sender ? { sender: message.sender } : {}),
+    ...(message.context?.length ? { context: message.context } : {}),
+  };
+}
+
+/**
+ * Sends a valid extraction to review when it disagrees with the precedents it was shown (see
+ * review-priority.ts). Precedent outputs are looked up in the rulebook the extraction ran under,
+ * indexed once per rulebook.
+ */
+function installReviewCheck(ctx: BackendContext): void {
+  const byRulebook = new WeakMap<RulebookArtifact, Map<string, Extraction>>();
+  ctx.extraction.setReviewCheck((result, rulebook) => {
+    let outputs = byRulebook.get(rulebook);
+    if (!outputs) {
+      outputs = new Map(rulebook.precedents.map((p) => [p.id, p.output]));
+      byRulebook.set(rulebook, outputs);
+    }
+    const lookup = outputs;
+    return needsReview(reviewPriority(result, { schema: rulebook.schema, precedentOutput: (id) => lookup.get(id) }));
+  });
 }

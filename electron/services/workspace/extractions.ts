@@ -27,6 +27,44 @@ export interface StoredExtraction {
 
 const COLUMNS = 'id, message_id, run_id, rulebook_version, rulebook_hash, output, valid, errors, trace, created_at';
 
+/** A message beside its newest extraction, for scans over the whole inbox (a rule's impact preview). */
+export interface LatestRow {
+  messageId: string;
+  text: string;
+  subject: string | null;
+  receivedAt: string;
+  output: Extraction;
+  valid: boolean;
+  /** The model's answer as received (trace.rawOutput); only when asked for, else null. */
+  rawOutput: string | null;
+}
+
+/** Where a scan stopped: the last row of a page (newest first by received time, then id). */
+export interface LatestCursor {
+  receivedAt: string;
+  messageId: string;
+}
+
+/**
+ * Narrows a scan to messages that may contain some words. Built by code from literal words, never
+ * from what a person typed.
+ */
+export interface LatestTextFilter {
+  /** An FTS5 query, matched against the subject and text columns of the message index. */
+  fts: string;
+  /** Rows whose subject or text matches this GLOB pattern are kept whatever the index says. */
+  alsoGlob?: string;
+}
+
+export interface LatestPageRequest {
+  /** Rows after this one (newest first); from the start when absent. */
+  after?: LatestCursor | null;
+  limit?: number;
+  filter?: LatestTextFilter | null;
+  /** Also read trace.rawOutput (costs a JSON parse of each trace in SQLite). */
+  withRawOutput?: boolean;
+}
+
 const SQL = {
   insert: `INSERT INTO extractions (message_id, run_id, rulebook_version, rulebook_hash, output, valid, errors, trace, created_at)
     VALUES (@message_id, @run_id, @rulebook_version, @rulebook_hash, @output, @valid, @errors, @trace, @created_at)`,
@@ -37,6 +75,24 @@ const SQL = {
   forRun: `SELECT ${COLUMNS} FROM extractions WHERE run_id = @run_id AND message_id > @after
     ORDER BY message_id LIMIT @limit`,
 } as const;
+
+const LATEST_FROM = 'FROM messages m JOIN extractions e ON e.id = m.latest_extraction_id';
+const LATEST_WHERE = {
+  before: '(m.received_at, m.id) < (@at, @id)',
+  through: '(m.received_at, m.id) >= (@at, @id)',
+  fts: `(m.seq IN (SELECT rowid FROM messages_fts WHERE messages_fts MATCH @fts)
+    OR (@glob IS NOT NULL AND (m.text GLOB @glob OR coalesce(m.subject, '') GLOB @glob)))`,
+} as const;
+
+interface LatestDbRow {
+  id: string;
+  text: string;
+  subject: string | null;
+  received_at: string;
+  output: string;
+  valid: number;
+  raw_output: string | null;
+}
 
 interface Row {
   id: number;
@@ -57,6 +113,7 @@ export class ExtractionRepository {
   private readonly latestStmt: Statement<[string], Row>;
   private readonly forMessageStmt: Statement<[string, number], Row>;
   private readonly forRunStmt: Statement<[{ run_id: string; after: string; limit: number }], Row>;
+  private readonly scans = new Map<string, Statement<[Record<string, string | number | null>]>>();
 
   constructor(private readonly ws: Workspace) {
     this.insertStmt = ws.db.prepare(SQL.insert);
@@ -101,6 +158,64 @@ export class ExtractionRepository {
   /** The message's extractions, newest first (its history across runs and rulebooks). */
   forMessage(messageId: string, limit = 50): StoredExtraction[] {
     return this.forMessageStmt.all(messageId, limit).map(mapRow);
+  }
+
+  /**
+   * Messages that have a newest extraction, with it, newest message first, in pages (keyset on
+   * received time and id, so a long scan is stable and each page is cheap).
+   */
+  latestPage(request: LatestPageRequest = {}): LatestRow[] {
+    const where: string[] = [];
+    const params: Record<string, string | number | null> = { limit: Math.min(5000, Math.max(1, Math.floor(request.limit ?? 500))) };
+    if (request.after) {
+      where.push(LATEST_WHERE.before);
+      params.at = request.after.receivedAt;
+      params.id = request.after.messageId;
+    }
+    if (request.filter) {
+      where.push(LATEST_WHERE.fts);
+      params.fts = request.filter.fts;
+      params.glob = request.filter.alsoGlob ?? null;
+    }
+    const raw = request.withRawOutput ? "json_extract(e.trace, '$.rawOutput')" : 'NULL';
+    const sql = `SELECT m.id, m.text, m.subject, m.received_at, e.output, e.valid, ${raw} AS raw_output ${LATEST_FROM}
+      ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+      ORDER BY m.received_at DESC, m.id DESC LIMIT @limit`;
+    const rows = this.scan(`page|${raw}|${where.join('|')}`, sql).all(params) as LatestDbRow[];
+    return rows.map((r) => ({
+      messageId: r.id,
+      text: r.text,
+      subject: r.subject,
+      receivedAt: r.received_at,
+      output: fromJson<Extraction>(r.output),
+      valid: r.valid === 1,
+      rawOutput: typeof r.raw_output === 'string' ? r.raw_output : null,
+    }));
+  }
+
+  /**
+   * How many messages have a newest extraction; with `through`, only the ones a `latestPage` scan
+   * has passed when it reaches that row (it and every newer one).
+   */
+  countLatest(options: { through?: LatestCursor | null } = {}): number {
+    const params: Record<string, string | number | null> = {};
+    let where = '';
+    if (options.through) {
+      where = `WHERE ${LATEST_WHERE.through}`;
+      params.at = options.through.receivedAt;
+      params.id = options.through.messageId;
+    }
+    const sql = `SELECT count(*) AS n ${LATEST_FROM} ${where}`;
+    return (this.scan(`count|${where}`, sql).get(params) as { n: number }).n;
+  }
+
+  private scan(key: string, sql: string): Statement<[Record<string, string | number | null>]> {
+    let stmt = this.scans.get(key);
+    if (!stmt) {
+      stmt = this.ws.db.prepare(sql);
+      this.scans.set(key, stmt);
+    }
+    return stmt;
   }
 
   /** A run's extractions by message id, in pages: `after` is the last message id of the page before. */

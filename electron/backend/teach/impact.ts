@@ -1,0 +1,111 @@
+// The impact preview of a rule: for every message with an extraction, what saving the rule would
+// change in its newest output, old value beside new. Deterministic and without a model, so it is
+// quick over a whole workspace: the workspace is read in pages, newest message first, and a text
+// condition narrows the scan through the full-text index first (see prefilter.ts).
+import type { RuleImpact } from '../../../shared/src/api/index.js';
+import type { AliasRule, Extraction, ExtractionSchema, JsonValue, OverrideRule, Rule } from '../../../shared/src/domain.js';
+import { normaliseMessage } from '../../../shared/src/pipeline/normalise.js';
+import { parseModelOutput } from '../../../shared/src/pipeline/parse.js';
+import { applyOverrides, ruleText } from '../../../shared/src/rules/overrides.js';
+import { applyAliases } from '../../../shared/src/schema/aliases.js';
+import type { LatestCursor, LatestRow, LatestTextFilter, Repositories } from '../../services/workspace/index.js';
+import { textFilter } from './prefilter.js';
+
+const PAGE = 1000;
+const PREVIEW_CHARS = 160;
+
+type Change = RuleImpact['changed'][number];
+type FieldDiff = Change['fields'][number];
+
+export interface ImpactInput {
+  rule: Rule;
+  /** The draft's schema and its rules as stored now (the rule itself may be among them). */
+  schema: ExtractionSchema;
+  rules: readonly Rule[];
+  limit: number;
+}
+
+const same = (a: JsonValue | undefined, b: JsonValue | undefined) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+
+/** The text rules read: the message normalised as the pipeline normalises it, subject and body. */
+function textOf(row: LatestRow): string {
+  return ruleText(normaliseMessage({ text: row.text, ...(row.subject ? { subject: row.subject } : {}) }));
+}
+
+function preview(text: string): string {
+  return text.replace(/\s+/g, ' ').trim().slice(0, PREVIEW_CHARS);
+}
+
+/** The fields that differ between two outputs, in the order of `fields`. */
+function diff(before: Extraction, after: Extraction, fields: readonly string[]): FieldDiff[] {
+  return fields.filter((f) => !same(before[f], after[f])).map((field) => ({ field, from: before[field] ?? null, to: after[field] ?? null }));
+}
+
+/** An override: applied alone to each newest output (as if enabled: a disabled rule is previewed for when it is switched on). */
+function overrideChange(rule: OverrideRule) {
+  const enabled: OverrideRule = { ...rule, enabled: true };
+  const fields = Object.keys(rule.set);
+  return (row: LatestRow): FieldDiff[] => {
+    const { output } = applyOverrides([enabled], textOf(row), row.output);
+    return diff(row.output, output, fields);
+  };
+}
+
+/**
+ * An alias: the newest raw answer replayed through the steps after the model (aliases, dropping
+ * unknown keys, overrides) with the draft's rules and the alias, and without it; the fields that
+ * come out differently are compared with the newest output. Messages without a raw answer (never
+ * asked a model, human corrections) are not affected.
+ */
+function aliasChange(rule: AliasRule, schema: ExtractionSchema, rules: readonly Rule[]) {
+  const enabled: AliasRule = { ...rule, enabled: true };
+  const without = rules.filter((r) => r.id !== rule.id);
+  const at = rules.findIndex((r) => r.id === rule.id);
+  const withRule = at === -1 ? [...without, enabled] : rules.map((r) => (r.id === rule.id ? enabled : r));
+  const known = new Set(schema.fields.map((f) => f.name));
+  const fields = schema.fields.map((f) => f.name);
+  const replay = (raw: Record<string, JsonValue>, ruleset: readonly Rule[], text: () => string): Extraction => {
+    const kept: Extraction = {};
+    for (const [k, v] of Object.entries(applyAliases(raw, schema, ruleset).output)) if (known.has(k)) kept[k] = v;
+    return applyOverrides(ruleset, text(), kept).output;
+  };
+  return (row: LatestRow): FieldDiff[] => {
+    if (row.rawOutput === null) return [];
+    const parsed = parseModelOutput(row.rawOutput);
+    if (!parsed.ok) return [];
+    let text: string | undefined;
+    const lazyText = () => (text ??= textOf(row));
+    const before = replay(parsed.value, without, lazyText);
+    const after = replay(parsed.value, withRule, lazyText);
+    const moved = diff(before, after, fields).map((d) => d.field);
+    if (moved.length === 0) return [];
+    return diff(row.output, after, moved);
+  };
+}
+
+/** What saving `rule` would change. Guidance rules act through the model: they change nothing here (the UI offers a re-run). */
+export function previewImpact(repos: Repositories, input: ImpactInput): RuleImpact {
+  const { rule, limit } = input;
+  if (rule.kind === 'guidance') return { checked: repos.extractions.countLatest(), changed: [], truncated: false };
+
+  const change = rule.kind === 'override' ? overrideChange(rule) : aliasChange(rule, input.schema, input.rules);
+  const filter: LatestTextFilter | null = rule.kind === 'override' ? textFilter(rule.when) : null;
+  const changed: Change[] = [];
+  let after: LatestCursor | null = null;
+  for (;;) {
+    const rows = repos.extractions.latestPage({ after, limit: PAGE, filter, withRawOutput: rule.kind === 'alias' });
+    for (const row of rows) {
+      const fields = change(row);
+      if (fields.length === 0) continue;
+      if (changed.length === limit) {
+        // One more change than fits: the list is cut here, and `checked` counts up to this message.
+        return { checked: repos.extractions.countLatest({ through: { receivedAt: row.receivedAt, messageId: row.messageId } }), changed, truncated: true };
+      }
+      changed.push({ messageId: row.messageId, subject: row.subject, preview: preview(row.text), fields });
+    }
+    if (rows.length < PAGE) break;
+    const last = rows[rows.length - 1]!;
+    after = { receivedAt: last.receivedAt, messageId: last.messageId };
+  }
+  return { checked: repos.extractions.countLatest(), changed, truncated: false };
+}
