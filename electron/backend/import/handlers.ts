@@ -1,13 +1,13 @@
-// Import handlers: being built (issue 4).
-import { ApiError, type ApiHandlers } from '../../../shared/src/api/index.js';
+// Import handlers: previewImport and importMessages (JSONL, CSV, .eml, mbox, pasted text).
+import type { ApiHandlers } from '../../../shared/src/api/index.js';
 import type { BackendContext } from '../context.js';
+import { importMessages, previewImport } from './importer.js';
 
 type ImportHandlers = Pick<ApiHandlers, 'previewImport' | 'importMessages'>;
 
-const notYet = (method: string) => () => {
-  throw new ApiError({ code: 'unavailable', message: `${method} is not available yet` });
-};
-
-export function createImportHandlers(_ctx: BackendContext): ImportHandlers {
-  return { previewImport: notYet('previewImport'), importMessages: notYet('importMessages') };
+export function createImportHandlers(ctx: BackendContext): ImportHandlers {
+  return {
+    previewImport: (args) => previewImport(ctx, args),
+    importMessages: (args) => importMessages(ctx, args),
+  };
 }
