@@ -1,0 +1,108 @@
+import { describe, expect, it } from 'vitest';
+import type { Extraction, ExtractionSchema, Trace } from '../../../shared/src/domain.js';
+import { HUMAN_PROVIDER } from './correction.js';
+import { disagreements, needsReview, rankForReview, REVIEW_THRESHOLD, reviewPriority, typicalTopScore, type ReviewInput } from './review-priority.js';
+
+const schema: ExtractionSchema = {
+  fields: [
+    { name: 'name', type: 'string', nullable: true },
+    { name: 'issue_type', type: 'enum', nullable: false, values: [{ value: 'account' }, { value: 'billing' }, { value: 'bug' }] },
+    { name: 'urgency', type: 'enum', nullable: false, values: [{ value: 'low' }, { value: 'high' }] },
+    { name: 'repeat', type: 'boolean', nullable: false },
+  ],
+};
+
+const precedents: Record<string, Extraction> = {
+  a1: { name: 'Ann', issue_type: 'account', urgency: 'high', repeat: true },
+  a2: { name: 'Bob', issue_type: 'account', urgency: 'high', repeat: true },
+  a3: { name: 'Cy', issue_type: 'account', urgency: 'low', repeat: true },
+  b1: { name: 'Di', issue_type: 'billing', urgency: 'low', repeat: false },
+};
+const ctx = { schema, precedentOutput: (id: string) => precedents[id] };
+
+function input(output: Extraction, shown: [string, number][], opts: { valid?: boolean; k?: number; provider?: string } = {}): ReviewInput {
+  const trace: Pick<Trace, 'provider' | 'precedents'> = {
+    provider: { name: opts.provider ?? 'openai', model: 'm', params: { temperature: 0, seed: 7, k: opts.k ?? 8 } },
+    precedents: shown.map(([id, score]) => ({ id, score })),
+  };
+  return { valid: opts.valid ?? true, output, trace };
+}
+
+const agreeing: Extraction = { name: 'Zed', issue_type: 'account', urgency: 'high', repeat: true };
+const close: [string, number][] = [['a1', 20], ['a2', 18], ['a3', 15], ['b1', 3]];
+
+describe('reviewPriority', () => {
+  it('scores an output that agrees with close precedents as nothing to look at', () => {
+    const p = reviewPriority(input(agreeing, close), { ...ctx, typicalTopScore: 20 });
+    expect(p).toEqual({ score: 0, reasons: [] });
+    expect(needsReview(p)).toBe(false);
+  });
+
+  it('puts invalid output in the top band, whatever else holds', () => {
+    const p = reviewPriority(input(agreeing, close, { valid: false }), ctx);
+    expect(p.reasons).toEqual([{ kind: 'invalid' }]);
+    expect(p.score).toBeGreaterThanOrEqual(0.6);
+    const worstValid = reviewPriority(input({ ...agreeing, issue_type: 'bug', repeat: false }, close), { ...ctx, typicalTopScore: 1000 });
+    expect(worstValid.score).toBeLessThan(0.6);
+    expect(p.score).toBeGreaterThan(worstValid.score);
+  });
+
+  it('finds disagreement with the weighted vote of the shown precedents, on enum and boolean fields only', () => {
+    const p = reviewPriority(input({ ...agreeing, issue_type: 'billing', name: 'Not a precedent name' }, close), ctx);
+    expect(p.reasons).toEqual([{ kind: 'disagreement', field: 'issue_type', value: 'billing', vote: 'account', share: 0.9464, support: 3 }]);
+    expect(p.score).toBeGreaterThanOrEqual(REVIEW_THRESHOLD);
+    expect(needsReview(p)).toBe(true);
+    // Two fields in dispute rank above one.
+    const two = reviewPriority(input({ ...agreeing, issue_type: 'billing', repeat: false }, close), ctx);
+    expect(two.reasons.map((r) => r.kind)).toEqual(['disagreement', 'disagreement']);
+    expect(two.score).toBeGreaterThan(p.score);
+  });
+
+  it('only counts the precedents that were shown (the first k), and a majority backed by at least two', () => {
+    // With k = 1 only a1 was shown: one precedent is no vote.
+    expect(reviewPriority(input({ ...agreeing, issue_type: 'billing' }, close, { k: 1 }), ctx).reasons).toEqual([]);
+    // A split vote (no value has half the weight) says nothing.
+    const split = disagreements({ issue_type: 'bug' }, [{ output: precedents.a1!, score: 1 }, { output: precedents.b1!, score: 1 }], ['issue_type']);
+    expect(split).toEqual([]);
+    // Zero scores: each precedent counts once.
+    const flat = disagreements({ issue_type: 'bug' }, [{ output: precedents.a1!, score: 0 }, { output: precedents.a2!, score: 0 }, { output: precedents.b1!, score: 0 }], ['issue_type']);
+    expect(flat).toEqual([{ kind: 'disagreement', field: 'issue_type', value: 'bug', vote: 'account', share: 0.6667, support: 2 }]);
+    // Deleted precedents (no output any more) do not vote.
+    expect(reviewPriority(input({ ...agreeing, issue_type: 'billing' }, [['gone', 9], ['a1', 8]]), ctx).reasons).toEqual([]);
+  });
+
+  it('flags no close precedent below the review threshold: none at all, or far below the typical best score', () => {
+    const none = reviewPriority(input(agreeing, []), ctx);
+    expect(none.reasons).toEqual([{ kind: 'no_close_precedent', topScore: null }]);
+    expect(none.score).toBeGreaterThan(0);
+    expect(needsReview(none)).toBe(false);
+    const far = reviewPriority(input(agreeing, [['a1', 2], ['a2', 1]]), { ...ctx, typicalTopScore: 20 });
+    expect(far.reasons).toEqual([{ kind: 'no_close_precedent', topScore: 2 }]);
+    expect(far.score).toBeLessThan(none.score);
+    expect(reviewPriority(input(agreeing, [['a1', 12], ['a2', 11]]), { ...ctx, typicalTopScore: 20 }).reasons).toEqual([]);
+    // Any disagreement outranks any novelty.
+    const weakest = reviewPriority(input({ ...agreeing, repeat: false }, [['a1', 1], ['a2', 1], ['b1', 1]]), ctx);
+    expect(weakest.reasons[0]!.kind).toBe('disagreement');
+    expect(weakest.score).toBeGreaterThan(none.score);
+  });
+
+  it('scores a human correction, or no trace, as 0', () => {
+    expect(reviewPriority(input({ ...agreeing, issue_type: 'billing' }, close, { valid: false, provider: HUMAN_PROVIDER }), ctx).score).toBe(0);
+    expect(reviewPriority({ valid: false, output: {}, trace: null }, ctx).score).toBe(0);
+  });
+});
+
+describe('ranking', () => {
+  it('takes the median best score as typical and orders invalid, then disagreement, then novelty, then the rest', () => {
+    expect(typicalTopScore([null, { precedents: [] }])).toBeNull();
+    expect(typicalTopScore([{ precedents: [{ id: 'a', score: 3 }, { id: 'b', score: 9 }] }, { precedents: [{ id: 'a', score: 5 }] }])).toBe(7);
+
+    const fine = input(agreeing, close);
+    const lonely = input(agreeing, [['a1', 1], ['a2', 1], ['a3', 1]]);
+    const disputed = input({ ...agreeing, issue_type: 'billing' }, close);
+    const broken = input(agreeing, close, { valid: false });
+    const ranked = rankForReview([fine, lonely, fine, disputed, broken], ctx);
+    expect(ranked.map((r) => r.item)).toEqual([broken, disputed, lonely, fine, fine]);
+    expect(ranked[2]!.priority.reasons[0]).toEqual({ kind: 'no_close_precedent', topScore: 1 });
+  });
+});
