@@ -30,6 +30,8 @@ export interface InboxState {
   select(id: string | null): void;
   /** Moves the selection by `delta` rows (j/k). */
   move(delta: number): void;
+  /** Updates one loaded row in place (after an accept or a correction), without a reload. */
+  patchItem(id: string, patch: Partial<MessageSummary>): void;
 }
 
 export function hasActiveFilters(f: InboxFilters): boolean {
@@ -95,6 +97,9 @@ export function createInboxStore(api: CasebookApi) {
       },
       select(id) {
         set({ selectedId: id });
+      },
+      patchItem(id, patch) {
+        set((s) => ({ items: s.items.map((m) => (m.id === id ? { ...m, ...patch } : m)) }));
       },
       move(delta) {
         const { items, selectedId, nextCursor } = get();

@@ -10,6 +10,8 @@ export interface MessageDetailState {
   error: ApiFailure | null;
   open(id: string | null): Promise<void>;
   reload(): Promise<void>;
+  /** Shows a detail the API just returned (after accept or correct) when it is the open message. */
+  show(detail: MessageDetail): void;
 }
 
 export function createMessageDetailStore(api: CasebookApi) {
@@ -34,6 +36,9 @@ export function createMessageDetailStore(api: CasebookApi) {
     },
     async reload() {
       await get().open(get().id);
+    },
+    show(detail) {
+      if (get().id === detail.message.id) set({ detail, loading: false, error: null });
     },
   }));
 }

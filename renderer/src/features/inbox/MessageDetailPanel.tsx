@@ -1,15 +1,16 @@
+import { useMemo } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { EmptyState, ErrorState, Loading } from '../../components/States';
-import { useMessageDetail, useRulebook } from '../../stores';
-import { ExtractionView } from './ExtractionView';
+import { useMessageDetail } from '../../stores';
+import { messageMarks } from '../review/highlight';
+import { ReviewPanel } from '../review/ReviewPanel';
 import { MessageText } from './MessageText';
-import { WhyPanel } from './WhyPanel';
 
 export function MessageDetailPanel() {
   const { id, detail, loading, error, reload } = useMessageDetail(
     useShallow((s) => ({ id: s.id, detail: s.detail, loading: s.loading, error: s.error, reload: s.reload })),
   );
-  const rulebook = useRulebook((s) => s.rulebook);
+  const marks = useMemo(() => (detail ? messageMarks(detail.message, detail.extraction?.trace.rulesFired ?? []) : undefined), [detail]);
 
   if (id === null) {
     return (
@@ -24,11 +25,10 @@ export function MessageDetailPanel() {
   return (
     <div className="detail" data-testid="message-detail" data-message-id={detail.message.id}>
       <div className="detail-message">
-        <MessageText message={detail.message} />
+        <MessageText message={detail.message} marks={marks} />
       </div>
       <div className="detail-extraction">
-        <ExtractionView extraction={detail.extraction} schema={rulebook?.schema ?? null} />
-        {detail.extraction ? <WhyPanel trace={detail.extraction.trace} rulebook={rulebook} /> : null}
+        <ReviewPanel key={`${detail.message.id}:${detail.extraction?.id ?? 'none'}`} detail={detail} />
       </div>
     </div>
   );

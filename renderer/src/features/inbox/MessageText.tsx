@@ -1,14 +1,19 @@
 // The message as TEXT. Every incoming message is untrusted: it is only ever rendered as React text
 // children (escaped by React), never as HTML. A message carrying <script> shows those characters.
+// The spans that rules matched are <mark> elements around slices of that text.
 import type { MessageRecord } from '../../api/contract';
 import { formatDateTime } from '../../components/format';
+import type { MessageMarks } from '../review/highlight';
+import { Marked } from '../review/Marked';
 
-export function MessageText({ message }: { message: MessageRecord }) {
+const NO_MARKS: MessageMarks = { subject: [], body: [] };
+
+export function MessageText({ message, marks = NO_MARKS }: { message: MessageRecord; marks?: MessageMarks }) {
   return (
     <article className="message" data-testid="message-text" aria-label="Message">
       <header className="message-header">
         <h2 className="message-subject" data-testid="message-subject">
-          {message.subject || <span className="muted">(no subject)</span>}
+          {message.subject ? <Marked text={message.subject} marks={marks.subject} /> : <span className="muted">(no subject)</span>}
         </h2>
         <dl className="message-meta">
           <div>
@@ -28,7 +33,7 @@ export function MessageText({ message }: { message: MessageRecord }) {
         </dl>
       </header>
       <div className="message-body" data-testid="message-body">
-        {message.text}
+        <Marked text={message.text} marks={marks.body} />
       </div>
       {message.context && message.context.length > 0 ? (
         <section className="message-context" aria-label="Earlier messages">
