@@ -9,28 +9,46 @@ import { createHandlers, HOST_SETTING } from './handlers.js';
 import type { BackendContext } from './context.js';
 import { createImportHandlers } from './import/handlers.js';
 import type { Backend, BackendOptions } from './ports.js';
-import { createRunHandlers } from './runs/handlers.js';
+import { createRunHandlers, createRunService } from './runs/handlers.js';
+import { RUN_SETTING } from './runs/service.js';
 import { createTeachHandlers } from './teach/handlers.js';
+
+/** Optional host settings of the OpenAI-compatible provider. */
+export const PROVIDER_SETTING = { maxRetries: 'provider.maxRetries', timeoutMs: 'provider.timeoutMs' } as const;
 
 export async function createBackend(opts: BackendOptions): Promise<Backend> {
   const isNew = !existsSync(opts.workspacePath);
   const ws = openWorkspace(opts.workspacePath, opts.nativeBinding ? { nativeBinding: opts.nativeBinding } : {});
   const repos = repositories(ws);
 
+  const hostSetting = (key: string): number | undefined => {
+    const v = opts.settings.get(key);
+    return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
+  };
   const providerConfig = (): ProviderConfig => {
     const settings = readDraft(repos)?.settings;
     if (settings?.provider !== 'openai') return { kind: 'embedded' };
     const baseURL = opts.settings.get(HOST_SETTING.baseURL);
     const apiKey = opts.secrets.getApiKey();
+    // Optional host settings: retries after a failed attempt, and the timeout of one attempt.
+    const maxRetries = hostSetting(PROVIDER_SETTING.maxRetries);
+    const timeoutMs = hostSetting(PROVIDER_SETTING.timeoutMs);
     return {
       kind: 'openai',
       model: settings.model,
       ...(typeof baseURL === 'string' && baseURL ? { baseURL } : {}),
       // Local servers need no key; never fall back to the environment's key for another endpoint.
       apiKey: apiKey ?? '',
+      ...(maxRetries !== undefined ? { maxRetries } : {}),
+      ...(timeoutMs !== undefined ? { timeoutMs } : {}),
     };
   };
-  const extraction = new ExtractionService(repos, () => draftArtifact(repos), providerConfig);
+  // Model answers are kept in the workspace, so a re-run costs nothing, also after a restart; and
+  // requests to a model are spaced by the host's rate limit (requests per second; 0: none).
+  const extraction = new ExtractionService(repos, () => draftArtifact(repos), providerConfig, {
+    cache: repos.responseCache,
+    ratePerSecond: () => hostSetting(RUN_SETTING.ratePerSecond) ?? 0,
+  });
 
   try {
     // A new workspace starts with the demo, already extracted by the embedded provider, so the
@@ -55,13 +73,21 @@ export async function createBackend(opts: BackendOptions): Promise<Backend> {
     emit: opts.emit,
     author: () => (typeof opts.settings.get('author') === 'string' ? String(opts.settings.get('author')) : 'support lead'),
   };
+  // Runs execute in the background, one at a time. A run left queued or running by a crash or a
+  // restart is resumed now (only its pending items: nothing is extracted twice).
+  const runs = createRunService(ctx);
+  const handlers = {
+    ...createHandlers(repos, opts),
+    ...createImportHandlers(ctx),
+    ...createTeachHandlers(ctx),
+    ...createRunHandlers(ctx, runs),
+  };
+  runs.resumeUnfinished();
   return {
-    handlers: {
-      ...createHandlers(repos, opts),
-      ...createImportHandlers(ctx),
-      ...createTeachHandlers(ctx),
-      ...createRunHandlers(ctx),
+    handlers,
+    close: () => {
+      runs.close();
+      ws.close();
     },
-    close: () => ws.close(),
   };
 }

@@ -1,21 +1,35 @@
-// Run handlers: being built (issue 4).
-import { ApiError, type ApiHandlers } from '../../../shared/src/api/index.js';
+// Run handlers: extraction over a selection, in the background, with progress events, cancel,
+// resume and retry of per-message errors. The work is the RunService's; these only translate.
+import type { ApiHandlers } from '../../../shared/src/api/index.js';
 import type { BackendContext } from '../context.js';
+import { DEFAULT_CONCURRENCY, RUN_SETTING, RunService } from './service.js';
 
-type RunHandlers = Pick<ApiHandlers, 'startRun' | 'cancelRun' | 'resumeRun' | 'retryRunErrors' | 'getRun' | 'listRuns' | 'listRunErrors'>;
+export type RunHandlers = Pick<ApiHandlers, 'startRun' | 'cancelRun' | 'resumeRun' | 'retryRunErrors' | 'getRun' | 'listRuns' | 'listRunErrors'>;
 
-const notYet = (method: string) => () => {
-  throw new ApiError({ code: 'unavailable', message: `${method} is not available yet` });
-};
+/** A number from the host's settings, or the fallback when unset or not a finite number. */
+export function hostNumber(ctx: Pick<BackendContext, 'opts'>, key: string, fallback: number): number {
+  const value = ctx.opts.settings.get(key);
+  return typeof value === 'number' && Number.isFinite(value) ? value : fallback;
+}
 
-export function createRunHandlers(_ctx: BackendContext): RunHandlers {
+/** The backend's run service: the draft's extractor, the host's concurrency, the context's events. */
+export function createRunService(ctx: BackendContext): RunService {
+  return new RunService({
+    repos: ctx.repos,
+    extractor: () => ctx.extraction.current(),
+    emit: ctx.emit,
+    concurrency: () => hostNumber(ctx, RUN_SETTING.concurrency, DEFAULT_CONCURRENCY),
+  });
+}
+
+export function createRunHandlers(ctx: BackendContext, runs: RunService = createRunService(ctx)): RunHandlers {
   return {
-    startRun: notYet('startRun'),
-    cancelRun: notYet('cancelRun'),
-    resumeRun: notYet('resumeRun'),
-    retryRunErrors: notYet('retryRunErrors'),
-    getRun: notYet('getRun'),
-    listRuns: notYet('listRuns'),
-    listRunErrors: notYet('listRunErrors'),
+    startRun: ({ selection }) => runs.start(selection),
+    cancelRun: ({ runId }) => runs.cancel(runId),
+    resumeRun: ({ runId }) => runs.resume(runId),
+    retryRunErrors: ({ runId }) => runs.retryErrors(runId),
+    getRun: ({ runId }) => runs.get(runId),
+    listRuns: ({ limit }) => runs.list(limit),
+    listRunErrors: ({ runId, limit }) => runs.errors(runId, limit),
   };
 }

@@ -65,7 +65,9 @@ const RUN_COLUMNS = `id, kind, rulebook_id, rulebook_version, rulebook_hash, pro
 const SQL = {
   insertRun: `INSERT INTO runs (id, kind, rulebook_id, rulebook_version, rulebook_hash, provider, model, settings, selection, status, total_count, created_at)
     VALUES (@id, @kind, @rulebook_id, @rulebook_version, @rulebook_hash, @provider, @model, @settings, @selection, 'queued', 0, @created_at)`,
-  insertItem: `INSERT INTO run_items (run_id, message_id) VALUES (?, ?) ON CONFLICT DO NOTHING`,
+  // One statement for every item; the ids come sorted, so the keys are appended in order (a run
+  // over 100,000 messages is created several times faster than row by row in random order).
+  insertItems: `INSERT INTO run_items (run_id, message_id) SELECT @id, value FROM json_each(@ids) WHERE true ON CONFLICT DO NOTHING`,
   setTotal: 'UPDATE runs SET total_count = (SELECT count(*) FROM run_items WHERE run_id = @id) WHERE id = @id',
   get: `SELECT ${RUN_COLUMNS} FROM runs WHERE id = ?`,
   list: `SELECT ${RUN_COLUMNS} FROM runs WHERE (@kind IS NULL OR kind = @kind) ORDER BY created_at DESC, id DESC LIMIT @limit`,
@@ -158,7 +160,8 @@ export class RunRepository {
         selection: toJson(run.selection),
         created_at: this.ws.timestamp(),
       });
-      for (const messageId of run.messageIds) this.stmts.insertItem.run(id, messageId);
+      const sorted = [...run.messageIds].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+      this.stmts.insertItems.run({ id, ids: toJson(sorted) });
       this.stmts.setTotal.run({ id });
       return this.get(id)!;
     });

@@ -1,0 +1,459 @@
+// Runs: extraction over a selection of the workspace's messages, in the background, one run at a
+// time, with progress events, cancel, resume (also after a restart) and per-message errors.
+// Plain Node: no electron import.
+//
+// The run's items in the workspace are the ledger: an item is finished by storing its extraction
+// and marking it done in one transaction, only while it is pending (RunRepository.completeItem), so
+// resuming a run after a cancel, a crash or a restart extracts exactly the items still pending.
+import { ApiError, type ApiParsedArgs, type ReviewStatus, type RunErrorItem, type RunRecord } from '../../../shared/src/api/index.js';
+import type { Extractor } from '../../../shared/src/pipeline/extractor.js';
+import { ProviderError } from '../../../shared/src/providers/types.js';
+import { toMessageInput, type InboxFilter, type Repositories, type StoredRun } from '../../services/workspace/index.js';
+import type { EmitEvent } from '../ports.js';
+
+/** Which messages a run covers, as the contract's `messageSelection` parses it. */
+export type MessageSelection = ApiParsedArgs<'startRun'>['selection'];
+
+/** Host settings (the host's SettingsStore, not the workspace) that runs read. */
+export const RUN_SETTING = {
+  /** Extractions in flight at once (1-32; default 4). Same key as the core handlers' HOST_SETTING.concurrency. */
+  concurrency: 'runs.concurrency',
+  /** Requests per second to a model provider; 0 (the default) for no limit. */
+  ratePerSecond: 'runs.ratePerSecond',
+} as const;
+export const DEFAULT_CONCURRENCY = 4;
+export const MAX_CONCURRENCY = 32;
+
+export interface RunServiceOptions {
+  repos: Repositories;
+  /** The extractor for the current draft and provider (ExtractionService.current). */
+  extractor: () => Extractor;
+  emit: EmitEvent;
+  /** Read when a run starts executing. */
+  concurrency: () => number;
+  /** Least time between two progress events of a run, in ms (default 250: about 4 a second). */
+  progressIntervalMs?: number;
+  /**
+   * After a cancel, how long in-flight extractions may finish (their answers are stored and
+   * cached) before they are aborted (default 5000 ms).
+   */
+  cancelGraceMs?: number;
+  /** Pending items read from the workspace at a time (default 256). */
+  pageSize?: number;
+  now?: () => number;
+}
+
+/** The state of the run that is executing. */
+interface Execution {
+  runId: string;
+  /** Items finished (done or failed) since this execution started: the rate. */
+  stats: { started: number; processed: number };
+  controller: AbortController;
+  cancelled: boolean;
+  graceTimer: NodeJS.Timeout | null;
+}
+
+export function runRecord(run: StoredRun): RunRecord {
+  return {
+    id: run.id,
+    kind: run.kind,
+    status: run.status,
+    total: run.total,
+    done: run.done,
+    failed: run.errors,
+    createdAt: run.createdAt,
+    startedAt: run.startedAt,
+    finishedAt: run.finishedAt,
+    error: run.error,
+  };
+}
+
+/** How a per-message failure is recorded: the error's code, then its text. */
+export function describeError(err: unknown): string {
+  if (err instanceof ProviderError) return `${err.code}: ${err.message}`;
+  if (err instanceof Error) return `error: ${err.message}`;
+  return `error: ${String(err)}`;
+}
+
+function isAuthError(err: unknown): err is ProviderError {
+  return err instanceof ProviderError && err.code === 'auth';
+}
+
+/** The inbox filter a selection's `filter` stands for (as listMessages reads it). */
+function inboxFilter(filter: { status?: string | undefined; valid?: boolean | undefined; field?: InboxFilter['field'] | undefined }): InboxFilter {
+  const out: InboxFilter = {};
+  if (filter.status) out.status = filter.status as ReviewStatus;
+  if (filter.valid !== undefined) out.validity = filter.valid ? 'valid' : 'invalid';
+  if (filter.field) out.field = filter.field;
+  return out;
+}
+
+/**
+ * Runs extraction runs. Only one executes at a time; others wait in a queue (status `queued`) in
+ * the order they were started or resumed. A run that was `queued` or `running` when the backend
+ * stopped stays so in the workspace; `resumeUnfinished` (called by createBackend at start) takes
+ * them up again.
+ */
+export class RunService {
+  private readonly repos: Repositories;
+  private readonly queue: string[] = [];
+  private active: Execution | null = null;
+  private pumping = false;
+  private closed = false;
+  private readonly idleWaiters: (() => void)[] = [];
+  /** The last execution's stats per run, for the events after it ended. */
+  private readonly lastStats = new Map<string, { started: number; processed: number }>();
+  private readonly progressIntervalMs: number;
+  private readonly cancelGraceMs: number;
+  private readonly pageSize: number;
+  private readonly now: () => number;
+
+  constructor(private readonly opts: RunServiceOptions) {
+    this.repos = opts.repos;
+    this.progressIntervalMs = opts.progressIntervalMs ?? 250;
+    this.cancelGraceMs = opts.cancelGraceMs ?? 5000;
+    this.pageSize = Math.max(MAX_CONCURRENCY * 2, opts.pageSize ?? 256);
+    this.now = opts.now ?? (() => performance.now());
+  }
+
+  /** The ids of the messages a selection covers, oldest first (listed ids: in the order given, each once). */
+  resolveSelection(selection: MessageSelection): string[] {
+    if ('ids' in selection) {
+      const ids = [...new Set(selection.ids)];
+      const missing = this.repos.messages.missing(ids);
+      if (missing.length) {
+        const shown = missing.slice(0, 5).join(', ');
+        throw new ApiError({
+          code: 'not_found',
+          message: `${missing.length === 1 ? 'no message with id' : `${missing.length} selected messages do not exist:`} ${shown}${missing.length > 5 ? ', ...' : ''}`,
+        });
+      }
+      return ids;
+    }
+    if ('filter' in selection) {
+      const filter = inboxFilter(selection.filter);
+      const search = selection.filter.search?.trim();
+      return search ? this.repos.messages.searchIds({ query: search, filter }) : this.repos.messages.ids(filter);
+    }
+    return this.repos.messages.ids();
+  }
+
+  /**
+   * Creates a run over the selection (one pending item per message, in one transaction) under the
+   * current draft rulebook and provider, queues it, and returns it at once; it executes in the
+   * background.
+   */
+  start(selection: MessageSelection): RunRecord {
+    this.assertOpen();
+    const messageIds = this.resolveSelection(selection);
+    let extractor: Extractor;
+    try {
+      extractor = this.opts.extractor();
+    } catch (err) {
+      throw new ApiError({ code: 'conflict', message: `cannot start a run: ${(err as Error).message}` });
+    }
+    const rulebook = extractor.rulebook;
+    const run = this.repos.runs.create({
+      kind: 'extract',
+      rulebookId: rulebook.id,
+      rulebookVersion: null,
+      rulebookHash: rulebook.hash,
+      provider: extractor.provider.name,
+      model: extractor.provider.model,
+      settings: rulebook.settings,
+      selection: selection as never,
+      messageIds,
+    });
+    this.enqueue(run.id);
+    return runRecord(run);
+  }
+
+  /**
+   * Stops a run: it takes no new items; extractions in flight may finish (and are stored) for the
+   * grace period, then are aborted. A queued run is taken out of the queue. An ended run is
+   * returned as it is.
+   */
+  cancel(runId: string): RunRecord {
+    this.assertOpen();
+    const run = this.mustGet(runId);
+    const queued = this.queue.indexOf(runId);
+    if (queued >= 0) this.queue.splice(queued, 1);
+    const exec = this.active;
+    if (exec && exec.runId === runId && !exec.cancelled) {
+      exec.cancelled = true;
+      exec.graceTimer = setTimeout(() => exec.controller.abort(new Error('run cancelled')), this.cancelGraceMs);
+      exec.graceTimer.unref?.();
+    }
+    if (run.status === 'queued' || run.status === 'running') {
+      this.repos.runs.cancel(runId);
+      this.emitProgress(runId, true);
+    }
+    return runRecord(this.mustGet(runId));
+  }
+
+  /**
+   * Continues a cancelled, failed or interrupted run with only its pending items. A run that is
+   * executing or queued is returned as it is, and so is a finished run with nothing pending.
+   */
+  resume(runId: string): RunRecord {
+    this.assertOpen();
+    const run = this.mustGet(runId);
+    if (this.isScheduled(runId)) return runRecord(run);
+    if (run.status === 'done' && run.pending === 0) return runRecord(run);
+    if (run.status === 'cancelled' || run.status === 'failed' || run.status === 'done') this.repos.runs.requeue(runId);
+    this.enqueue(runId);
+    return runRecord(this.mustGet(runId));
+  }
+
+  /** Makes the run's failed items pending again and resumes it (an executing run picks them up). */
+  retryErrors(runId: string): RunRecord {
+    this.assertOpen();
+    this.mustGet(runId);
+    const retried = this.repos.runs.retryErrors(runId);
+    if (retried === 0) return runRecord(this.mustGet(runId));
+    return this.resume(runId);
+  }
+
+  get(runId: string): RunRecord {
+    return runRecord(this.mustGet(runId));
+  }
+
+  /** Newest first. */
+  list(limit = 20): RunRecord[] {
+    return this.repos.runs.list({ kind: 'extract', limit }).map(runRecord);
+  }
+
+  /** The run's failed items: the message and what went wrong (`code: text`). */
+  errors(runId: string, limit = 100): RunErrorItem[] {
+    this.mustGet(runId);
+    return this.repos.runs.items(runId, { status: 'error', limit }).map((item) => ({ messageId: item.messageId, error: item.error ?? 'error' }));
+  }
+
+  /** Queues every run left queued or running (by a crash or a restart); returns their ids. */
+  resumeUnfinished(): string[] {
+    const ids: string[] = [];
+    for (const run of this.repos.runs.unfinished()) {
+      if (run.kind !== 'extract' || this.isScheduled(run.id)) continue;
+      this.enqueue(run.id);
+      ids.push(run.id);
+    }
+    return ids;
+  }
+
+  /** Whether the run is executing (and not cancelled) or waiting in the queue. */
+  isScheduled(runId: string): boolean {
+    return (this.active?.runId === runId && !this.active.cancelled) || this.queue.includes(runId);
+  }
+
+  /** Resolves when no run is executing or queued. */
+  idle(): Promise<void> {
+    if (!this.active && this.queue.length === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  /**
+   * Stops everything at once, the way a shutdown does: in-flight extractions are aborted and their
+   * results dropped, and the workspace is left as it is (the executing run stays `running`, so the
+   * next start resumes it). Call before closing the workspace.
+   */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.queue.length = 0;
+    const exec = this.active;
+    if (exec) {
+      if (exec.graceTimer) clearTimeout(exec.graceTimer);
+      exec.controller.abort(new Error('the backend is closing'));
+    }
+    for (const timer of this.progressTimers.values()) clearTimeout(timer);
+    this.progressTimers.clear();
+  }
+
+  // -------------------------------------------------------------------------------------------
+
+  private assertOpen(): void {
+    if (this.closed) throw new ApiError({ code: 'unavailable', message: 'the backend is closing' });
+  }
+
+  private mustGet(runId: string): StoredRun {
+    const run = this.repos.runs.get(runId);
+    if (!run || run.kind !== 'extract') throw new ApiError({ code: 'not_found', message: `no run with id ${runId}` });
+    return run;
+  }
+
+  private enqueue(runId: string): void {
+    if (!this.queue.includes(runId)) this.queue.push(runId);
+    void this.pump();
+  }
+
+  /** Executes queued runs one after another until the queue is empty. */
+  private async pump(): Promise<void> {
+    if (this.pumping) return;
+    this.pumping = true;
+    try {
+      while (!this.closed && this.queue.length > 0) {
+        const runId = this.queue.shift()!;
+        await this.execute(runId).catch(() => undefined);
+      }
+    } finally {
+      this.pumping = false;
+      if (!this.active && this.queue.length === 0) for (const resolve of this.idleWaiters.splice(0)) resolve();
+    }
+  }
+
+  private async execute(runId: string): Promise<void> {
+    if (!this.repos.runs.start(runId)) return; // cancelled (or gone) while it waited
+    const stats = { started: this.now(), processed: 0 };
+    const exec: Execution = { runId, stats, controller: new AbortController(), cancelled: false, graceTimer: null };
+    this.active = exec;
+    this.lastStats.set(runId, stats);
+    let fatal: unknown = null;
+    try {
+      this.emitProgress(runId, true);
+      const concurrency = Math.min(MAX_CONCURRENCY, Math.max(1, Math.floor(this.opts.concurrency() || DEFAULT_CONCURRENCY)));
+      const inFlight = new Set<string>();
+      const buffer: string[] = [];
+      let after = '';
+      let passFoundAny = false;
+      let extractor: Extractor | null = null;
+      const stopped = () => this.closed || exec.cancelled || fatal !== null;
+
+      // The next pending items, in message id order, skipping those in flight. When a pass over the
+      // pending items ends, another starts from the beginning (items made pending again by a retry
+      // while the run executes); a pass that finds nothing new ends the run.
+      const refill = (): boolean => {
+        for (;;) {
+          const page = this.repos.runs.pendingMessageIds(runId, { after, limit: this.pageSize });
+          if (page.length) after = page[page.length - 1]!;
+          const fresh = page.filter((id) => !inFlight.has(id));
+          if (fresh.length) {
+            buffer.push(...fresh);
+            passFoundAny = true;
+            // The draft (or the key) may have changed: take the current extractor once per page.
+            extractor = this.opts.extractor();
+            return true;
+          }
+          if (page.length === this.pageSize) continue;
+          if (!passFoundAny) return false;
+          after = '';
+          passFoundAny = false;
+        }
+      };
+
+      const worker = async (): Promise<void> => {
+        while (!stopped()) {
+          if (buffer.length === 0 && !refill()) return;
+          const messageId = buffer.shift()!;
+          const message = this.repos.messages.get(messageId);
+          if (!message) continue; // deleted meanwhile: its item went with it
+          const ex = extractor!;
+          inFlight.add(messageId);
+          try {
+            const result = await ex.extract(toMessageInput(message), { signal: exec.controller.signal });
+            if (this.closed) return;
+            this.repos.runs.completeItem(runId, messageId, result, { rulebookHash: ex.rulebook.hash });
+            stats.processed++;
+          } catch (err) {
+            if (this.closed) return;
+            if (exec.controller.signal.aborted) return; // cancelled past its grace, or another worker failed the run: stays pending
+            if (isAuthError(err)) {
+              // Every later call would fail the same way: fail the run now, leave the item pending.
+              fatal ??= err;
+              exec.controller.abort(err);
+              return;
+            }
+            this.repos.runs.failItem(runId, messageId, describeError(err));
+            stats.processed++;
+          } finally {
+            inFlight.delete(messageId);
+          }
+          this.emitProgress(runId);
+        }
+      };
+
+      const runWorkers = async () => {
+        await Promise.all(
+          Array.from({ length: concurrency }, () =>
+            worker().catch((err: unknown) => {
+              // The workspace failed under us (a write refused, a full disk): stop the run.
+              fatal ??= err;
+              exec.controller.abort(err);
+            }),
+          ),
+        );
+      };
+      await runWorkers();
+      // Items made pending again after every worker had run out of work.
+      while (!stopped() && this.repos.runs.pendingMessageIds(runId, { limit: 1 }).length > 0) {
+        after = '';
+        passFoundAny = false;
+        await runWorkers();
+      }
+    } catch (err) {
+      fatal ??= err;
+    } finally {
+      if (exec.graceTimer) clearTimeout(exec.graceTimer);
+      this.active = null;
+    }
+
+    if (this.closed) return; // left `running`: the next start resumes it
+    if (fatal !== null) {
+      this.repos.runs.finish(runId, 'failed', this.runFailure(fatal));
+    } else if (!exec.cancelled) {
+      this.repos.runs.finish(runId, 'done');
+    }
+    this.emitProgress(runId, true);
+    this.opts.emit('messagesChanged', { reason: `run ${runId} ${this.repos.runs.get(runId)?.status ?? 'ended'}` });
+  }
+
+  private runFailure(err: unknown): string {
+    if (isAuthError(err)) {
+      return `The model provider refused the API key (${err.message}). Set a valid key in Settings, then resume the run.`;
+    }
+    return `The run stopped: ${err instanceof Error ? err.message : String(err)}`;
+  }
+
+  // Progress: at most one event per interval per run, the last one never lost (a timer sends it).
+  private readonly lastProgress = new Map<string, number>();
+  private readonly progressTimers = new Map<string, NodeJS.Timeout>();
+
+  private emitProgress(runId: string, force = false): void {
+    if (this.closed) return;
+    const now = this.now();
+    const last = this.lastProgress.get(runId);
+    const timer = this.progressTimers.get(runId);
+    if (!force && last !== undefined && now - last < this.progressIntervalMs) {
+      if (!timer) {
+        const t = setTimeout(() => {
+          this.progressTimers.delete(runId);
+          this.emitProgress(runId, true);
+        }, this.progressIntervalMs - (now - last));
+        t.unref?.();
+        this.progressTimers.set(runId, t);
+      }
+      return;
+    }
+    if (timer) {
+      clearTimeout(timer);
+      this.progressTimers.delete(runId);
+    }
+    this.lastProgress.set(runId, now);
+    const run = this.repos.runs.get(runId);
+    if (!run) return;
+    // The rate of this execution (items finished per second since it started or resumed).
+    const stats = this.active?.runId === runId ? this.active.stats : this.lastStats.get(runId);
+    const seconds = stats ? (now - stats.started) / 1000 : 0;
+    const ratePerSecond = stats && seconds > 0 ? stats.processed / seconds : 0;
+    const pending = Math.max(0, run.total - run.done - run.errors);
+    const running = run.status === 'running';
+    this.opts.emit('runProgress', {
+      runId,
+      done: run.done,
+      failed: run.errors,
+      total: run.total,
+      ratePerSecond: Math.round(ratePerSecond * 100) / 100,
+      etaSeconds: running ? (ratePerSecond > 0 ? Math.ceil(pending / ratePerSecond) : null) : run.status === 'done' ? 0 : null,
+      status: run.status,
+    });
+  }
+}
