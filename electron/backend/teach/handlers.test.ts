@@ -31,6 +31,7 @@ import { createBackend } from '../service.js';
 import { HUMAN_PROVIDER } from './correction.js';
 import { CHANGE_REASONS, createTeachHandlers } from './handlers.js';
 import { previewImpact } from './impact.js';
+import { textFilter } from './prefilter.js';
 
 const RESOURCES = fileURLToPath(new URL('../../../resources', import.meta.url));
 const STORY = "It's me again. Still locked out. Billing said it wasn't them.";
@@ -426,13 +427,17 @@ describe('rules', () => {
     const rules = h.repos.rules.active();
     for (const phrase of phrases) {
       const set = { urgency: 'critical' };
-      const viaIndex = previewImpact(h.repos, { rule: override('p', { kind: 'contains_any', phrases: [phrase] }, set), schema, rules, limit: 1000 });
-      const viaScan = previewImpact(h.repos, { rule: override('p', { kind: 'regex', pattern: escape(phrase), flags: 'i' }, set), schema, rules, limit: 1000 });
+      const viaIndex = await previewImpact(h.repos, { rule: override('p', { kind: 'contains_any', phrases: [phrase] }, set), schema, rules, limit: 1000 });
+      const viaScan = await previewImpact(h.repos, { rule: override('p', { kind: 'regex', pattern: escape(phrase), flags: 'i' }, set), schema, rules, limit: 1000 });
       expect(viaIndex.changed.map((c) => c.messageId), phrase).toEqual(viaScan.changed.map((c) => c.messageId));
       expect(viaIndex.checked).toBe(viaScan.checked);
       if (phrase === 'locked out') expect(viaIndex.changed.map((c) => c.messageId)).toContain(odd);
     }
-    const both = previewImpact(h.repos, {
+    // The index does narrow the scan: few messages are read for a rare phrase.
+    const narrowed = h.repos.extractions.latestPage({ filter: textFilter({ kind: 'contains_all', phrases: ['locked out'] }), limit: 5000 });
+    expect(narrowed.map((r) => r.messageId)).toContain(odd);
+    expect(narrowed.length).toBeLessThan(30);
+    const both = await previewImpact(h.repos, {
       rule: override('p', { kind: 'all', conditions: [{ kind: 'contains_all', phrases: ['locked', 'out'] }, { kind: 'field_equals', field: 'issue_type', value: 'account' }] }, { urgency: 'critical' }),
       schema,
       rules,

@@ -64,15 +64,22 @@ function aliasChange(rule: AliasRule, schema: ExtractionSchema, rules: readonly 
   const withRule = at === -1 ? [...without, enabled] : rules.map((r) => (r.id === rule.id ? enabled : r));
   const known = new Set(schema.fields.map((f) => f.name));
   const fields = schema.fields.map((f) => f.name);
+  const overrides = rules.some((r) => r.kind === 'override' && r.enabled);
   const replay = (raw: Record<string, JsonValue>, ruleset: readonly Rule[], text: () => string): Extraction => {
     const kept: Extraction = {};
     for (const [k, v] of Object.entries(applyAliases(raw, schema, ruleset).output)) if (known.has(k)) kept[k] = v;
-    return applyOverrides(ruleset, text(), kept).output;
+    return overrides ? applyOverrides(ruleset, text(), kept).output : kept;
   };
+  // An alias only ever acts on its own spelling (compared as applyAliases compares it): an answer
+  // without it cannot change, and most answers are skipped before anything is replayed.
+  const keyForm = (k: string) => k.trim().toLowerCase().replace(/[\s-]+/g, '_');
+  const from = rule.target === 'key' ? keyForm(rule.from) : rule.from.trim().toLowerCase();
+  const mentions = (raw: Record<string, JsonValue>) =>
+    rule.target === 'key' ? Object.keys(raw).some((k) => keyForm(k) === from) : Object.values(raw).some((v) => typeof v === 'string' && v.trim().toLowerCase() === from);
   return (row: LatestRow): FieldDiff[] => {
     if (row.rawOutput === null) return [];
     const parsed = parseModelOutput(row.rawOutput);
-    if (!parsed.ok) return [];
+    if (!parsed.ok || !mentions(parsed.value)) return [];
     let text: string | undefined;
     const lazyText = () => (text ??= textOf(row));
     const before = replay(parsed.value, without, lazyText);
@@ -83,8 +90,11 @@ function aliasChange(rule: AliasRule, schema: ExtractionSchema, rules: readonly 
   };
 }
 
+/** Lets other requests in between two pages of a long scan (the backend serves one window). */
+const breathe = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 /** What saving `rule` would change. Guidance rules act through the model: they change nothing here (the UI offers a re-run). */
-export function previewImpact(repos: Repositories, input: ImpactInput): RuleImpact {
+export async function previewImpact(repos: Repositories, input: ImpactInput): Promise<RuleImpact> {
   const { rule, limit } = input;
   if (rule.kind === 'guidance') return { checked: repos.extractions.countLatest(), changed: [], truncated: false };
 
@@ -106,6 +116,7 @@ export function previewImpact(repos: Repositories, input: ImpactInput): RuleImpa
     if (rows.length < PAGE) break;
     const last = rows[rows.length - 1]!;
     after = { receivedAt: last.receivedAt, messageId: last.messageId };
+    await breathe();
   }
   return { checked: repos.extractions.countLatest(), changed, truncated: false };
 }

@@ -52,8 +52,8 @@ export interface LatestCursor {
 export interface LatestTextFilter {
   /** An FTS5 query, matched against the subject and text columns of the message index. */
   fts: string;
-  /** Rows whose subject or text matches this GLOB pattern are kept whatever the index says. */
-  alsoGlob?: string;
+  /** Rows whose subject or text this says yes to are kept whatever the index says (called in SQLite, synchronously). */
+  alsoKeep?: (text: string) => boolean;
 }
 
 export interface LatestPageRequest {
@@ -80,9 +80,23 @@ const LATEST_FROM = 'FROM messages m JOIN extractions e ON e.id = m.latest_extra
 const LATEST_WHERE = {
   before: '(m.received_at, m.id) < (@at, @id)',
   through: '(m.received_at, m.id) >= (@at, @id)',
-  fts: `(m.seq IN (SELECT rowid FROM messages_fts WHERE messages_fts MATCH @fts)
-    OR (@glob IS NOT NULL AND (m.text GLOB @glob OR coalesce(m.subject, '') GLOB @glob)))`,
+  fts: 'm.seq IN (SELECT rowid FROM messages_fts WHERE messages_fts MATCH @fts)',
+  ftsOrKeep: `(m.seq IN (SELECT rowid FROM messages_fts WHERE messages_fts MATCH @fts)
+    OR casebook_keep_text(m.text) OR casebook_keep_text(m.subject))`,
 } as const;
+
+/**
+ * The predicate of the scan being run: a filter's `alsoKeep`, as the SQL function
+ * `casebook_keep_text`. Set only while a statement runs (better-sqlite3 is synchronous, so no
+ * other statement can see it), registered once per connection.
+ */
+let keepText: ((text: string) => boolean) | null = null;
+const withKeepFunction = new WeakSet<object>();
+function registerKeepFunction(db: Workspace['db']): void {
+  if (withKeepFunction.has(db)) return;
+  db.function('casebook_keep_text', { deterministic: false }, (text: unknown) => (typeof text === 'string' && keepText?.(text) ? 1 : 0));
+  withKeepFunction.add(db);
+}
 
 interface LatestDbRow {
   id: string;
@@ -172,16 +186,23 @@ export class ExtractionRepository {
       params.at = request.after.receivedAt;
       params.id = request.after.messageId;
     }
+    const keep = request.filter?.alsoKeep ?? null;
     if (request.filter) {
-      where.push(LATEST_WHERE.fts);
+      where.push(keep ? LATEST_WHERE.ftsOrKeep : LATEST_WHERE.fts);
       params.fts = request.filter.fts;
-      params.glob = request.filter.alsoGlob ?? null;
+      if (keep) registerKeepFunction(this.ws.db);
     }
     const raw = request.withRawOutput ? "json_extract(e.trace, '$.rawOutput')" : 'NULL';
     const sql = `SELECT m.id, m.text, m.subject, m.received_at, e.output, e.valid, ${raw} AS raw_output ${LATEST_FROM}
       ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
       ORDER BY m.received_at DESC, m.id DESC LIMIT @limit`;
-    const rows = this.scan(`page|${raw}|${where.join('|')}`, sql).all(params) as LatestDbRow[];
+    let rows: LatestDbRow[];
+    keepText = keep;
+    try {
+      rows = this.scan(`page|${raw}|${where.join('|')}`, sql).all(params) as LatestDbRow[];
+    } finally {
+      keepText = null;
+    }
     return rows.map((r) => ({
       messageId: r.id,
       text: r.text,
