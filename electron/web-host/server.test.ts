@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiEventName, ApiEvents, ApiHandlers } from '../../shared/src/api/index.js';
-import { ApiError } from '../../shared/src/api/index.js';
-import { startWebHost, type WebHost } from './server.js';
+import { ApiError, MAX_IMPORT_CHARS } from '../../shared/src/api/index.js';
+import { MAX_BODY_BYTES, MAX_IMPORT_BODY_BYTES, maxBodyBytes, startWebHost, type WebHost } from './server.js';
 
 interface Reply {
   status: number;
@@ -138,5 +138,84 @@ describe('the browser host', () => {
     });
     expect(got).toContain('data: {"reason":"import"}');
     expect((await request(host, '/api/events')).status).toBe(401);
+  });
+});
+
+describe('request body limits', () => {
+  let big: WebHost;
+  const received: number[] = [];
+  beforeAll(async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'casebook-web-limits-'));
+    const limitHandlers = {
+      previewImport: async (args: { file: { content: string } }) => {
+        received.push(args.file.content.length);
+        return { chars: args.file.content.length };
+      },
+      getMessage: async () => ({ message: null, extraction: null }),
+    } as unknown as ApiHandlers;
+    big = await startWebHost({ handlers: limitHandlers, rendererDir: dir, token: 'limits-token' });
+  });
+  afterAll(() => big.close());
+
+  const post = (method: string, body: string) =>
+    request(big, `/api/${method}`, {
+      method: 'POST',
+      body,
+      headers: { 'content-type': 'application/json', authorization: 'Bearer limits-token', origin: big.origin },
+    });
+
+  it('takes an import file over 2 MB, and refuses such a body for any other call', async () => {
+    // 3 MB of multi-byte text: over the general limit, well within the import one.
+    const content = 'Grüße, ticket — ünïcödé\n'.repeat(100_000);
+    const body = JSON.stringify({ file: { name: 'big.csv', content } });
+    expect(Buffer.byteLength(body)).toBeGreaterThan(MAX_BODY_BYTES);
+
+    const ok = await post('previewImport', body);
+    expect(ok.status).toBe(200);
+    expect(JSON.parse(ok.body)).toEqual({ ok: true, result: { chars: content.length } });
+    expect(received).toEqual([content.length]);
+
+    const refused = await post('getMessage', JSON.stringify({ id: 'm1', padding: content }));
+    expect(refused.status).toBe(400);
+    expect(JSON.parse(refused.body).error).toEqual({ code: 'bad_request', message: `request body over ${MAX_BODY_BYTES} bytes` });
+  });
+
+  it('allows the import calls the largest file the contract accepts, in UTF-8 and JSON', () => {
+    expect(maxBodyBytes('getMessage')).toBe(MAX_BODY_BYTES);
+    expect(maxBodyBytes('dropTables')).toBe(MAX_BODY_BYTES);
+    for (const method of ['previewImport', 'importMessages']) {
+      expect(maxBodyBytes(method)).toBe(MAX_IMPORT_BODY_BYTES);
+      expect(maxBodyBytes(method)).toBeGreaterThanOrEqual(MAX_IMPORT_CHARS * 3);
+    }
+  });
+
+  it('refuses an import body over its limit from the declared length, before reading it', async () => {
+    const reply = await new Promise<Reply>((resolve, reject) => {
+      const req = http.request(
+        {
+          host: '127.0.0.1',
+          port: big.port,
+          path: '/api/importMessages',
+          method: 'POST',
+          headers: {
+            host: `127.0.0.1:${big.port}`,
+            'content-type': 'application/json',
+            authorization: 'Bearer limits-token',
+            'content-length': String(MAX_IMPORT_BODY_BYTES + 1),
+          },
+        },
+        (res) => {
+          let text = '';
+          res.setEncoding('utf8');
+          res.on('data', (c: string) => (text += c));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text }));
+        },
+      );
+      req.on('error', reject);
+      // Only the start of the promised body is sent: the answer comes without the rest.
+      req.write('{"file":');
+    });
+    expect(reply.status).toBe(400);
+    expect(JSON.parse(reply.body).error.message).toBe(`request body over ${MAX_IMPORT_BODY_BYTES} bytes`);
   });
 });

@@ -8,7 +8,7 @@ import { stat } from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { extname, join, normalize, resolve, sep } from 'node:path';
-import { ApiError, parseApiArgs, type ApiEventName, type ApiEvents, type ApiFailure, type ApiHandlers, type ApiMethod } from '../../shared/src/api/index.js';
+import { ApiError, MAX_IMPORT_CHARS, parseApiArgs, type ApiEventName, type ApiEvents, type ApiFailure, type ApiHandlers, type ApiMethod } from '../../shared/src/api/index.js';
 
 export const CONTENT_SECURITY_POLICY =
   "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; " +
@@ -36,8 +36,22 @@ const MIME: Record<string, string> = {
   '.map': 'application/json; charset=utf-8',
 };
 
-/** Largest API request body accepted (an import goes through files, not through one call). */
+/** Largest API request body accepted, except for the import calls. */
 export const MAX_BODY_BYTES = 2 * 1024 * 1024;
+/**
+ * The import calls carry a whole file as text: up to MAX_IMPORT_CHARS characters, which are up to
+ * 3 bytes each in UTF-8 (JSON's `\n`, `\"` and `\\` escapes are 2), plus the rest of the call.
+ * The contract's validator checks the exact character count once the body is read.
+ */
+export const MAX_IMPORT_BODY_BYTES = MAX_IMPORT_CHARS * 3 + 1024 * 1024;
+const IMPORT_METHODS: ReadonlySet<string> = new Set<ApiMethod>(['previewImport', 'importMessages']);
+
+/** The largest body a call to `method` may send. */
+export function maxBodyBytes(method: string): number {
+  return IMPORT_METHODS.has(method) ? MAX_IMPORT_BODY_BYTES : MAX_BODY_BYTES;
+}
+
+class BodyTooLarge extends ApiError {}
 
 export interface WebHostOptions {
   handlers: ApiHandlers;
@@ -72,15 +86,23 @@ function fail(res: http.ServerResponse, status: number, failure: ApiFailure): vo
 
 const STATUS_OF: Record<ApiFailure['code'], number> = { bad_request: 400, not_found: 404, conflict: 409, unavailable: 503, internal: 500 };
 
-function readBody(req: http.IncomingMessage): Promise<string> {
+function readBody(req: http.IncomingMessage, limit: number): Promise<string> {
   return new Promise((resolvePromise, reject) => {
+    const tooLarge = () => new BodyTooLarge({ code: 'bad_request', message: `request body over ${limit} bytes` });
+    // A declared length over the limit is refused before a byte of it is read.
+    if (Number(req.headers['content-length'] ?? 0) > limit) {
+      req.pause();
+      return reject(tooLarge());
+    }
     const chunks: Buffer[] = [];
     let size = 0;
     req.on('data', (c: Buffer) => {
       size += c.length;
-      if (size > MAX_BODY_BYTES) {
-        reject(new ApiError({ code: 'bad_request', message: `request body over ${MAX_BODY_BYTES} bytes` }));
-        req.destroy();
+      if (size > limit) {
+        chunks.length = 0;
+        req.removeAllListeners('data');
+        req.pause();
+        reject(tooLarge());
         return;
       }
       chunks.push(c);
@@ -114,7 +136,7 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
       return fail(res, 415, { code: 'bad_request', message: 'API calls send application/json' });
     }
     try {
-      const text = await readBody(req);
+      const text = await readBody(req, maxBodyBytes(method));
       let raw: unknown;
       try {
         raw = text ? JSON.parse(text) : {};
@@ -126,6 +148,11 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
       const result = await handler(args);
       send(res, 200, { ok: true, result });
     } catch (err) {
+      if (err instanceof BodyTooLarge) {
+        // Answer, then drop the connection rather than read the rest of the upload.
+        res.setHeader('Connection', 'close');
+        res.on('finish', () => req.destroy());
+      }
       if (err instanceof ApiError) return fail(res, STATUS_OF[err.failure.code], err.failure);
       log(`api ${method} failed: ${(err as Error).stack ?? String(err)}`);
       fail(res, 500, { code: 'internal', message: `${method} failed: ${(err as Error).message}` });
