@@ -20,6 +20,7 @@ const isObject = (v: unknown): v is JsonObject => typeof v === 'object' && v !==
 /** Keys whose object value is the row's labels. */
 const LABEL_OBJECTS = ['output', 'labels'];
 const MAX_COLUMNS = 200;
+const TIME_KEYS = ['receivedAt', 'received_at', 'date'];
 
 const asString = (v: JsonValue | undefined): string | undefined =>
   typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : undefined;
@@ -98,10 +99,7 @@ export function parseJsonl(input: string, options: JsonlOptions = {}): ParseOutp
   const suggested = suggestMapping(columns, options.schema);
   // The conventional keys win over the guess when nothing was mapped.
   if (columns.includes('text')) suggested.text = 'text';
-  // Without a mapping: the guess, except that the time is read per line from the conventional keys
-  // when the file uses them (lines may differ in which one they carry).
-  const conventionalTime = ['receivedAt', 'received_at', 'date'].some((k) => seen.has(k));
-  const mapping = options.mapping ?? { ...suggested, receivedAt: conventionalTime ? null : suggested.receivedAt };
+  const mapping = options.mapping ?? suggested;
   const base = { format: 'jsonl' as const, columns, suggestedMapping: suggested, records: entries.length };
   if (entries.length === 0) return { ...base, rows, problems: [], fatal: 'the file holds no JSON lines' };
   if (!mapping.text) return { ...base, rows, problems: [], fatal: mappingProblem(mapping, columns, 'key')! };
@@ -114,8 +112,10 @@ export function parseJsonl(input: string, options: JsonlOptions = {}): ParseOutp
   const subjectKey = mapping.subject || 'subject';
   const senderKey = mapping.sender || 'sender';
   const idKey = mapping.id || 'id';
-  // Without a mapped time, each line's first of these keys.
-  const receivedKeys = mapping.receivedAt ? [mapping.receivedAt] : ['receivedAt', 'received_at', 'date'];
+  // The time: the mapped key; when that is one of the conventional keys (or none is mapped), each
+  // line's first conventional key, as lines may differ in which one they carry.
+  const receivedKeys =
+    mapping.receivedAt && !TIME_KEYS.includes(mapping.receivedAt) ? [mapping.receivedAt] : [...new Set([...(mapping.receivedAt ? [mapping.receivedAt] : []), ...TIME_KEYS])];
   const labelKeys = Object.entries(mapping.labels ?? {});
   const roleKeys = new Set([textKey, subjectKey, senderKey, idKey, ...receivedKeys, 'context', ...LABEL_OBJECTS, ...labelKeys.map(([k]) => k)]);
 

@@ -24,14 +24,13 @@ const schema: LabelFields = {
 
 describe('JSONL', () => {
   it('reads one message per line, with the optional keys, labels and the rest kept as meta', () => {
-    const out = parseJsonl(
-      [
-        '{"id":"t-1","text":"I cannot log in","subject":"Login","sender":"Ann <ann@example.com>","receivedAt":"2026-03-02T08:40:18.000Z","channel":"email"}',
-        '',
-        '{"text":"Refund please","received_at":"2026-03-03 10:00","context":["earlier message"],"output":{"issue_type":"billing"}}',
-        '{"text":"Crash on start","date":1772445600}',
-      ].join('\n'),
-    );
+    const lines = [
+      '{"id":"t-1","text":"I cannot log in","subject":"Login","sender":"Ann <ann@example.com>","receivedAt":"2026-03-02T08:40:18.000Z","channel":"email"}',
+      '',
+      '{"text":"Refund please","received_at":"2026-03-03 10:00","context":["earlier message"],"output":{"issue_type":"billing"}}',
+      '{"text":"Crash on start","date":1772445600}',
+    ].join('\n');
+    const out = parseJsonl(lines);
     expect(out.format).toBe('jsonl');
     expect(out.problems).toEqual([]);
     expect(out.records).toBe(3);
@@ -42,6 +41,8 @@ describe('JSONL', () => {
     ]);
     expect(out.columns).toEqual(expect.arrayContaining(['id', 'text', 'subject', 'sender', 'receivedAt', 'channel', 'received_at', 'context', 'output', 'date']));
     expect(out.suggestedMapping.text).toBe('text');
+    // The suggestion passed back as the mapping (as the import dialog does) reads the same rows.
+    expect(parseJsonl(lines, { mapping: out.suggestedMapping }).rows).toEqual(out.rows);
   });
 
   it('lists every bad line with its number and reason, and keeps the good ones', () => {
