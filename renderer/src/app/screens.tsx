@@ -2,6 +2,7 @@
 import type { ComponentType } from 'react';
 import { DriftScreen } from '../features/drift/DriftScreen';
 import { InboxScreen } from '../features/inbox/InboxScreen';
+import { PrecedentsScreen } from '../features/precedents/PrecedentsScreen';
 import { RulebookScreen } from '../features/rulebook/RulebookScreen';
 import { RulesScreen } from '../features/rules/RulesScreen';
 import { SettingsScreen } from '../features/settings/SettingsScreen';
@@ -18,6 +19,7 @@ export interface Screen {
 export const SCREENS: readonly Screen[] = [
   { id: 'inbox', label: 'Inbox', key: 'i', component: InboxScreen },
   { id: 'rules', label: 'Rules', key: 'r', component: RulesScreen },
+  { id: 'precedents', label: 'Precedents', key: 'p', component: PrecedentsScreen },
   { id: 'rulebook', label: 'Rulebook', key: 'b', component: RulebookScreen },
   { id: 'drift', label: 'Drift', key: 'd', component: DriftScreen },
   { id: 'settings', label: 'Settings', key: 's', component: SettingsScreen },

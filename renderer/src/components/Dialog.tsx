@@ -1,7 +1,7 @@
 // A modal dialog: Escape or the close button closes it, focus moves in and comes back.
 import { useEffect, useRef, type ReactNode } from 'react';
 
-export function Dialog({ title, onClose, children, testId }: { title: string; onClose: () => void; children: ReactNode; testId?: string }) {
+export function Dialog({ title, onClose, children, testId, wide }: { title: string; onClose: () => void; children: ReactNode; testId?: string; wide?: boolean }) {
   const closeRef = useRef<HTMLButtonElement>(null);
   useEffect(() => {
     const previous = document.activeElement as HTMLElement | null;
@@ -11,7 +11,7 @@ export function Dialog({ title, onClose, children, testId }: { title: string; on
   return (
     <div className="dialog-backdrop" onClick={onClose}>
       <div
-        className="dialog"
+        className={`dialog${wide ? ' dialog-wide' : ''}`}
         role="dialog"
         aria-modal="true"
         aria-label={title}

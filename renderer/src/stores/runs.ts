@@ -13,6 +13,8 @@ export interface RunsState {
   run: RunRecord | null;
   progress: RunProgress | null;
   errors: RunErrorItem[];
+  /** Listed as running at start but no progress has come since: it may have been cut by a restart. */
+  stale: boolean;
   busy: boolean;
   error: ApiFailure | null;
   /** Lists the latest runs and picks the one to show (called once the app is ready). */
@@ -40,7 +42,7 @@ export function createRunsStore(api: CasebookApi, deps: { toasts: StoreApi<Toast
       set({ busy: true, error: null });
       try {
         const record = await run();
-        set({ run: record, progress: fromRecord(record), busy: false, errors: [] });
+        set({ run: record, progress: fromRecord(record), busy: false, errors: [], stale: false });
       } catch (error) {
         set({ busy: false, error: toFailure(error) });
       }
@@ -58,6 +60,7 @@ export function createRunsStore(api: CasebookApi, deps: { toasts: StoreApi<Toast
       run: null,
       progress: null,
       errors: [],
+      stale: false,
       busy: false,
       error: null,
       async load() {
@@ -67,7 +70,7 @@ export function createRunsStore(api: CasebookApi, deps: { toasts: StoreApi<Toast
           const live = runs.find((r) => LIVE.has(r.status));
           const shown = live ?? runs.find((r) => isResumable(r, false) || (r.status === 'done' && r.failed > 0)) ?? null;
           if (!shown) return;
-          set({ run: shown, progress: fromRecord(shown) });
+          set({ run: shown, progress: fromRecord(shown), stale: LIVE.has(shown.status) });
           if (shown.failed > 0) set({ errors: await api.listRunErrors({ runId: shown.id }) });
         } catch {
           // No runs to show (or the backend has no runs yet).
@@ -77,7 +80,7 @@ export function createRunsStore(api: CasebookApi, deps: { toasts: StoreApi<Toast
         set({ busy: true, error: null });
         try {
           const record = await api.startRun({ selection });
-          set({ run: record, progress: fromRecord(record), errors: [], busy: false });
+          set({ run: record, progress: fromRecord(record), errors: [], busy: false, stale: false });
           return record;
         } catch (error) {
           const failure = toFailure(error);
@@ -103,11 +106,11 @@ export function createRunsStore(api: CasebookApi, deps: { toasts: StoreApi<Toast
         if (current && current.id !== event.runId && LIVE.has(current.status) && !LIVE.has(event.status)) return;
         const status = event.status as RunRecord['status'];
         const base: RunRecord = current?.id === event.runId ? current : { id: event.runId, kind: 'extract', status, total: event.total, done: 0, failed: 0, createdAt: new Date().toISOString(), startedAt: null, finishedAt: null, error: null };
-        set({ run: { ...base, status, done: event.done, failed: event.failed, total: event.total }, progress: event });
+        set({ run: { ...base, status, done: event.done, failed: event.failed, total: event.total }, progress: event, stale: false });
         if (!LIVE.has(event.status)) void finished(event.runId);
       },
       dismiss() {
-        set({ run: null, progress: null, errors: [], error: null });
+        set({ run: null, progress: null, errors: [], error: null, stale: false });
       },
     };
   });

@@ -2,8 +2,10 @@
 import { useEffect } from 'react';
 import { useShortcut } from '../../app/shortcuts';
 import { useInbox, useRulebook, useStores } from '../../stores';
+import { PromoteHost } from '../review/PromoteHost';
 import { InboxFilters } from './InboxFilters';
 import { InboxList } from './InboxList';
+import { InboxToolbar } from './InboxToolbar';
 import { MessageDetailPanel } from './MessageDetailPanel';
 
 export function InboxScreen() {
@@ -28,12 +30,14 @@ export function InboxScreen() {
   return (
     <div className="inbox">
       <section className="inbox-side" aria-label="Messages">
+        <InboxToolbar />
         <InboxFilters />
         <InboxList />
       </section>
       <section className="inbox-detail" aria-label="Message">
         <MessageDetailPanel />
       </section>
+      <PromoteHost />
     </div>
   );
 }

@@ -1,7 +1,11 @@
 // Why the extractor answered as it did, from the trace: the model and rulebook, the cache, the
 // precedents shown with their similarity, the rules that fired and what they changed, alias rewrites.
+// Each precedent is one click away (in the Precedents screen, or the message it came from), and so
+// is each rule (in the Rules screen).
+import { useEffect } from 'react';
 import type { DraftRulebook, JsonValue, Trace } from '../../api/contract';
 import { formatValue } from '../../components/format';
+import { usePrecedents, useStores } from '../../stores';
 
 function Value({ value }: { value: JsonValue | undefined }) {
   if (value === undefined) return <span className="null-value">absent</span>;
@@ -12,6 +16,13 @@ function Value({ value }: { value: JsonValue | undefined }) {
 export function WhyPanel({ trace, rulebook }: { trace: Trace; rulebook: DraftRulebook | null }) {
   const rules = new Map((rulebook?.rules ?? []).map((r) => [r.id, r]));
   const precedents = new Map((rulebook?.precedents ?? []).map((p) => [p.id, p]));
+  const { navigation, inbox, precedents: precedentStore } = useStores();
+  const records = usePrecedents((s) => s.records);
+  const loading = usePrecedents((s) => s.loading);
+  const messageOf = new Map((records ?? []).map((p) => [p.id, p.messageId]));
+  useEffect(() => {
+    if (trace.precedents.length > 0 && records === null && !loading) void precedentStore.getState().load();
+  }, [trace.precedents.length, records, loading, precedentStore]);
   return (
     <section className="why" data-testid="why-panel" aria-label="Why">
       <header className="panel-header">
@@ -66,6 +77,16 @@ export function WhyPanel({ trace, rulebook }: { trace: Trace; rulebook: DraftRul
                 <span className="score" title="similarity">{p.score.toFixed(2)}</span> <code>{p.id}</code>
                 {precedent ? <div className="why-snippet">{precedent.message.text.slice(0, 160)}</div> : null}
                 {precedent?.rationale ? <div className="why-rationale">“{precedent.rationale}”</div> : null}
+                <div className="why-links">
+                  <button type="button" className="link-button" data-testid="why-precedent-open" onClick={() => navigation.getState().go('precedents', p.id)}>
+                    Open precedent
+                  </button>
+                  {messageOf.get(p.id) ? (
+                    <button type="button" className="link-button" data-testid="why-precedent-message" onClick={() => inbox.getState().select(messageOf.get(p.id) ?? null)}>
+                      Open its message
+                    </button>
+                  ) : null}
+                </div>
               </li>
             );
           })}
@@ -79,7 +100,10 @@ export function WhyPanel({ trace, rulebook }: { trace: Trace; rulebook: DraftRul
         <ol className="why-list" data-testid="why-rules">
           {trace.rulesFired.map((firing, i) => (
             <li key={`${firing.ruleId}-${i}`} data-rule-id={firing.ruleId}>
-              <span className="badge">{firing.kind}</span> <code>{firing.ruleId}</code>
+              <span className="badge">{firing.kind}</span>{' '}
+              <button type="button" className="link-button" data-testid="why-rule-open" title="Open in Rules" onClick={() => navigation.getState().go('rules', firing.ruleId)}>
+                <code>{firing.ruleId}</code>
+              </button>
               {rules.get(firing.ruleId)?.rationale ? <div className="why-rationale">{rules.get(firing.ruleId)?.rationale}</div> : null}
               {firing.changed.length === 0 ? (
                 <div className="muted">matched; the output already agreed</div>

@@ -1,0 +1,54 @@
+// Above the list: Import (also `i` and drag and drop) and Re-run (the open message, the current
+// filter, or everything) under the draft rulebook.
+import { useRef } from 'react';
+import { useShortcut } from '../../app/shortcuts';
+import { useInbox, useRuns, useStores } from '../../stores';
+import { hasActiveFilters, type InboxFilters } from '../../stores/inbox';
+import type { Selection } from '../../stores/runs';
+
+export function filterSelection(f: InboxFilters): Selection {
+  if (!hasActiveFilters(f)) return { all: true };
+  const filter: Extract<Selection, { filter: unknown }>['filter'] = {};
+  if (f.status) filter.status = f.status;
+  if (f.valid !== null) filter.valid = f.valid;
+  if (f.search.trim()) filter.search = f.search.trim();
+  return { filter };
+}
+
+export function InboxToolbar() {
+  const { importer, runs } = useStores();
+  const selectedId = useInbox((s) => s.selectedId);
+  const filters = useInbox((s) => s.filters);
+  const total = useInbox((s) => s.total);
+  const busy = useRuns((s) => s.busy);
+  const menu = useRef<HTMLDetailsElement>(null);
+
+  useShortcut('i', 'Import messages', () => importer.getState().show(), 'Inbox');
+
+  const start = (selection: Selection) => {
+    if (menu.current) menu.current.open = false;
+    void runs.getState().start(selection);
+  };
+  const filtered = hasActiveFilters(filters);
+  return (
+    <div className="inbox-toolbar" role="toolbar" aria-label="Inbox actions">
+      <button type="button" className="button" data-testid="import-button" onClick={() => importer.getState().show()} title="Import messages (i)">
+        Import…
+      </button>
+      <details ref={menu} className="menu" data-testid="rerun-menu">
+        <summary className="button">Re-run…</summary>
+        <div className="menu-items" role="menu">
+          <button type="button" role="menuitem" className="menu-item" disabled={!selectedId || busy} data-testid="rerun-selected" onClick={() => selectedId && start({ ids: [selectedId] })}>
+            The open message <kbd>r</kbd>
+          </button>
+          <button type="button" role="menuitem" className="menu-item" disabled={!filtered || busy} data-testid="rerun-filter" onClick={() => start(filterSelection(filters))}>
+            The messages matching the filter{filtered && total !== null ? ` (${total.toLocaleString()})` : ''}
+          </button>
+          <button type="button" role="menuitem" className="menu-item" disabled={busy} data-testid="rerun-all" onClick={() => start({ all: true })}>
+            Every message
+          </button>
+        </div>
+      </details>
+    </div>
+  );
+}
