@@ -267,6 +267,22 @@ describe('importMessages', () => {
     expect(events.at(-1)).toEqual(['messagesChanged', { reason: 'import' }]);
   });
 
+  it('a failing precedent store keeps the messages of its chunk and says so', async () => {
+    const precedentsRepo = Object.create(repos.precedents) as Repositories['precedents'];
+    precedentsRepo.createMany = () => {
+      throw new Error('database is locked');
+    };
+    const failing: ImportContext = { ...ctx, repos: { ...repos, precedents: precedentsRepo } };
+    const csv = 'text,category,priority\nLocked out,login,high\nCharged twice,billing,low\n';
+    const result = await run({ file: { name: 'h.csv', content: csv }, mapping: { text: 'text', labels: { category: 'issue_type', priority: 'urgency' } }, asPrecedents: true }, failing);
+    expect(result).toMatchObject({ inserted: 2, precedents: 0 });
+    expect(result.problems).toEqual([
+      { line: 2, reason: 'import stopped: the precedents of lines 2-3 could not be stored (database is locked). The messages up to line 3 are imported and kept; the 0 rows after it were not imported' },
+    ]);
+    expect(repos.messages.count()).toBe(2);
+    expect(repos.precedents.count()).toBe(0);
+  });
+
   it('reports progress at most every 250 ms, ending at the total, then messagesChanged', async () => {
     const lines = ['text'];
     for (let i = 1; i <= 10_500; i += 1) lines.push(`progress message ${i}`);

@@ -132,6 +132,36 @@ export async function importMessages(ctx: ImportContext, args: ApiParsedArgs<'im
   let lastProgress = now();
   ctx.emit('importProgress', { name: file.name, processed, total });
 
+  /** The precedents of a chunk's labelled rows (`ids`: their messages); label problems are listed. */
+  const precedentsOf = (chunk: readonly ImportRow[], ids: readonly string[]): NewPrecedent[] => {
+    const batch: NewPrecedent[] = [];
+    chunk.forEach((row, i) => {
+      if (labelsEmpty(row.labels)) {
+        problems.add(row.line, 'no label values: imported as a message only, not as a precedent');
+        return;
+      }
+      const result = labelOutput(row.labels!, schema!, rules);
+      if ('problem' in result) {
+        problems.add(row.line, `${result.problem}: imported as a message only, not as a precedent`);
+        return;
+      }
+      const messageId = ids[i]!;
+      // The same message with the same output is one precedent, however often it is imported.
+      const key = outputKey(messageId, result.output);
+      if (stored.has(key)) return;
+      stored.add(key);
+      if (ctx.repos.precedents.forMessage(messageId).some((p) => outputKey(messageId, p.output) === key)) return;
+      batch.push({
+        message: precedentMessage(row, messageId),
+        output: result.output,
+        rationale: `imported from ${file.name} line ${row.line}`,
+        author,
+        messageId,
+      });
+    });
+    return batch;
+  };
+
   for (let at = 0; at < total; at += CHUNK_ROWS) {
     const chunk = rows.slice(at, at + CHUNK_ROWS);
     let ids: string[];
@@ -149,33 +179,8 @@ export async function importMessages(ctx: ImportContext, args: ApiParsedArgs<'im
     }
 
     if (asPrecedents && schema) {
-      const batch: NewPrecedent[] = [];
-      chunk.forEach((row, i) => {
-        if (labelsEmpty(row.labels)) {
-          problems.add(row.line, 'no label values: imported as a message only, not as a precedent');
-          return;
-        }
-        const result = labelOutput(row.labels!, schema, rules);
-        if ('problem' in result) {
-          problems.add(row.line, `${result.problem}: imported as a message only, not as a precedent`);
-          return;
-        }
-        const messageId = ids[i]!;
-        // The same message with the same output is one precedent, however often it is imported.
-        const key = outputKey(messageId, result.output);
-        if (stored.has(key)) return;
-        stored.add(key);
-        if (ctx.repos.precedents.forMessage(messageId).some((p) => outputKey(messageId, p.output) === key)) return;
-        batch.push({
-          message: precedentMessage(row, messageId),
-          output: result.output,
-          rationale: `imported from ${file.name} line ${row.line}`,
-          author,
-          messageId,
-        });
-      });
       try {
-        precedents += ctx.repos.precedents.createMany(batch).length;
+        precedents += ctx.repos.precedents.createMany(precedentsOf(chunk, ids)).length;
       } catch (err) {
         problems.add(
           chunk[0]!.line,
