@@ -298,19 +298,17 @@ describe('importMessages', () => {
     expect(events.at(-1)).toEqual(['messagesChanged', { reason: 'import' }]);
   });
 
-  it('imports a 100,000-row CSV', async () => {
+  // The 100,000-row import is timed by `npm run bench`; here, enough rows for many chunks.
+  it('imports a 20,000-row CSV across many chunks', async () => {
     const lines = ['id,text,subject,from,date'];
-    for (let i = 1; i <= 100_000; i += 1) {
+    for (let i = 1; i <= 20_000; i += 1) {
       lines.push(`T-${i},"Hello, my order ${i} has not arrived and the tracking page says ""label created"".",Order ${i},c${i % 977}@example.com,2026-03-01T00:00:00Z`);
     }
     const content = lines.join('\n');
-    const started = performance.now();
     const result = await run({ file: { name: 'huge.csv', content } });
-    const ms = performance.now() - started;
-    console.log(`100,000-row CSV (${(content.length / 1e6).toFixed(1)} MB): imported in ${Math.round(ms)} ms`);
-    expect(result).toMatchObject({ inserted: 100_000, skipped: 0, problems: [] });
-    expect(repos.messages.count()).toBe(100_000);
-  }, 180_000);
+    expect(result).toMatchObject({ inserted: 20_000, skipped: 0, problems: [] });
+    expect(repos.messages.count()).toBe(20_000);
+  }, 120_000);
 
   it('is wired as the backend handlers', async () => {
     const handlers = createImportHandlers(ctx as unknown as BackendContext);
