@@ -2,9 +2,11 @@
 // trace, in three bands that never overlap:
 //   1. invalid output (the schema refused it)                                   score >= 0.6
 //   2. the output disagrees with the vote of the precedents it was shown, field by field (enum and
-//      boolean fields only: free text always differs from an example)           0.1 <= score < 0.6
+//      boolean fields only: free text always differs from an example)          0.15 <= score < 0.6
 //   3. no close precedent: none was retrieved, or the best one scored far below what is typical in
-//      this workspace (retrieval scores are BM25, meaningful only relative to each other)  score < 0.1
+//      this workspace (retrieval scores are BM25, meaningful only relative to each other) score <= 0.1
+// `needsReview` (what ExtractionService's review check uses) is stricter than the ranking: invalid,
+// or a disagreement with a strong consensus.
 // Human corrections score 0: a person already decided.
 import type { Extraction, ExtractionSchema, JsonValue, Trace } from '../../../shared/src/domain.js';
 import { HUMAN_PROVIDER } from './correction.js';
@@ -56,8 +58,13 @@ export const MIN_SUPPORT = 2;
 const MIN_SHARE = 0.5;
 /** The best precedent is "not close" below this fraction of the typical best score. */
 const CLOSE_FRACTION = 0.5;
-/** At and above this score a person should look: invalid output, or a disagreement (novelty alone stays below). */
-export const REVIEW_THRESHOLD = W_NOVEL;
+/**
+ * When a valid output is sent to review on its own (not only ranked): a disagreement with a strong
+ * consensus. A weaker majority still ranks; on the demo's 13 precedents, with 8 shown, a bare
+ * majority is close to the overall prior and would flag a quarter of the inbox.
+ */
+export const STRONG_SHARE = 0.75;
+export const STRONG_SUPPORT = 3;
 
 const key = (v: JsonValue | undefined) => JSON.stringify(v ?? null);
 
@@ -116,7 +123,7 @@ export function reviewPriority(input: ReviewInput, ctx: ReviewContext): ReviewPr
     reasons.push(...disagree);
     const strongest = Math.max(...disagree.map((d) => d.share));
     // More fields in dispute is more likely wrong, but never leaves the band.
-    score += W_DISAGREE * Math.min(1, strongest + 0.05 * (disagree.length - 1)) * 0.999;
+    score += W_DISAGREE * Math.min(1, strongest + 0.05 * (disagree.length - 1));
   }
 
   const top = trace.precedents.length ? Math.max(...trace.precedents.map((p) => p.score)) : null;
@@ -127,13 +134,14 @@ export function reviewPriority(input: ReviewInput, ctx: ReviewContext): ReviewPr
   }
   if (novelty > 0) {
     reasons.push({ kind: 'no_close_precedent', topScore: top });
-    score += W_NOVEL * novelty * 0.999;
+    score += W_NOVEL * novelty;
   }
   return { score: Math.round(score * 1e6) / 1e6, reasons };
 }
 
-/** Whether the score says a person should look (invalid output, or a disagreement with the precedents). */
-export const needsReview = (p: ReviewPriority) => p.score >= REVIEW_THRESHOLD;
+/** Whether a person should look: invalid output, or a disagreement with a strong consensus of the precedents shown. */
+export const needsReview = (p: ReviewPriority) =>
+  p.reasons.some((r) => r.kind === 'invalid' || (r.kind === 'disagreement' && r.share >= STRONG_SHARE && r.support >= STRONG_SUPPORT));
 
 /** The median best retrieval score over some traces (the newest extractions, say), or null when none retrieved anything. */
 export function typicalTopScore(traces: readonly (Pick<Trace, 'precedents'> | null)[]): number | null {
