@@ -1,0 +1,81 @@
+// The inbox at 100,000 messages: import, paging, filters and full-text search over a real SQLite
+// file. Part of `npm run bench`; prints numbers, asserts nothing. The baseline in the same run is a
+// bare `SELECT ... LIMIT 100` on the messages table, which every inbox query builds on.
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import type { ExtractionResult } from '../../../shared/src/domain.js';
+import { measure, printTimings, type Timing } from '../../../shared/bench/measure.js';
+import { seededRandom, syntheticMessages } from '../../../shared/bench/retrieval.js';
+import { openWorkspace, repositories } from './index.js';
+
+const COUNT = Number(process.env.CASEBOOK_BENCH_MESSAGES ?? 100_000);
+const ISSUES = ['account', 'billing', 'shipping', 'bug', 'cancellation', 'other'];
+
+function fakeResult(rnd: () => number): ExtractionResult {
+  const valid = rnd() > 0.1;
+  return {
+    output: { issue_type: ISSUES[Math.floor(rnd() * ISSUES.length)]!, urgency: rnd() > 0.8 ? 'high' : 'low' },
+    valid,
+    errors: valid ? [] : [{ path: '/urgency', message: 'is missing' }],
+    trace: null as unknown as ExtractionResult['trace'], // the inbox never reads traces
+  };
+}
+
+export async function benchWorkspace(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'casebook-bench-ws-'));
+  const ws = openWorkspace(join(dir, 'bench.casebook'));
+  const repos = repositories(ws);
+  try {
+    const rnd = seededRandom(3);
+    const start = Date.UTC(2026, 0, 1);
+    const messages = syntheticMessages(COUNT, 11).map((m, i) => ({
+      text: m.text,
+      subject: m.subject ?? null,
+      sender: `Customer ${i % 5000} <c${i % 5000}@example.com>`,
+      receivedAt: new Date(start + i * 60_000).toISOString(),
+      source: 'bench',
+    }));
+
+    let t0 = performance.now();
+    const ids: string[] = [];
+    for (let i = 0; i < messages.length; i += 1000) ids.push(...repos.messages.insertMany(messages.slice(i, i + 1000)).ids);
+    const importMs = performance.now() - t0;
+    t0 = performance.now();
+    ws.write(() => {
+      for (const id of ids) repos.extractions.insert({ messageId: id, result: fakeResult(rnd) });
+    });
+    const extractMs = performance.now() - t0;
+    console.log(`\n## Workspace at ${COUNT.toLocaleString('en')} messages`);
+    console.log(`import (1,000 rows per transaction): ${importMs.toFixed(0)} ms; one extraction each: ${extractMs.toFixed(0)} ms; file ${(statSync(join(dir, 'bench.casebook')).size / 1e6).toFixed(0)} MB`);
+
+    const first = repos.messages.page({ limit: 100 });
+    let deep = first.nextCursor;
+    for (let i = 0; i < 500 && deep; i++) deep = repos.messages.page({ limit: 100, cursor: deep }).nextCursor;
+    const bare = ws.db.prepare('SELECT id, subject, sender, received_at FROM messages ORDER BY received_at DESC, id DESC LIMIT 100');
+
+    const rows: Timing[] = [];
+    const runs = { runs: 50, warmup: 5 };
+    rows.push(await measure('bare SELECT ... LIMIT 100 (baseline)', () => bare.all(), runs));
+    rows.push(await measure('inbox: first page of 100', () => repos.messages.page({ limit: 100 }), runs));
+    rows.push(await measure('inbox: page 501 by cursor', () => repos.messages.page({ limit: 100, cursor: deep }), runs));
+    rows.push(await measure('inbox: status filter', () => repos.messages.page({ limit: 100, filter: { status: 'needs_review' } }), runs));
+    rows.push(await measure('inbox: invalid only', () => repos.messages.page({ limit: 100, filter: { validity: 'invalid' } }), runs));
+    rows.push(await measure('inbox: issue_type = billing', () => repos.messages.page({ limit: 100, filter: { field: { name: 'issue_type', value: 'billing' } } }), runs));
+    rows.push(await measure('count all', () => repos.messages.count(), runs));
+    rows.push(await measure('count by status', () => repos.messages.countByStatus(), runs));
+    rows.push(await measure('search "password" (common), top 100', () => repos.messages.search({ query: 'password', limit: 100 }), runs));
+    rows.push(await measure('search "locked out", top 100', () => repos.messages.search({ query: 'locked out', limit: 100 }), runs));
+    rows.push(await measure('search rare word, top 100', () => repos.messages.search({ query: 'gdpr', limit: 100 }), runs));
+    rows.push(await measure('search + status filter', () => repos.messages.search({ query: 'refund', limit: 100, filter: { status: 'extracted' } }), runs));
+    rows.push(await measure('search as you type "pa" (prefix)', () => repos.messages.search({ query: 'pa', limit: 100 }), runs));
+    printTimings(`Inbox queries at ${COUNT.toLocaleString('en')} messages`, rows);
+  } finally {
+    ws.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+// `tsx electron/services/workspace/bench.ts` runs it alone.
+if (import.meta.url === `file://${process.argv[1]}`) await benchWorkspace();
