@@ -39,7 +39,7 @@ export function PrecedentsScreen() {
     return () => clearTimeout(timer);
   }, [precedents, search, stale]);
   useEffect(() => {
-    if (focusId && records) document.querySelector(`[data-precedent-id="${CSS.escape(focusId)}"]`)?.scrollIntoView?.({ block: 'center' });
+    if (focusId && records) [...document.querySelectorAll('[data-precedent-id]')].find((el) => el.getAttribute('data-precedent-id') === focusId)?.scrollIntoView?.({ block: 'center' });
   }, [focusId, records]);
 
   const openMessage = (p: PrecedentRecord) => {

@@ -23,7 +23,7 @@ export function RulesScreen() {
     void rules.getState().load();
   }, [rules]);
   useEffect(() => {
-    if (focusId && records) document.querySelector(`[data-rule-id="${CSS.escape(focusId)}"]`)?.scrollIntoView?.({ block: 'center' });
+    if (focusId && records) [...document.querySelectorAll('[data-rule-id]')].find((el) => el.getAttribute('data-rule-id') === focusId)?.scrollIntoView?.({ block: 'center' });
   }, [focusId, records]);
 
   if (error && !records) return <ErrorState title="The rules could not be loaded" failure={error} onRetry={() => void rules.getState().load()} />;
