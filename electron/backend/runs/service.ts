@@ -6,6 +6,7 @@
 // and marking it done in one transaction, only while it is pending (RunRepository.completeItem), so
 // resuming a run after a cancel, a crash or a restart extracts exactly the items still pending.
 import { ApiError, type ApiParsedArgs, type ReviewStatus, type RunErrorItem, type RunRecord } from '../../../shared/src/api/index.js';
+import type { ExtractionResult, RulebookArtifact } from '../../../shared/src/domain.js';
 import type { Extractor } from '../../../shared/src/pipeline/extractor.js';
 import { ProviderError } from '../../../shared/src/providers/types.js';
 import { toMessageInput, type InboxFilter, type Repositories, type StoredRun } from '../../services/workspace/index.js';
@@ -28,6 +29,8 @@ export interface RunServiceOptions {
   repos: Repositories;
   /** The extractor for the current draft and provider (ExtractionService.current). */
   extractor: () => Extractor;
+  /** The review status a result earns (ExtractionService.statusFor); validity alone by default. */
+  statusFor?: (result: ExtractionResult, rulebook: RulebookArtifact) => 'extracted' | 'needs_review';
   emit: EmitEvent;
   /** Read when a run starts executing. */
   concurrency: () => number;
@@ -351,7 +354,8 @@ export class RunService {
           try {
             const result = await ex.extract(toMessageInput(message), { signal: exec.controller.signal });
             if (this.closed) return;
-            this.repos.runs.completeItem(runId, messageId, result, { rulebookHash: ex.rulebook.hash });
+            const status = this.opts.statusFor?.(result, ex.rulebook);
+            this.repos.runs.completeItem(runId, messageId, result, { rulebookHash: ex.rulebook.hash, ...(status ? { status } : {}) });
             stats.processed++;
           } catch (err) {
             if (this.closed) return;

@@ -265,6 +265,12 @@ describe('runs', () => {
     expect(messages.countByStatus()).toMatchObject({ extracted: 9, needs_review: 1 });
   });
 
+  it('takes the review status the caller judged, over validity alone', () => {
+    const { messages, runs, run, ids } = setup(1);
+    runs.completeItem(run.id, ids[0]!, result({ issue_type: 'bug' }), { status: 'needs_review' });
+    expect(messages.get(ids[0]!)!.status).toBe('needs_review');
+  });
+
   it("does not change a person's decision or the inbox when another kind of run extracts", () => {
     const { messages, runs, run, ids } = setup(2);
     messages.setStatus(ids[0]!, 'accepted');

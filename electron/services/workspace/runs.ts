@@ -222,7 +222,7 @@ export class RunRepository {
     runId: string,
     messageId: string,
     result: ExtractionResult,
-    options: { rulebookVersion?: number | null; rulebookHash?: string | null } = {},
+    options: { rulebookVersion?: number | null; rulebookHash?: string | null; status?: 'extracted' | 'needs_review' } = {},
   ): number | null {
     return this.ws.write(() => {
       const run = this.stmts.get.get(runId) as RunRow | undefined;
@@ -239,7 +239,8 @@ export class RunRepository {
       this.stmts.completeItem.run({ run_id: runId, message_id: messageId, extraction_id: extractionId, at: this.ws.timestamp() });
       this.stmts.countDone.run(runId);
       if (run.kind === 'extract') {
-        this.stmts.messageStatus.run({ message_id: messageId, status: result.valid ? 'extracted' : 'needs_review' });
+        // The caller may know better than validity alone (e.g. a disagreement with the precedents shown).
+        this.stmts.messageStatus.run({ message_id: messageId, status: options.status ?? (result.valid ? 'extracted' : 'needs_review') });
       }
       return extractionId;
     });
