@@ -184,6 +184,6 @@ export function demoData(options: { count?: number } = {}): MockData {
     messages,
     extractions,
     rulebook: structuredClone(rulebook),
-    settings: { provider: 'embedded', baseURL: '', model: 'gpt-4o-mini', hasApiKey: false, k: 8, concurrency: 4 },
+    settings: { provider: 'embedded', baseURL: '', model: 'gpt-4o-mini', hasApiKey: false, k: 8, concurrency: 4, ratePerSecond: 0 },
   };
 }

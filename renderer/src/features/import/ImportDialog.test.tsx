@@ -1,0 +1,105 @@
+// @vitest-environment jsdom
+import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
+import { renderApp } from '../../test/render';
+
+// A history export: the text column is not named like one, a category column holds the right issue
+// type, and row 3 (line 3) has a quote that is never closed.
+const CSV = ['Ticket,Title,Body text,Category', 'T-1,Refund,"I was charged twice, please refund",billing', 'T-2,Broken,"this quote never closes,bug', 'T-3,Login,I cannot log in since Monday,account', ''].join('\n');
+
+describe('Import dialog on the mock', () => {
+  it('maps CSV columns, lists problems with their line numbers, and imports labelled rows as precedents', async () => {
+    const { api, user } = renderApp();
+    await screen.findAllByTestId('inbox-row');
+    const before = api.data.messages.length;
+    await user.keyboard('i');
+    const dialog = await screen.findByTestId('import-dialog');
+    await user.upload(within(dialog).getByTestId('import-file-input'), new File([CSV], 'history.csv', { type: 'text/csv' }));
+
+    // Detected as CSV; no column was recognised as the text: the mapping step asks for it.
+    await waitFor(() => expect(within(dialog).getByTestId('import-format').getAttribute('data-format')).toBe('csv'));
+    expect((within(dialog).getByTestId('mapping-text') as HTMLSelectElement).value).toBe('');
+    expect(within(dialog).getByTestId('import-problems').textContent).toContain('Line 1');
+    expect(within(dialog).getByTestId('import-submit').hasAttribute('disabled')).toBe(true);
+
+    await user.selectOptions(within(dialog).getByTestId('mapping-text'), 'Body text');
+    await user.selectOptions(within(dialog).getByTestId('mapping-subject'), 'Title');
+    await user.selectOptions(within(dialog).getByTestId('mapping-id'), 'Ticket');
+    await waitFor(() => expect(within(dialog).getAllByTestId('import-preview-row')).toHaveLength(2));
+    const problems = within(dialog).getAllByTestId('import-problem');
+    expect(problems.map((p) => p.getAttribute('data-line'))).toEqual(['3']);
+    expect(problems[0]!.textContent).toMatch(/Line 3:.*quot/);
+    // The preview is text.
+    expect(within(dialog).getByTestId('import-preview-table').textContent).toContain('I was charged twice, please refund');
+
+    // A labelled history: Category is the issue type; then the rows can become precedents.
+    expect(within(dialog).getByTestId('import-as-precedents').hasAttribute('disabled')).toBe(true);
+    await user.selectOptions(within(dialog).getByTestId('mapping-label-Category'), 'issue_type');
+    await waitFor(() => expect(within(dialog).getByTestId('import-as-precedents').hasAttribute('disabled')).toBe(false));
+    await user.click(within(dialog).getByTestId('import-as-precedents'));
+    await user.click(within(dialog).getByTestId('import-submit'));
+
+    const result = await within(dialog).findByTestId('import-result');
+    expect(within(result).getByTestId('import-inserted').textContent).toBe('2');
+    expect(within(result).getByTestId('import-skipped').textContent).toBe('0');
+    expect(within(result).getByTestId('import-precedents').textContent).toBe('2');
+    expect(within(result).getAllByTestId('import-problem').map((p) => p.getAttribute('data-line'))).toEqual(['3']);
+    expect(api.calls.find((c) => c.method === 'importMessages')?.args).toMatchObject({
+      asPrecedents: true,
+      mapping: { text: 'Body text', subject: 'Title', id: 'Ticket', labels: { Category: 'issue_type' } },
+    });
+    expect(api.data.messages.length).toBe(before + 2);
+
+    await user.click(within(dialog).getByTestId('import-done'));
+    await waitFor(() => expect(screen.queryByTestId('import-dialog')).toBeNull());
+    await waitFor(() => expect(screen.getAllByTestId('inbox-row').some((r) => r.textContent?.includes('Refund'))).toBe(true));
+    await waitFor(() => expect(screen.getByTestId('count-total').textContent).toBe(String(before + 2)));
+  });
+
+  it('imports pasted text, and counts a second paste of it as a duplicate', async () => {
+    const { user } = renderApp();
+    await screen.findAllByTestId('inbox-row');
+    await user.click(screen.getByTestId('import-button'));
+    const dialog = await screen.findByTestId('import-dialog');
+    await user.type(within(dialog).getByTestId('import-paste'), 'My parcel TW-1 never arrived.');
+    await user.click(within(dialog).getByTestId('import-paste-preview'));
+    await waitFor(() => expect(within(dialog).getByTestId('import-format').getAttribute('data-format')).toBe('text'));
+    expect(within(dialog).queryByTestId('import-mapping')).toBeNull();
+    await user.click(within(dialog).getByTestId('import-submit'));
+    expect((await within(dialog).findByTestId('import-inserted')).textContent).toBe('1');
+
+    await user.click(within(dialog).getByRole('button', { name: 'Import more' }));
+    await user.type(within(dialog).getByTestId('import-paste'), 'My parcel TW-1 never arrived.');
+    await user.click(within(dialog).getByTestId('import-paste-preview'));
+    await user.click(await within(dialog).findByTestId('import-submit'));
+    expect((await within(dialog).findByTestId('import-skipped')).textContent).toBe('1');
+  });
+
+  it('opens with the files dropped on the window, and shows import progress from events', async () => {
+    const { api } = renderApp();
+    await screen.findAllByTestId('inbox-row');
+    const file = new File(['{"text":"first"}\n{"text":""}\n{"text":"third"}\n'], 'drop.jsonl');
+    const frame = screen.getByTestId('app-ready');
+    fireEvent.dragOver(frame, { dataTransfer: { types: ['Files'], files: [file] } });
+    expect(screen.getByTestId('drop-overlay')).toBeTruthy();
+    fireEvent.drop(frame, { dataTransfer: { types: ['Files'], files: [file] } });
+    const dialog = await screen.findByTestId('import-dialog');
+    await waitFor(() => expect(within(dialog).getByTestId('import-format').getAttribute('data-format')).toBe('jsonl'));
+    expect(within(dialog).getAllByTestId('import-problem').map((p) => [p.getAttribute('data-line'), p.textContent])).toEqual([['2', 'Line 2: the message is empty']]);
+    // Progress events for this file move the bar while it imports.
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const original = api.importMessages;
+    (api as { importMessages: typeof api.importMessages }).importMessages = async (args) => {
+      await gate;
+      return original(args);
+    };
+    fireEvent.click(within(dialog).getByTestId('import-submit'));
+    const bar = await within(dialog).findByTestId('import-progress');
+    act(() => api.emit('importProgress', { name: 'drop.jsonl', processed: 1, total: 2 }));
+    expect(bar.getAttribute('data-processed')).toBe('1');
+    expect(bar.getAttribute('data-total')).toBe('2');
+    release();
+    expect((await within(dialog).findByTestId('import-inserted')).textContent).toBe('2');
+  });
+});
