@@ -429,7 +429,7 @@ describe('settings and the API key', () => {
 
   it('starts from the draft rulebook settings and the host defaults', async () => {
     const h = await harness();
-    expect(await h.call('getSettings', {})).toEqual({ provider: 'embedded', baseURL: '', model: 'gpt-4o-mini', hasApiKey: false, k: 8, concurrency: 4 });
+    expect(await h.call('getSettings', {})).toEqual({ provider: 'embedded', baseURL: '', model: 'gpt-4o-mini', hasApiKey: false, k: 8, concurrency: 4, ratePerSecond: 0 });
   });
 
   it('keeps provider, model and k in the draft rulebook (its hash changes), baseURL and concurrency in the host settings', async () => {
@@ -445,8 +445,9 @@ describe('settings and the API key', () => {
     // None of it went to the host's settings.
     expect([...h.settings.data.keys()]).toEqual([]);
 
-    const host = await h.call('updateSettings', { baseURL: 'http://127.0.0.1:9/v1', concurrency: 7 });
-    expect(host).toMatchObject({ provider: 'openai', model: 'gpt-test-1', k: 3, baseURL: 'http://127.0.0.1:9/v1', concurrency: 7 });
+    const host = await h.call('updateSettings', { baseURL: 'http://127.0.0.1:9/v1', concurrency: 7, ratePerSecond: 2.5 });
+    expect(host).toMatchObject({ provider: 'openai', model: 'gpt-test-1', k: 3, baseURL: 'http://127.0.0.1:9/v1', concurrency: 7, ratePerSecond: 2.5 });
+    expect(h.settings.data.get(HOST_SETTING.ratePerSecond)).toBe(2.5);
     expect(h.settings.data.get(HOST_SETTING.baseURL)).toBe('http://127.0.0.1:9/v1');
     expect(h.settings.data.get(HOST_SETTING.concurrency)).toBe(7);
     // ...and none of it to the draft.

@@ -6,8 +6,9 @@ import { RUNTIME_VERSION } from '../../shared/src/version.js';
 import { SETTING_KEYS, type InboxFilter, type InboxRow, type Repositories, type StoredExtraction } from '../services/workspace/index.js';
 import { draftVersion, readDraft } from './draft.js';
 import type { BackendOptions } from './ports.js';
+import { RUN_SETTING } from './runs/service.js';
 
-export const HOST_SETTING = { baseURL: 'provider.baseURL', concurrency: 'runs.concurrency' } as const;
+export const HOST_SETTING = { baseURL: 'provider.baseURL', concurrency: RUN_SETTING.concurrency, ratePerSecond: RUN_SETTING.ratePerSecond } as const;
 const DEFAULT_CONCURRENCY = 4;
 
 function summary(row: InboxRow): MessageSummary {
@@ -89,6 +90,7 @@ export function createHandlers(repos: Repositories, opts: BackendOptions): CoreH
       hasApiKey: !!opts.secrets.getApiKey(),
       k: s?.k ?? 8,
       concurrency: hostNumber(HOST_SETTING.concurrency, DEFAULT_CONCURRENCY),
+      ratePerSecond: hostNumber(HOST_SETTING.ratePerSecond, 0),
     };
   }
 
@@ -163,6 +165,7 @@ export function createHandlers(repos: Repositories, opts: BackendOptions): CoreH
       }
       if (args.baseURL !== undefined) opts.settings.set(HOST_SETTING.baseURL, args.baseURL);
       if (args.concurrency !== undefined) opts.settings.set(HOST_SETTING.concurrency, args.concurrency);
+      if (args.ratePerSecond !== undefined) opts.settings.set(HOST_SETTING.ratePerSecond, args.ratePerSecond);
       return providerSettings();
     },
 

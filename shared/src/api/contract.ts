@@ -77,6 +77,8 @@ export const apiArgs = {
       model: text(200).optional(),
       k: z.number().int().min(0).max(50).optional(),
       concurrency: z.number().int().min(1).max(32).optional(),
+      /** Requests a second to the model during runs; 0 for no limit. */
+      ratePerSecond: z.number().min(0).max(1000).optional(),
     })
     .strict(),
   /** Write-only: the key is stored encrypted in the backend and never returned. */

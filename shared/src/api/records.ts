@@ -81,6 +81,8 @@ export interface ProviderSettings {
   /** Precedents shown to the model. */
   k: number;
   concurrency: number;
+  /** Requests a second to the model during runs; 0 for no limit. */
+  ratePerSecond: number;
 }
 
 export interface Counts {
