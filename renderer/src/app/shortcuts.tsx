@@ -1,7 +1,7 @@
 // Keyboard shortcuts: components register what they offer with useShortcut (so the `?` dialog always
 // lists what works on the current screen), and one listener on the window dispatches key presses.
 // A shortcut is a key (`j`, `?`, `/`) or a two-key sequence (`g i`). Shortcuts never fire while typing
-// in a field, or with Ctrl, Alt or Meta held (those belong to the menu and the browser).
+// in a field or inside a dialog, or with Ctrl, Alt or Meta held (those belong to the menu and the browser).
 import { createContext, useContext, useEffect, useRef, useSyncExternalStore, type ReactNode } from 'react';
 
 export interface Shortcut {
@@ -78,7 +78,8 @@ function findLast(list: Shortcut[], test: (s: Shortcut) => boolean): Shortcut | 
 function isTyping(target: EventTarget | null): boolean {
   if (!target || typeof (target as Element).closest !== 'function') return false;
   const el = target as HTMLElement;
-  return el.isContentEditable || el.closest('input, textarea, select, [contenteditable="true"]') !== null;
+  // Keys pressed in a dialog belong to the dialog (its own fields and pickers handle them).
+  return el.isContentEditable || el.closest('input, textarea, select, [contenteditable="true"], [role="dialog"]') !== null;
 }
 
 const RegistryContext = createContext<ShortcutRegistry | null>(null);

@@ -23,6 +23,10 @@ export interface InboxState {
   loading: boolean;
   error: ApiFailure | null;
   selectedId: string | null;
+  /** Messages ticked for a bulk action (re-run), in the order they were ticked. */
+  checked: string[];
+  toggleChecked(id: string): void;
+  clearChecked(): void;
   setFilters(patch: Partial<InboxFilters>): Promise<void>;
   /** Loads the first page again (after a change in the workspace), keeping the selection. */
   reload(): Promise<void>;
@@ -74,6 +78,13 @@ export function createInboxStore(api: CasebookApi) {
       loading: false,
       error: null,
       selectedId: null,
+      checked: [],
+      toggleChecked(id) {
+        set((s) => ({ checked: s.checked.includes(id) ? s.checked.filter((x) => x !== id) : [...s.checked, id] }));
+      },
+      clearChecked() {
+        set({ checked: [] });
+      },
       async setFilters(patch) {
         set({ filters: { ...get().filters, ...patch }, items: [], total: null, nextCursor: null });
         await loadFirst(PAGE_SIZE);

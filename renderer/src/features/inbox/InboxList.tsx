@@ -20,6 +20,8 @@ export function InboxList() {
   const loadMore = useInbox((s) => s.loadMore);
   const reload = useInbox((s) => s.reload);
   const select = useInbox((s) => s.select);
+  const checked = useInbox((s) => s.checked);
+  const toggleChecked = useInbox((s) => s.toggleChecked);
   const schema = useRulebook((s) => s.rulebook?.schema);
   const fields = keyFields(schema);
   const scrollRef = useRef<HTMLDivElement>(null);
@@ -82,7 +84,7 @@ export function InboxList() {
             return (
               <div key={row.key} className="inbox-list-slot" style={{ transform: `translateY(${row.start}px)`, height: ROW_HEIGHT }}>
                 {message ? (
-                  <InboxRow message={message} selected={message.id === selectedId} fields={fields} onSelect={onSelect} />
+                  <InboxRow message={message} selected={message.id === selectedId} checked={checked.includes(message.id)} fields={fields} onSelect={onSelect} onToggle={toggleChecked} />
                 ) : error ? (
                   <div className="inbox-row inbox-row-loader">
                     {error.message}{' '}

@@ -6,11 +6,14 @@ import { formatCompact, formatDateTime, formatValue, senderName } from '../../co
 interface Props {
   message: MessageSummary;
   selected: boolean;
+  /** Ticked for a bulk action (re-run). */
+  checked?: boolean;
   fields: string[];
   onSelect: (id: string) => void;
+  onToggle?: (id: string) => void;
 }
 
-export const InboxRow = memo(function InboxRow({ message, selected, fields, onSelect }: Props) {
+export const InboxRow = memo(function InboxRow({ message, selected, checked = false, fields, onSelect, onToggle }: Props) {
   return (
     <div
       role="option"
@@ -22,6 +25,17 @@ export const InboxRow = memo(function InboxRow({ message, selected, fields, onSe
       onClick={() => onSelect(message.id)}
     >
       <div className="inbox-row-line">
+        {onToggle ? (
+          <input
+            type="checkbox"
+            className="inbox-row-check"
+            checked={checked}
+            aria-label="Select for a bulk action"
+            data-testid="inbox-row-check"
+            onClick={(e) => e.stopPropagation()}
+            onChange={() => onToggle(message.id)}
+          />
+        ) : null}
         <span className="inbox-row-sender">{senderName(message.sender)}</span>
         <time className="inbox-row-time" dateTime={message.receivedAt ?? undefined} title={formatDateTime(message.receivedAt)}>
           {formatCompact(message.receivedAt)}

@@ -16,14 +16,19 @@ export function filterSelection(f: InboxFilters): Selection {
 }
 
 export function InboxToolbar() {
-  const { importer, runs } = useStores();
+  const { importer, runs, inbox } = useStores();
   const selectedId = useInbox((s) => s.selectedId);
   const filters = useInbox((s) => s.filters);
   const total = useInbox((s) => s.total);
   const busy = useRuns((s) => s.busy);
+  const checked = useInbox((s) => s.checked);
   const menu = useRef<HTMLDetailsElement>(null);
 
   useShortcut('i', 'Import messages', () => importer.getState().show(), 'Inbox');
+  useShortcut('x', 'Select the open message for a bulk re-run', () => {
+    const id = inbox.getState().selectedId;
+    if (id) inbox.getState().toggleChecked(id);
+  }, 'Inbox');
 
   const start = (selection: Selection) => {
     if (menu.current) menu.current.open = false;
@@ -41,6 +46,9 @@ export function InboxToolbar() {
           <button type="button" role="menuitem" className="menu-item" disabled={!selectedId || busy} data-testid="rerun-selected" onClick={() => selectedId && start({ ids: [selectedId] })}>
             The open message <kbd>r</kbd>
           </button>
+          <button type="button" role="menuitem" className="menu-item" disabled={checked.length === 0 || busy} data-testid="rerun-checked" onClick={() => start({ ids: checked })}>
+            The selected messages ({checked.length.toLocaleString()}) <kbd>x</kbd>
+          </button>
           <button type="button" role="menuitem" className="menu-item" disabled={!filtered || busy} data-testid="rerun-filter" onClick={() => start(filterSelection(filters))}>
             The messages matching the filter{filtered && total !== null ? ` (${total.toLocaleString()})` : ''}
           </button>
@@ -49,6 +57,14 @@ export function InboxToolbar() {
           </button>
         </div>
       </details>
+      {checked.length > 0 ? (
+        <span className="muted inbox-checked" data-testid="inbox-checked-count">
+          {checked.length.toLocaleString()} selected{' '}
+          <button type="button" className="link-button" data-testid="inbox-checked-clear" onClick={() => inbox.getState().clearChecked()}>
+            clear
+          </button>
+        </span>
+      ) : null}
     </div>
   );
 }

@@ -83,3 +83,20 @@ describe('Runs bar', () => {
     expect(api.calls.find((c) => c.method === 'startRun')?.args).toEqual({ selection: { filter: { status: 'needs_review' } } });
   });
 });
+
+describe('Bulk re-run', () => {
+  it('re-runs the ticked messages (by click and by x)', async () => {
+    const { api, user } = renderApp();
+    const rows = await screen.findAllByTestId('inbox-row');
+    await user.click(within(rows[1]!).getByTestId('inbox-row-check'));
+    // Ticking does not open the message; x ticks the open one.
+    expect(screen.queryByTestId('message-detail')).toBeNull();
+    await user.click(rows[3]!);
+    await user.keyboard('x');
+    expect(screen.getByTestId('inbox-checked-count').textContent).toContain('2 selected');
+    await user.click(screen.getByText('Re-run…'));
+    await user.click(screen.getByTestId('rerun-checked'));
+    await waitFor(() => expect(screen.getByTestId('run-progress').getAttribute('data-status')).toBe('done'));
+    expect(api.calls.find((c) => c.method === 'startRun')?.args).toEqual({ selection: { ids: [rows[1]!.getAttribute('data-message-id'), rows[3]!.getAttribute('data-message-id')] } });
+  });
+});
