@@ -17,6 +17,12 @@ export interface HostOptions {
   env?: Record<string, string>;
   /** How long to wait for the host's URL on stdout (default 60 s: it seeds and extracts the demo first). */
   startTimeoutMs?: number;
+  /**
+   * Start on this existing data directory (and its `workspace.casebook`) instead of a fresh temporary
+   * one, for instance to restart a host on the workspace and settings a stopped host left. The
+   * caller owns the directory: `stop()` leaves it in place.
+   */
+  dataDir?: string;
 }
 
 export interface RunningHost {
@@ -35,7 +41,8 @@ export interface RunningHost {
 const URL_LINE = /Casebook is running at (http:\/\/127\.0\.0\.1:\d+\/#token=(\S+))/;
 
 export async function startHost(options: HostOptions = {}): Promise<RunningHost> {
-  const dataDir = mkdtempSync(path.join(tmpdir(), 'casebook-e2e-'));
+  const ownsDataDir = options.dataDir === undefined;
+  const dataDir = options.dataDir ?? mkdtempSync(path.join(tmpdir(), 'casebook-e2e-'));
   const workspacePath = path.join(dataDir, 'workspace.casebook');
   const args = ['--import', 'tsx', path.join(ROOT, 'electron', 'web-host', 'main.ts'), '--port', '0', '--workspace', workspacePath, '--data-dir', dataDir];
   if (options.demo === false) args.push('--no-demo');
@@ -54,7 +61,7 @@ export async function startHost(options: HostOptions = {}): Promise<RunningHost>
 
   const stop = async () => {
     await stopProcess(child, exited);
-    rmSync(dataDir, { recursive: true, force: true });
+    if (ownsDataDir) rmSync(dataDir, { recursive: true, force: true });
   };
 
   const timeoutMs = options.startTimeoutMs ?? 60_000;
