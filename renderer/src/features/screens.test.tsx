@@ -37,6 +37,17 @@ describe('Rules, Rulebook and Settings screens', () => {
     expect(api.calls.filter((c) => c.method === 'updateSettings').map((c) => c.args)).toEqual([{ provider: 'openai', baseURL: 'http://127.0.0.1:8080/v1', k: 5 }]);
   });
 
+  it('saves the runs\' rate limit in requests per second', async () => {
+    const { api, user } = renderApp({ screen: 'settings' });
+    await screen.findByTestId('settings-form');
+    expect((screen.getByTestId('settings-rate') as HTMLInputElement).value).toBe('0');
+    await user.clear(screen.getByTestId('settings-rate'));
+    await user.type(screen.getByTestId('settings-rate'), '2.5');
+    await user.click(screen.getByTestId('settings-save'));
+    await screen.findByText('Saved.');
+    expect(api.calls.filter((c) => c.method === 'updateSettings').map((c) => c.args)).toEqual([{ ratePerSecond: 2.5 }]);
+  });
+
   it('shows the backend refusing a setting next to the field', async () => {
     const { user } = renderApp({ screen: 'settings' });
     await screen.findByTestId('settings-form');

@@ -11,6 +11,7 @@ export function ProviderForm({ settings }: { settings: ProviderSettings }) {
   const [model, setModel] = useState(settings.model);
   const [k, setK] = useState(String(settings.k));
   const [concurrency, setConcurrency] = useState(String(settings.concurrency));
+  const [rate, setRate] = useState(String(settings.ratePerSecond ?? 0));
   const [saved, setSaved] = useState(false);
 
   const issueFor = (path: string) => saveError?.issues?.find((i) => i.path === path)?.message;
@@ -23,6 +24,7 @@ export function ProviderForm({ settings }: { settings: ProviderSettings }) {
     if (model.trim() !== settings.model) patch.model = model.trim();
     if (Number(k) !== settings.k) patch.k = Number(k);
     if (Number(concurrency) !== settings.concurrency) patch.concurrency = Number(concurrency);
+    if (Number(rate) !== (settings.ratePerSecond ?? 0)) patch.ratePerSecond = Number(rate);
     setSaved(false);
     if (Object.keys(patch).length === 0) return;
     setSaved(await update(patch));
@@ -66,6 +68,11 @@ export function ProviderForm({ settings }: { settings: ProviderSettings }) {
         <span>Concurrency</span>
         <input className="input" type="number" min={1} max={32} value={concurrency} onChange={(e) => setConcurrency(e.target.value)} data-testid="settings-concurrency" />
         {issueFor('concurrency') ? <span className="field-error">{issueFor('concurrency')}</span> : null}
+      </label>
+      <label className="form-row">
+        <span>Requests per second during runs (0: no limit)</span>
+        <input className="input" type="number" min={0} max={1000} step="any" value={rate} onChange={(e) => setRate(e.target.value)} data-testid="settings-rate" />
+        {issueFor('ratePerSecond') ? <span className="field-error">{issueFor('ratePerSecond')}</span> : null}
       </label>
       <div className="form-actions">
         <button type="submit" className="button button-primary" disabled={saving} data-testid="settings-save">
