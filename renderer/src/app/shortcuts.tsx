@@ -36,7 +36,7 @@ export class ShortcutRegistry {
 
   /** Handles one key press; true when a shortcut ran or a sequence started. */
   handle(event: Pick<KeyboardEvent, 'key' | 'ctrlKey' | 'altKey' | 'metaKey' | 'target' | 'timeStamp'>): boolean {
-    if (event.ctrlKey || event.altKey || event.metaKey || isTyping(event.target)) {
+    if (event.ctrlKey || event.altKey || event.metaKey || isTyping(event.target) || modalOpen()) {
       this.pending = null;
       return false;
     }
@@ -73,6 +73,11 @@ export class ShortcutRegistry {
 function findLast(list: Shortcut[], test: (s: Shortcut) => boolean): Shortcut | undefined {
   for (let i = list.length - 1; i >= 0; i--) if (test(list[i]!)) return list[i];
   return undefined;
+}
+
+/** A modal dialog is open: its keys are its own, wherever the focus is. */
+function modalOpen(): boolean {
+  return typeof document !== 'undefined' && document.querySelector('[aria-modal="true"]') !== null;
 }
 
 function isTyping(target: EventTarget | null): boolean {
