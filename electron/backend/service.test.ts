@@ -140,7 +140,7 @@ describe('createBackend without the demo', () => {
     expect(failure).toBeInstanceOf(ApiError);
     expect((failure as ApiError).failure.code).toBe('not_found');
     // Settings still answer, with the defaults.
-    expect(await call(backend, 'getSettings', {})).toEqual({ provider: 'embedded', baseURL: '', model: '', hasApiKey: false, k: 8, concurrency: 4 });
+    expect(await call(backend, 'getSettings', {})).toEqual({ provider: 'embedded', baseURL: '', model: '', hasApiKey: false, k: 8, concurrency: 4, ratePerSecond: 0 });
   });
 
   it('does not add the demo to an existing empty workspace later', async () => {
