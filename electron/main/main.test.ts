@@ -125,6 +125,18 @@ describe('main process', () => {
     expect(send).toHaveBeenCalledTimes(1);
   });
 
+  it('File › Import Messages… sends the window a menuCommand event', async () => {
+    await import('./main.js');
+    await whenStarted();
+    type Item = { id?: string; click?: () => void; submenu?: Item[] };
+    const template = Menu.buildFromTemplate.mock.calls.at(-1)![0] as Item[];
+    const item = template.flatMap((i) => [i, ...(i.submenu ?? [])]).find((i) => i.id === 'file.import');
+    const send = fake.windows[0]!.webContents.send;
+    send.mockClear();
+    item!.click!();
+    expect(send).toHaveBeenCalledWith('casebook:event:menuCommand', { command: 'import' });
+  });
+
   it('quits when the last window closes (not on macOS), and stops the backend before quitting', async () => {
     await import('./main.js');
     await whenStarted();

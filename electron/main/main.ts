@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { BrowserWindow, Menu, app, ipcMain, nativeTheme, protocol, safeStorage, session, shell, utilityProcess } from 'electron';
 import Store from 'electron-store';
-import type { ApiEventName } from '../../shared/src/api/index.js';
+import type { ApiEventName, ApiEvents } from '../../shared/src/api/index.js';
 import { BackendProcess } from './backend-process.js';
 import { eventChannel } from './channels.js';
 import { bindApiHandlers } from './ipc.js';
@@ -79,6 +79,9 @@ function start(): void {
   // electron-store answers a synchronous IPC query meant for its renderer mode; nothing of ours uses it.
   ipcMain.removeAllListeners('electron-store-get-data');
 
+  const sendEvent = (event: ApiEventName, payload: unknown) => {
+    if (mainWindow && !mainWindow.isDestroyed()) mainWindow.webContents.send(eventChannel(event), payload);
+  };
   const backend = new BackendProcess({
     fork: () => utilityProcess.fork(paths.utility, [], { serviceName: `${APP_NAME} backend`, stdio: 'inherit' }),
     init: () => ({
@@ -90,9 +93,7 @@ function start(): void {
     }),
     settings,
     secrets,
-    onEvent: (event: ApiEventName, payload: unknown) => {
-      if (mainWindow && !mainWindow.isDestroyed()) mainWindow.webContents.send(eventChannel(event), payload);
-    },
+    onEvent: sendEvent,
     log,
   });
   let stopped = false;
@@ -110,7 +111,15 @@ function start(): void {
     ...(paths.icon ? { iconPath: paths.icon } : {}),
   });
   Menu.setApplicationMenu(
-    Menu.buildFromTemplate(buildMenuTemplate({ appName: APP_NAME, isDev, platform: process.platform, onAbout: () => app.showAboutPanel() })),
+    Menu.buildFromTemplate(
+      buildMenuTemplate({
+        appName: APP_NAME,
+        isDev,
+        platform: process.platform,
+        onAbout: () => app.showAboutPanel(),
+        onImport: () => sendEvent('menuCommand', { command: 'import' } satisfies ApiEvents['menuCommand']),
+      }),
+    ),
   );
 
   const openWindow = () => {

@@ -6,6 +6,8 @@ export interface MenuOptions {
   isDev: boolean;
   platform: NodeJS.Platform;
   onAbout: () => void;
+  /** File › Import Messages…: main sends the window a `menuCommand` event. */
+  onImport: () => void;
 }
 
 export function buildMenuTemplate(options: MenuOptions): MenuItemConstructorOptions[] {
@@ -32,8 +34,7 @@ export function buildMenuTemplate(options: MenuOptions): MenuItemConstructorOpti
   template.push({
     label: '&File',
     submenu: [
-      // The import flow arrives with a later issue; the item is here so the menu does not move.
-      { id: 'file.import', label: 'Import Messages…', accelerator: 'CmdOrCtrl+O', enabled: false },
+      { id: 'file.import', label: 'Import Messages…', accelerator: 'CmdOrCtrl+O', click: () => options.onImport() },
       { type: 'separator' },
       mac ? { role: 'close' } : { role: 'quit', accelerator: 'Ctrl+Q' },
     ],

@@ -45,8 +45,8 @@ describe('main window', () => {
 });
 
 describe('menu', () => {
-  const base: MenuOptions = { appName: 'Casebook', isDev: false, platform: 'linux', onAbout: vi.fn() };
-  type Item = { label?: string; role?: string; id?: string; accelerator?: string; enabled?: boolean; submenu?: Item[] };
+  const base: MenuOptions = { appName: 'Casebook', isDev: false, platform: 'linux', onAbout: vi.fn(), onImport: vi.fn() };
+  type Item = { label?: string; role?: string; id?: string; accelerator?: string; enabled?: boolean; click?: () => void; submenu?: Item[] };
   const roles = (items: Item[]): string[] => items.flatMap((item) => [item.role ?? '', ...roles(item.submenu ?? [])]).filter(Boolean);
   const find = (items: Item[], id: string): Item | undefined => items.flatMap((i) => [i, ...(i.submenu ?? [])]).find((i) => i.id === id);
 
@@ -55,9 +55,13 @@ describe('menu', () => {
     expect(labels).toEqual(['File', 'Edit', 'View', 'Window', 'Help']);
   });
 
-  it('has the import placeholder disabled, quit, the edit roles and zoom', () => {
+  it('has Import Messages…, quit, the edit roles and zoom', () => {
     const template = buildMenuTemplate(base) as Item[];
-    expect(find(template, 'file.import')).toMatchObject({ enabled: false, accelerator: 'CmdOrCtrl+O' });
+    const item = find(template, 'file.import');
+    expect(item).toMatchObject({ accelerator: 'CmdOrCtrl+O' });
+    expect(item?.enabled).not.toBe(false);
+    item?.click?.();
+    expect(base.onImport).toHaveBeenCalledTimes(1);
     expect(roles(template)).toEqual(expect.arrayContaining(['quit', 'undo', 'redo', 'cut', 'copy', 'paste', 'selectAll', 'resetZoom', 'zoomIn', 'zoomOut', 'minimize']));
     expect(find(template, 'help.about')).toBeDefined();
   });

@@ -11,7 +11,7 @@ import type { ApiEnvelope } from '../main/channels.js';
 export type IpcRendererLike = Pick<IpcRenderer, 'invoke' | 'on' | 'removeListener'>;
 
 /** Every event of the contract (a Record, so a new event is a compile error until listed here). */
-export const BRIDGE_EVENTS: Readonly<Record<ApiEventName, true>> = { runProgress: true, importProgress: true, messagesChanged: true };
+export const BRIDGE_EVENTS: Readonly<Record<ApiEventName, true>> = { runProgress: true, importProgress: true, messagesChanged: true, menuCommand: true };
 
 /**
  * What a failed call rejects with. Electron's contextBridge rebuilds a rejected Error in the page

@@ -18,7 +18,7 @@ export interface HttpApiOptions {
   knownEvents?: readonly ApiEventName[];
 }
 
-const EVENTS: readonly ApiEventName[] = ['runProgress', 'importProgress', 'messagesChanged'];
+const EVENTS: readonly ApiEventName[] = ['runProgress', 'importProgress', 'messagesChanged', 'menuCommand'];
 
 export function createHttpApi(options: HttpApiOptions): CasebookApi {
   const doFetch = options.fetch ?? globalThis.fetch.bind(globalThis);

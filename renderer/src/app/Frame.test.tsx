@@ -1,5 +1,5 @@
 // @vitest-environment jsdom
-import { screen, waitFor, within } from '@testing-library/react';
+import { act, screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { createMockApi } from '../api/mock';
 import { demoData } from '../api/mockData';
@@ -47,6 +47,16 @@ describe('Application frame', () => {
     expect(dialog.textContent).toContain('Next message');
     await user.keyboard('{Escape}');
     await waitFor(() => expect(screen.queryByTestId('shortcuts-dialog')).toBeNull());
+  });
+
+  it('opens the import dialog on the native menu Import Messages… (menuCommand event), on any screen', async () => {
+    const { api, user } = renderApp();
+    await screen.findByTestId('app-ready');
+    await user.click(screen.getByTestId('nav-rules'));
+    await screen.findByTestId('rules-screen');
+    expect(screen.queryByTestId('import-dialog')).toBeNull();
+    act(() => api.emit('menuCommand', { command: 'import' }));
+    expect(await screen.findByTestId('import-dialog')).toBeTruthy();
   });
 
   it('shows why it cannot start, and retries', async () => {

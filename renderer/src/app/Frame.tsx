@@ -54,6 +54,14 @@ export function Frame() {
     });
   }, [api, app, inbox, messageDetail, runs, status]);
 
+  // The native menu (Electron): File › Import Messages… opens the import dialog, on any screen.
+  useEffect(() => {
+    if (status !== 'ready') return;
+    return api.on('menuCommand', (event) => {
+      if (event.command === 'import' && !importer.getState().open) importer.getState().show();
+    });
+  }, [api, importer, status]);
+
   if (status === 'loading') return <Loading label="Opening the workspace…" />;
   if (status === 'error' && error) {
     return (

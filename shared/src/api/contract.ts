@@ -156,9 +156,11 @@ export interface ApiEvents {
   runProgress: { runId: string; done: number; failed: number; total: number; ratePerSecond: number; etaSeconds: number | null; status: string };
   importProgress: { name: string; processed: number; total: number };
   messagesChanged: { reason: string };
+  /** From the native menu (Electron only): a command the window carries out, e.g. open the import dialog. */
+  menuCommand: { command: 'import' };
 }
 export type ApiEventName = keyof ApiEvents;
-export const API_EVENTS: readonly ApiEventName[] = ['runProgress', 'importProgress', 'messagesChanged'];
+export const API_EVENTS: readonly ApiEventName[] = ['runProgress', 'importProgress', 'messagesChanged', 'menuCommand'];
 
 /** The API as the renderer sees it: one named async function per method, and event subscription. */
 export type CasebookApi = { [M in ApiMethod]: (args: ApiArgs<M>) => Promise<ApiResults[M]> } & {
