@@ -62,7 +62,8 @@ function filterMessages(data: MockData, args: Pick<ApiParsedArgs<'listMessages'>
     const extraction = data.extractions.get(m.id) ?? null;
     if (args.status && m.status !== args.status) return false;
     if (args.valid !== undefined && (extraction === null || extraction.valid !== args.valid)) return false;
-    if (args.field && (extraction === null || extraction.output[args.field.name] !== args.field.value)) return false;
+    // As the backend: a missing field counts as null.
+    if (args.field && (extraction === null || (extraction.output[args.field.name] ?? null) !== args.field.value)) return false;
     if (args.search) {
       const q = args.search.toLowerCase();
       const hay = `${m.subject ?? ''}\n${m.sender ?? ''}\n${m.text}`.toLowerCase();

@@ -5,14 +5,18 @@ import { toFailure } from '../api/errors';
 
 export const PAGE_SIZE = 200;
 
+/** A field of the newest extraction equals a value (null: the field is empty or missing). */
+export type FieldFilter = NonNullable<ApiArgs<'listMessages'>['field']>;
+
 export interface InboxFilters {
   status: ReviewStatus | null;
   valid: boolean | null;
+  field: FieldFilter | null;
   search: string;
   sort: 'received_desc' | 'received_asc';
 }
 
-export const NO_FILTERS: InboxFilters = { status: null, valid: null, search: '', sort: 'received_desc' };
+export const NO_FILTERS: InboxFilters = { status: null, valid: null, field: null, search: '', sort: 'received_desc' };
 
 export interface InboxState {
   filters: InboxFilters;
@@ -39,7 +43,7 @@ export interface InboxState {
 }
 
 export function hasActiveFilters(f: InboxFilters): boolean {
-  return f.status !== null || f.valid !== null || f.search.trim() !== '';
+  return f.status !== null || f.valid !== null || f.field !== null || f.search.trim() !== '';
 }
 
 export function createInboxStore(api: CasebookApi) {
@@ -52,6 +56,7 @@ export function createInboxStore(api: CasebookApi) {
       const args: ApiArgs<'listMessages'> = { sort: f.sort, limit, cursor };
       if (f.status) args.status = f.status;
       if (f.valid !== null) args.valid = f.valid;
+      if (f.field) args.field = f.field;
       const search = f.search.trim();
       if (search) args.search = search;
       return args;

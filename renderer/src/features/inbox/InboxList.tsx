@@ -54,7 +54,7 @@ export function InboxList() {
   if (total === 0) {
     return hasActiveFilters(filters) ? (
       <EmptyState title="No messages match these filters" testId="inbox-empty">
-        Change the status, validity or search above.
+        Change the status, validity, field or search above.
       </EmptyState>
     ) : (
       <EmptyState title="No messages yet" testId="inbox-empty">

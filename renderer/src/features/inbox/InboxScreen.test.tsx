@@ -120,6 +120,39 @@ describe('Inbox', () => {
     expect(searches.at(-1)?.args).toMatchObject({ status: 'needs_review', search: 'locked out' });
   });
 
+  it('filters by a field value of the newest extraction: enum and boolean from a select, text typed, any clears', async () => {
+    const { api, user } = await openInbox();
+    const all = screen.getAllByTestId('inbox-row').length;
+    const matching = (name: string, value: unknown) => api.data.messages.filter((m) => (api.data.extractions.get(m.id)?.output[name] ?? null) === value).length;
+    const rows = () => screen.queryAllByTestId('inbox-row').length;
+    expect((screen.getByTestId('field-filter-value') as HTMLSelectElement).disabled).toBe(true);
+    // The draft schema's fields, lists left out.
+    const names = [...(screen.getByTestId('field-filter-name') as HTMLSelectElement).options].map((o) => o.value);
+    expect(names).toEqual(['', 'name', 'issue_type', 'urgency', 'sentiment', 'order_id', 'is_repeat_contact']);
+
+    await user.selectOptions(screen.getByTestId('field-filter-name'), 'issue_type');
+    const values = [...(screen.getByTestId('field-filter-value') as HTMLSelectElement).options].map((o) => o.textContent);
+    expect(values).toEqual(['Any value', 'account', 'billing', 'bug', 'feature_request', 'shipping', 'cancellation', 'other']);
+    await user.selectOptions(screen.getByTestId('field-filter-value'), 'billing');
+    expect(matching('issue_type', 'billing')).toBeGreaterThan(0);
+    await waitFor(() => expect(rows()).toBe(matching('issue_type', 'billing')));
+    expect(api.calls.at(-1)).toMatchObject({ method: 'listMessages', args: { field: { name: 'issue_type', value: 'billing' } } });
+
+    await user.selectOptions(screen.getByTestId('field-filter-name'), 'is_repeat_contact');
+    await user.selectOptions(screen.getByTestId('field-filter-value'), 'true');
+    await waitFor(() => expect(api.calls.at(-1)).toMatchObject({ method: 'listMessages', args: { field: { name: 'is_repeat_contact', value: true } } }));
+    await waitFor(() => expect(rows()).toBe(matching('is_repeat_contact', true)));
+
+    await user.selectOptions(screen.getByTestId('field-filter-name'), 'name');
+    await user.type(screen.getByTestId('field-filter-value'), 'Lena Vogel');
+    await waitFor(() => expect(rows()).toBe(1));
+    expect(api.calls.at(-1)).toMatchObject({ method: 'listMessages', args: { field: { name: 'name', value: 'Lena Vogel' } } });
+
+    await user.selectOptions(screen.getByTestId('field-filter-name'), '');
+    await waitFor(() => expect(rows()).toBe(all));
+    expect(api.calls.at(-1)?.args).not.toHaveProperty('field');
+  });
+
   it('shows an empty state when nothing matches, and when the workspace has no messages', async () => {
     const { user } = await openInbox();
     await user.type(screen.getByTestId('search-input'), 'zzzz-nothing');

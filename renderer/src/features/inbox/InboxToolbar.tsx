@@ -11,6 +11,7 @@ export function filterSelection(f: InboxFilters): Selection {
   const filter: Extract<Selection, { filter: unknown }>['filter'] = {};
   if (f.status) filter.status = f.status;
   if (f.valid !== null) filter.valid = f.valid;
+  if (f.field) filter.field = f.field;
   if (f.search.trim()) filter.search = f.search.trim();
   return { filter };
 }
