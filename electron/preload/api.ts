@@ -79,6 +79,7 @@ export function createPreloadApi(ipc: IpcRendererLike): CasebookApi {
     deleteRule: (args) => call('deleteRule', args),
     restoreRule: (args) => call('restoreRule', args),
     listRules: (args) => call('listRules', args),
+    listRuleMessages: (args) => call('listRuleMessages', args),
     listPrecedents: (args) => call('listPrecedents', args),
     updatePrecedent: (args) => call('updatePrecedent', args),
     deletePrecedent: (args) => call('deletePrecedent', args),

@@ -325,6 +325,54 @@ describe('acceptExtraction', () => {
   });
 });
 
+describe('listRuleMessages', () => {
+  it("lists the messages whose newest extraction fired the rule, with the rule's change, newest first; not the others", async () => {
+    const h = harness();
+    const hit = h.repos.messages.insert({ subject: 'Broken zebra-mug', text: 'The   zebra-mug I ordered\ncame in pieces.', receivedAt: '2026-03-09T10:00:00.000Z' }).id;
+    const older = h.repos.messages.insert({ text: 'A second zebra-mug, also broken.', receivedAt: '2026-03-08T10:00:00.000Z' }).id;
+    const unrelated = h.repos.messages.insert({ text: 'How do I change my delivery address?', receivedAt: '2026-03-09T11:00:00.000Z' }).id;
+    const extract = async (ids: string[]) => {
+      for (const id of ids) await h.ctx.extraction.extractOne(h.repos.messages.get(id)!);
+    };
+    await extract([hit, older, unrelated]);
+    const before = (await h.detail(hit)).extraction!.output;
+    const urgencies = (await h.call('getRulebook', {})).schema.fields.find((f) => f.name === 'urgency')!.values!.map((v) => v.value);
+    const to = urgencies.find((u) => u !== before.urgency)!;
+    const rule = override('rule-zebra', { kind: 'contains_any', phrases: ['zebra-mug'] }, { urgency: to });
+    await h.call('saveRule', { rule });
+
+    // Saved but not re-run: no extraction fired it yet.
+    expect(await h.call('listRuleMessages', { id: rule.id })).toEqual({ messages: [], total: 0 });
+
+    await extract([hit, older, unrelated]);
+    const listed = await h.call('listRuleMessages', { id: rule.id });
+    expect(listed.total).toBe(2);
+    expect(listed.messages.map((m) => m.messageId)).toEqual([hit, older]);
+    expect(listed.messages[0]).toEqual({
+      messageId: hit,
+      subject: 'Broken zebra-mug',
+      preview: 'The zebra-mug I ordered came in pieces.',
+      changed: [{ field: 'urgency', from: before.urgency, to }],
+    });
+    expect(listed.messages.some((m) => m.messageId === unrelated)).toBe(false);
+    expect((await h.detail(hit)).extraction!.trace.rulesFired.find((f) => f.ruleId === rule.id)!.changed).toEqual(listed.messages[0]!.changed);
+
+    // The limit cuts the list, not the count.
+    const one = await h.call('listRuleMessages', { id: rule.id, limit: 1 });
+    expect(one).toEqual({ messages: [listed.messages[0]], total: 2 });
+
+    // Only the newest extraction counts: a correction (which fires no rule) takes the message off the list.
+    await h.call('correctExtraction', { messageId: hit, output: (await h.detail(hit)).extraction!.output, rationale: '' });
+    expect((await h.call('listRuleMessages', { id: rule.id })).messages.map((m) => m.messageId)).toEqual([older]);
+  });
+
+  it('refuses an unknown rule and a limit out of range', async () => {
+    const h = harness();
+    expect((await h.failure('listRuleMessages', { id: 'rule-nope' })).failure.code).toBe('not_found');
+    expect((await h.failure('listRuleMessages', { id: 'rule-nope', limit: 501 })).failure.code).toBe('bad_request');
+  });
+});
+
 describe('rules', () => {
   it('saveRule refuses a rule that does not fit the schema, naming the field', async () => {
     const h = harness();

@@ -24,6 +24,7 @@ type TeachHandlers = Pick<
   | 'deleteRule'
   | 'restoreRule'
   | 'listRules'
+  | 'listRuleMessages'
   | 'listPrecedents'
   | 'updatePrecedent'
   | 'deletePrecedent'
@@ -63,6 +64,10 @@ function ruleRecord(r: StoredRule): RuleRecord {
 
 const notFound = (what: string, id: string) => new ApiError({ code: 'not_found', message: `no ${what} with id ${id}` });
 const conflict = (message: string) => new ApiError({ code: 'conflict', message });
+
+/** A message's first characters on one line, as the impact preview shows them. */
+const PREVIEW_CHARS = 160;
+const previewOf = (text: string) => text.replace(/\s+/g, ' ').trim().slice(0, PREVIEW_CHARS);
 
 /** Lower-cased words of a search; every word must occur. */
 const searchWords = (search: string | undefined) => (search ?? '').toLowerCase().split(/\s+/u).filter(Boolean);
@@ -192,6 +197,16 @@ export function createTeachHandlers(ctx: BackendContext): TeachHandlers {
     },
 
     listRules: ({ includeDeleted }) => repos.rules.list({ includeDeleted }).map(ruleRecord),
+
+    listRuleMessages: ({ id, limit }) => {
+      // A deleted rule is still a rule: the messages it fired on keep their traces until re-run.
+      existingRule(id);
+      const { rows, total } = repos.extractions.firedBy(id, limit);
+      return {
+        messages: rows.map((r) => ({ messageId: r.messageId, subject: r.subject, preview: previewOf(r.textStart), changed: r.changed })),
+        total,
+      };
+    },
 
     listPrecedents: ({ search, includeDeleted }) => {
       const words = searchWords(search);

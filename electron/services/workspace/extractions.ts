@@ -1,5 +1,5 @@
 import type { Statement } from 'better-sqlite3';
-import type { Extraction, ExtractionResult, Trace, ValidationError } from '../../../shared/src/domain.js';
+import type { Extraction, ExtractionResult, FieldChange, Trace, ValidationError } from '../../../shared/src/domain.js';
 import { fromJson, toJson } from './json.js';
 import type { Workspace } from './workspace.js';
 
@@ -37,6 +37,16 @@ export interface LatestRow {
   valid: boolean;
   /** The model's answer as received (trace.rawOutput); only when asked for, else null. */
   rawOutput: string | null;
+}
+
+/** A message whose newest extraction fired a rule, with what the rule changed there. */
+export interface FiredRow {
+  messageId: string;
+  subject: string | null;
+  /** The start of the message's text (enough for a preview), not the whole of it. */
+  textStart: string;
+  receivedAt: string;
+  changed: FieldChange[];
 }
 
 /** Where a scan stopped: the last row of a page (newest first by received time, then id). */
@@ -77,6 +87,11 @@ const SQL = {
 } as const;
 
 const LATEST_FROM = 'FROM messages m JOIN extractions e ON e.id = m.latest_extraction_id';
+/** The rules fired by each message's newest extraction, one row per firing (json_each over the trace). */
+const FIRED_FROM = `${LATEST_FROM} JOIN json_each(e.trace, '$.rulesFired') f
+  WHERE json_extract(f.value, '$.ruleId') = @rule`;
+const FIRED_TEXT_CHARS = 400;
+
 const LATEST_WHERE = {
   before: '(m.received_at, m.id) < (@at, @id)',
   through: '(m.received_at, m.id) >= (@at, @id)',
@@ -228,6 +243,28 @@ export class ExtractionRepository {
     }
     const sql = `SELECT count(*) AS n ${LATEST_FROM} ${where}`;
     return (this.scan(`count|${where}`, sql).get(params) as { n: number }).n;
+  }
+
+  /**
+   * Messages whose newest extraction's trace lists `ruleId` among the rules fired, newest message
+   * first (by received time, then id), at most `limit`; and how many there are in all.
+   */
+  firedBy(ruleId: string, limit = 50): { rows: FiredRow[]; total: number } {
+    const params = { rule: ruleId, limit: Math.min(5000, Math.max(1, Math.floor(limit))) };
+    const sql = `SELECT m.id, m.subject, substr(m.text, 1, ${FIRED_TEXT_CHARS}) AS text_start, m.received_at,
+        json_extract(f.value, '$.changed') AS changed ${FIRED_FROM}
+      ORDER BY m.received_at DESC, m.id DESC LIMIT @limit`;
+    const rows = this.scan('fired', sql).all(params) as { id: string; subject: string | null; text_start: string; received_at: string; changed: string | null }[];
+    const total = (this.scan('fired-count', `SELECT count(DISTINCT m.id) AS n ${FIRED_FROM}`).get({ rule: ruleId }) as { n: number }).n;
+    // A rule fires once per extraction; should a trace list it twice, its changes go together.
+    const byMessage = new Map<string, FiredRow>();
+    for (const r of rows) {
+      const changed = fromJson<FieldChange[]>(r.changed) ?? [];
+      const seen = byMessage.get(r.id);
+      if (seen) seen.changed.push(...changed);
+      else byMessage.set(r.id, { messageId: r.id, subject: r.subject, textStart: r.text_start, receivedAt: r.received_at, changed });
+    }
+    return { rows: [...byMessage.values()], total };
   }
 
   private scan(key: string, sql: string): Statement<[Record<string, string | number | null>]> {

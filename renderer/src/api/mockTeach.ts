@@ -1,6 +1,6 @@
 // The mock's review-and-teach methods: accept, correct (a precedent is stored), rules with an impact
 // preview, precedents. In memory, with the semantics the contract's records describe.
-import type { ApiParsedArgs, ApiResults, Extraction, MessageDetail, MessageRecord, PrecedentRecord, Rule, RuleImpact, RuleRecord } from './contract';
+import type { ApiParsedArgs, ApiResults, Extraction, MessageDetail, MessageRecord, PrecedentRecord, Rule, RuleImpact, RuleMessages, RuleRecord } from './contract';
 import { ApiCallError } from './errors';
 import { jsonEqual, messageRuleText, validateOutput, type MockContext } from './mockState';
 import { applyOverrides } from '../../../shared/src/rules/overrides.js';
@@ -14,6 +14,7 @@ type TeachMethod =
   | 'deleteRule'
   | 'restoreRule'
   | 'listRules'
+  | 'listRuleMessages'
   | 'listPrecedents'
   | 'updatePrecedent'
   | 'deletePrecedent'
@@ -163,6 +164,17 @@ export function createTeachHandlers(ctx: MockContext): TeachHandlers {
     },
     listRules: ({ includeDeleted }) =>
       structuredClone(ctx.rules.filter((r) => includeDeleted || r.deletedAt === null).sort((a, b) => a.position - b.position)),
+    listRuleMessages: ({ id, limit }) => {
+      ruleRecord(id);
+      const fired: RuleMessages['messages'] = [];
+      const newestFirst = [...data.messages].sort((a, b) => (b.receivedAt ?? '').localeCompare(a.receivedAt ?? '') || b.id.localeCompare(a.id));
+      for (const m of newestFirst) {
+        const firings = data.extractions.get(m.id)?.trace.rulesFired.filter((f) => f.ruleId === id) ?? [];
+        if (firings.length === 0) continue;
+        fired.push({ messageId: m.id, subject: m.subject ?? null, preview: m.text.replace(/\s+/g, ' ').trim().slice(0, 160), changed: structuredClone(firings.flatMap((f) => f.changed)) });
+      }
+      return { messages: fired.slice(0, limit), total: fired.length };
+    },
     listPrecedents: ({ search, includeDeleted }) => {
       const words = (search ?? '').toLowerCase().split(/\s+/).filter(Boolean);
       return structuredClone(

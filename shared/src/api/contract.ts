@@ -14,6 +14,7 @@ import type {
   PrecedentRecord,
   ProviderSettings,
   RuleImpact,
+  RuleMessages,
   RuleRecord,
   RunErrorItem,
   RunRecord,
@@ -97,6 +98,8 @@ export const apiArgs = {
   deleteRule: z.object({ id }).strict(),
   restoreRule: z.object({ id }).strict(),
   listRules: z.object({ includeDeleted: z.boolean().default(false) }).strict(),
+  /** Messages whose newest extraction fired the rule, with what it changed in each. */
+  listRuleMessages: z.object({ id, limit: z.number().int().min(1).max(500).default(50) }).strict(),
   listPrecedents: z.object({ search: z.string().max(500).optional(), includeDeleted: z.boolean().default(false) }).strict(),
   updatePrecedent: z.object({ id, output: extractionOutput.optional(), rationale: z.string().max(5000).optional(), tags: z.array(z.string().max(100)).max(50).optional() }).strict(),
   deletePrecedent: z.object({ id }).strict(),
@@ -131,6 +134,7 @@ export interface ApiResults {
   deleteRule: { id: string };
   restoreRule: RuleRecord;
   listRules: RuleRecord[];
+  listRuleMessages: RuleMessages;
   listPrecedents: PrecedentRecord[];
   updatePrecedent: PrecedentRecord;
   deletePrecedent: { id: string };

@@ -1,5 +1,5 @@
 // What the app's backend hands the window: rows of the workspace as plain data.
-import type { Extraction, ExtractionSchema, JsonValue, MessageInput, ModelSettings, Precedent, Rule, Trace, ValidationError } from '../domain.js';
+import type { Extraction, ExtractionSchema, FieldChange, JsonValue, MessageInput, ModelSettings, Precedent, Rule, Trace, ValidationError } from '../domain.js';
 
 export type ReviewStatus = 'new' | 'extracted' | 'needs_review' | 'corrected' | 'accepted';
 export const REVIEW_STATUSES: readonly ReviewStatus[] = ['new', 'extracted', 'needs_review', 'corrected', 'accepted'];
@@ -120,6 +120,20 @@ export interface RuleImpact {
   }[];
   /** True when `changed` was cut at the limit. */
   truncated: boolean;
+}
+
+/** The messages a rule acted on: those whose newest extraction's trace lists it among the rules fired. */
+export interface RuleMessages {
+  /** Newest message first, at most the limit asked for. */
+  messages: {
+    messageId: string;
+    subject: string | null;
+    preview: string;
+    /** What the rule changed in that extraction; empty when it matched but the output already agreed. */
+    changed: FieldChange[];
+  }[];
+  /** How many messages it fired on in all. */
+  total: number;
 }
 
 export type RunStatus = 'queued' | 'running' | 'cancelled' | 'done' | 'failed';

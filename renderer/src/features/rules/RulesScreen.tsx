@@ -1,11 +1,13 @@
 // Rules of the draft rulebook: what each does, why it exists, where it came from (its precedents,
-// author and time), whether it is on. Search, edit, disable, delete with Undo.
+// author and time), which messages it affected (expanded; each opens in the inbox), whether it is on.
+// Search, edit, disable, delete with Undo.
 import { Fragment, useEffect, useState } from 'react';
 import { EmptyState, ErrorState, Loading } from '../../components/States';
 import { formatDateTime } from '../../components/format';
 import { useNavigation, useRulebook, useRules, useStores } from '../../stores';
 import { useRulebookLoaded } from '../useRulebookLoaded';
 import { describeRule } from './describeRule';
+import { RuleAffected } from './RuleAffected';
 import { RuleEditor } from './RuleEditor';
 
 export function RulesScreen() {
@@ -18,6 +20,13 @@ export function RulesScreen() {
   const focusId = useNavigation((s) => s.focusId);
   const [search, setSearch] = useState('');
   const [editing, setEditing] = useState<string | null>(null);
+  // The rule whose affected messages are shown: the one a link arrived at, or the one opened here.
+  const [expanded, setExpanded] = useState<string | null>(focusId);
+  const [arrivedAt, setArrivedAt] = useState(focusId);
+  if (focusId !== arrivedAt) {
+    setArrivedAt(focusId);
+    if (focusId) setExpanded(focusId);
+  }
 
   useEffect(() => {
     void rules.getState().load();
@@ -97,6 +106,15 @@ export function RulesScreen() {
                     ) : (
                       <div>no precedent</div>
                     )}
+                    <button
+                      type="button"
+                      className="link-button"
+                      data-testid="rule-affected-toggle"
+                      aria-expanded={expanded === rule.id}
+                      onClick={() => setExpanded(expanded === rule.id ? null : rule.id)}
+                    >
+                      {expanded === rule.id ? 'Hide affected messages' : 'Affected messages'}
+                    </button>
                   </td>
                   {readOnly ? null : (
                     <td className="row-actions">
@@ -109,6 +127,13 @@ export function RulesScreen() {
                     </td>
                   )}
                 </tr>
+                {expanded === rule.id ? (
+                  <tr className="affected-row">
+                    <td colSpan={6}>
+                      <RuleAffected ruleId={rule.id} />
+                    </td>
+                  </tr>
+                ) : null}
                 {editing === rule.id ? (
                   <tr className="editor-row">
                     <td colSpan={6}>
