@@ -1,7 +1,7 @@
 // Extracting workspace messages with the draft rulebook, through the same runtime pipeline that
 // production services use, and storing each result with its trace.
 import { createHash } from 'node:crypto';
-import type { ExtractionResult, RulebookArtifact } from '../../shared/src/domain.js';
+import type { Extraction, ExtractionResult, RulebookArtifact } from '../../shared/src/domain.js';
 import { createExtractor, type Extractor } from '../../shared/src/pipeline/extractor.js';
 import { mapInOrder } from '../../shared/src/pipeline/many.js';
 import { MemoryCache, type ResponseCache } from '../../shared/src/pipeline/cache.js';
@@ -10,6 +10,7 @@ import { ProviderError, type Provider } from '../../shared/src/providers/types.j
 import { PrecedentIndex } from '../../shared/src/retrieval/index.js';
 import { toMessageInput, type MessageStatus, type Repositories, type StoredMessage } from '../services/workspace/index.js';
 import { RateLimiter } from './runs/rate-limit.js';
+import { reviewPriority } from './teach/review-priority.js';
 
 /** Valid output counts as extracted; anything the schema refuses (or a review check flags) needs a person. */
 export function statusAfter(result: ExtractionResult, flagged = false): MessageStatus {
@@ -39,6 +40,8 @@ export class ExtractionService {
   private readonly cache: ResponseCache;
   private readonly limiter: RateLimiter;
   private reviewCheck: ReviewCheck | null = null;
+  /** Precedent outputs by id, per rulebook (for the review priority). */
+  private readonly precedentOutputs = new WeakMap<RulebookArtifact, Map<string, Extraction>>();
 
   constructor(
     private readonly repos: Repositories,
@@ -106,6 +109,27 @@ export class ExtractionService {
     return statusAfter(result, flagged);
   }
 
+  /**
+   * How likely a fresh result is wrong (review-priority.ts), scored against the precedents of the
+   * rulebook it ran under; stored with the extraction, it orders "needs review". Null without a
+   * trace, or when scoring fails. (No workspace-typical retrieval score: only "no precedent at all"
+   * counts as no close precedent.)
+   */
+  reviewPriorityFor(result: ExtractionResult, rulebook: RulebookArtifact): number | null {
+    if (!result.trace) return null;
+    let outputs = this.precedentOutputs.get(rulebook);
+    if (!outputs) {
+      outputs = new Map(rulebook.precedents.map((p) => [p.id, p.output]));
+      this.precedentOutputs.set(rulebook, outputs);
+    }
+    const lookup = outputs;
+    try {
+      return reviewPriority(result, { schema: rulebook.schema, precedentOutput: (id) => lookup.get(id) }).score;
+    } catch {
+      return null;
+    }
+  }
+
   /** Extracts and stores one message; the message's status follows the result. */
   async extractOne(message: StoredMessage, runId: string | null = null): Promise<ExtractionResult> {
     const extractor = this.current();
@@ -116,6 +140,7 @@ export class ExtractionService {
       rulebookVersion: null,
       rulebookHash: extractor.rulebook.hash,
       result,
+      reviewPriority: this.reviewPriorityFor(result, extractor.rulebook),
     });
     // The status as stored now, not as `message` had it: a person may have corrected or accepted
     // the message while it was being extracted (a run loads its messages before it starts).

@@ -16,9 +16,10 @@ import {
   type MessagePage,
   type MessageSummary,
 } from '../../shared/src/api/index.js';
-import type { Rule } from '../../shared/src/domain.js';
+import type { Rule, RulebookArtifact } from '../../shared/src/domain.js';
 import { messageContentHash, messageIdFromHash, openWorkspace, repositories } from '../services/workspace/index.js';
 import { draftArtifact } from './draft.js';
+import { ExtractionService } from './extraction.js';
 import { HOST_SETTING } from './handlers.js';
 import type { Backend, BackendOptions, SecretStore, SettingsStore } from './ports.js';
 import { createBackend } from './service.js';
@@ -399,6 +400,68 @@ describe('handlers over the demo workspace (read only)', () => {
         ws.close();
       }
     });
+  });
+});
+
+describe('"needs review" puts first what is most likely wrong', () => {
+  it('lists invalid extractions first, then one that disagrees with its precedents, highest priority first on every page', async () => {
+    const h = await harness();
+    // A second connection re-extracts two messages under a rulebook whose precedents all say
+    // "shipping", with an override per message: the older one gets "billing" (valid, but against
+    // every precedent), the newer one an urgency the schema refuses (invalid).
+    const ws = openWorkspace(h.path);
+    try {
+      const repos = repositories(ws);
+      const draft = draftArtifact(repos);
+      const [older, newer] = repos.messages.ids({ status: 'extracted' }).slice(0, 2).map((id) => repos.messages.get(id)!);
+      const rulebook = (target: typeof older, set: Record<string, string>): RulebookArtifact => ({
+        ...draft,
+        hash: `sha256:needs-review-test-${target!.id}`,
+        precedents: draft.precedents.map((p) => ({ ...p, output: { ...p.output, issue_type: 'shipping' } })),
+        rules: [
+          {
+            id: 'rule-test',
+            kind: 'override',
+            when: { kind: 'contains_any', phrases: [target!.text.slice(0, 20)] },
+            set,
+            rationale: 'test',
+            enabled: true,
+            provenance: { precedentIds: [], author: 'test', createdAt: '2026-03-01T00:00:00.000Z' },
+          },
+        ],
+      });
+      const disagree = new ExtractionService(repos, () => rulebook(older, { issue_type: 'billing' }), () => ({ kind: 'embedded' }));
+      disagree.setReviewCheck(() => true);
+      const r = await disagree.extractOne(older!);
+      expect(r.valid).toBe(true);
+      expect(r.output.issue_type).toBe('billing');
+      const invalid = new ExtractionService(repos, () => rulebook(newer, { issue_type: 'billing', urgency: 'whenever' }), () => ({ kind: 'embedded' }));
+      expect((await invalid.extractOne(newer!)).valid).toBe(false);
+    } finally {
+      ws.close();
+    }
+
+    const { items, total } = await h.call('listMessages', { status: 'needs_review', limit: 500 });
+    expect(total).toBe(items.length);
+    const invalid = items.filter((m) => m.valid === false);
+    expect(invalid.length).toBeGreaterThan(0);
+    expect(items[0]).toMatchObject({ valid: false, output: { urgency: 'whenever' } });
+    // Every invalid extraction first, then the disagreeing one.
+    expect(items.slice(0, invalid.length).every((m) => m.valid === false)).toBe(true);
+    expect(items[invalid.length]).toMatchObject({ valid: true, output: { issue_type: 'billing' } });
+
+    // Paging keeps that order, each message once (sort and received_asc do not apply here).
+    const paged: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: MessagePage = await h.call('listMessages', { status: 'needs_review', sort: 'received_asc', limit: 2, cursor });
+      paged.push(...page.items.map((m) => m.id));
+      cursor = page.nextCursor;
+    } while (cursor !== null);
+    expect(paged).toEqual(items.map((m) => m.id));
+    // Its cursors are not a plain listing's.
+    const first = await h.call('listMessages', { status: 'needs_review', limit: 1 });
+    expect((await h.failure('listMessages', { limit: 1, cursor: first.nextCursor })).failure.code).toBe('bad_request');
   });
 });
 

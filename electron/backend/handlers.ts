@@ -121,7 +121,9 @@ export function createHandlers(repos: Repositories, opts: BackendOptions): CoreH
         return { items, nextCursor: hits.length > args.limit ? `s:${offset + args.limit}` : null, total: repos.messages.searchCount({ query: search, filter }) };
       }
       try {
-        const page = repos.messages.page({ filter, order: args.sort === 'received_asc' ? 'oldest' : 'newest', limit: args.limit, cursor: args.cursor ?? null });
+        // "Needs review" puts first what is most likely wrong (the stored review priority).
+        const order = filter.status === 'needs_review' ? 'priority' : args.sort === 'received_asc' ? 'oldest' : 'newest';
+        const page = repos.messages.page({ filter, order, limit: args.limit, cursor: args.cursor ?? null });
         return { items: page.items.map(summary), nextCursor: page.nextCursor, total: repos.messages.count(filter) };
       } catch (err) {
         if (args.cursor) throw new ApiError({ code: 'bad_request', message: `listMessages: bad cursor (${(err as Error).message})` });

@@ -18,6 +18,7 @@ export function createRunService(ctx: BackendContext): RunService {
     repos: ctx.repos,
     extractor: () => ctx.extraction.current(),
     statusFor: (result, rulebook) => (ctx.extraction.statusFor(result, rulebook) === 'needs_review' ? 'needs_review' : 'extracted'),
+    reviewPriority: (result, rulebook) => ctx.extraction.reviewPriorityFor(result, rulebook),
     emit: ctx.emit,
     concurrency: () => hostNumber(ctx, RUN_SETTING.concurrency, DEFAULT_CONCURRENCY),
   });

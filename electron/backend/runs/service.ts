@@ -31,6 +31,8 @@ export interface RunServiceOptions {
   extractor: () => Extractor;
   /** The review status a result earns (ExtractionService.statusFor); validity alone by default. */
   statusFor?: (result: ExtractionResult, rulebook: RulebookArtifact) => 'extracted' | 'needs_review';
+  /** The review priority stored with a result (ExtractionService.reviewPriorityFor); none by default. */
+  reviewPriority?: (result: ExtractionResult, rulebook: RulebookArtifact) => number | null;
   emit: EmitEvent;
   /** Read when a run starts executing. */
   concurrency: () => number;
@@ -355,7 +357,8 @@ export class RunService {
             const result = await ex.extract(toMessageInput(message), { signal: exec.controller.signal });
             if (this.closed) return;
             const status = this.opts.statusFor?.(result, ex.rulebook);
-            this.repos.runs.completeItem(runId, messageId, result, { rulebookHash: ex.rulebook.hash, ...(status ? { status } : {}) });
+            const reviewPriority = this.opts.reviewPriority?.(result, ex.rulebook) ?? null;
+            this.repos.runs.completeItem(runId, messageId, result, { rulebookHash: ex.rulebook.hash, reviewPriority, ...(status ? { status } : {}) });
             stats.processed++;
           } catch (err) {
             if (this.closed) return;

@@ -10,6 +10,11 @@ export interface NewExtraction {
   rulebookVersion?: number | null;
   rulebookHash?: string | null;
   result: ExtractionResult;
+  /**
+   * How likely the output is wrong, 0..1 (backend/teach/review-priority.ts); what "needs review"
+   * orders by when this is the message's newest extraction. Null or absent: not scored.
+   */
+  reviewPriority?: number | null;
 }
 
 export interface StoredExtraction {
@@ -76,8 +81,8 @@ export interface LatestPageRequest {
 }
 
 const SQL = {
-  insert: `INSERT INTO extractions (message_id, run_id, rulebook_version, rulebook_hash, output, valid, errors, trace, created_at)
-    VALUES (@message_id, @run_id, @rulebook_version, @rulebook_hash, @output, @valid, @errors, @trace, @created_at)`,
+  insert: `INSERT INTO extractions (message_id, run_id, rulebook_version, rulebook_hash, output, valid, errors, trace, created_at, review_priority)
+    VALUES (@message_id, @run_id, @rulebook_version, @rulebook_hash, @output, @valid, @errors, @trace, @created_at, @review_priority)`,
   get: `SELECT ${COLUMNS} FROM extractions WHERE id = ?`,
   latestForMessage: `SELECT ${COLUMNS} FROM extractions
     WHERE id = (SELECT latest_extraction_id FROM messages WHERE id = ?)`,
@@ -168,6 +173,7 @@ export class ExtractionRepository {
             errors: toJson(result.errors ?? []),
             trace: result.trace ? toJson(result.trace) : null,
             created_at: this.ws.timestamp(),
+            review_priority: priority(extraction.reviewPriority),
           }).lastInsertRowid,
         ),
     );
@@ -280,6 +286,11 @@ export class ExtractionRepository {
   forRun(runId: string, options: { after?: string; limit?: number } = {}): StoredExtraction[] {
     return this.forRunStmt.all({ run_id: runId, after: options.after ?? '', limit: options.limit ?? 500 }).map(mapRow);
   }
+}
+
+/** A finite score, or null (NaN and infinities would sort oddly). */
+function priority(value: number | null | undefined): number | null {
+  return typeof value === 'number' && Number.isFinite(value) ? value : null;
 }
 
 function mapRow(row: Row): StoredExtraction {

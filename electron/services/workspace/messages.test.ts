@@ -188,6 +188,71 @@ describe('the inbox', () => {
     expect(() => messages.page({ filter: { status: 'bogus' as never } })).toThrow(/unknown message status/);
   });
 
+  it('orders "needs review" by the newest extraction\'s review priority (unscored last), with ties newest first, and pages that way', () => {
+    const ids = seed(21);
+    const extractions = new ExtractionRepository(ws);
+    // Three ties per priority; one message scored then re-extracted unscored; one never extracted.
+    const priorities = [0.7, 0.3, 0.3, 0.05, null, 0.7, 0.3, 0.05, 0.7, 0.05, null, 0, 0, 0];
+    priorities.forEach((p, i) => {
+      extractions.insert({ messageId: ids[i]!, result: result({ issue_type: 'bug' }, p === null || p < 0.6), reviewPriority: p });
+      messages.setStatus(ids[i]!, 'needs_review');
+    });
+    extractions.insert({ messageId: ids[14]!, result: result({ issue_type: 'bug' }), reviewPriority: 0.9 });
+    extractions.insert({ messageId: ids[14]!, result: result({ issue_type: 'bug' }) });
+    messages.setStatus(ids[14]!, 'needs_review');
+    messages.setStatus(ids[15]!, 'needs_review');
+    extractions.insert({ messageId: ids[16]!, result: result({ issue_type: 'bug' }), reviewPriority: 1 }); // not in review
+    const priorityOf = (id: string) => ws.db.prepare('SELECT review_priority FROM messages WHERE id = ?').pluck().get(id) as number | null;
+    expect(priorityOf(ids[14]!)).toBeNull();
+    expect(priorityOf(ids[0]!)).toBe(0.7);
+
+    const receivedOf = new Map(messages.page({ limit: 500 }).items.map((r) => [r.id, r.receivedAt]));
+    const reviewIds = [...priorities.keys(), 14, 15].map((i) => ids[i]!);
+    const expected = [...reviewIds].sort((a, b) => {
+      const pa = priorityOf(a) ?? -1;
+      const pb = priorityOf(b) ?? -1;
+      return pb - pa || receivedOf.get(b)!.localeCompare(receivedOf.get(a)!) || b.localeCompare(a);
+    });
+    const all = messages.page({ filter: { status: 'needs_review' }, order: 'priority', limit: 500 });
+    expect(all.items.map((r) => r.id)).toEqual(expected);
+    expect(all.nextCursor).toBeNull();
+    expect(all.items.slice(0, 3).map((r) => r.latest?.valid)).toEqual([false, false, false]);
+
+    for (const limit of [1, 2, 3, 4, 7]) {
+      const seen: string[] = [];
+      let cursor: string | null = null;
+      do {
+        const page = messages.page({ filter: { status: 'needs_review' }, order: 'priority', limit, cursor });
+        seen.push(...page.items.map((r) => r.id));
+        cursor = page.nextCursor;
+      } while (cursor);
+      expect(seen, `limit ${limit}`).toEqual(expected);
+    }
+
+    // The other orders keep their cursors; a cursor of one order is refused by the other.
+    const newest = messages.page({ filter: { status: 'needs_review' }, limit: 4 });
+    expect(messages.page({ filter: { status: 'needs_review' }, limit: 4, cursor: newest.nextCursor }).items).toHaveLength(4);
+    expect(() => messages.page({ filter: { status: 'needs_review' }, order: 'priority', cursor: newest.nextCursor })).toThrow(/invalid inbox cursor/);
+    const byPriority = messages.page({ filter: { status: 'needs_review' }, order: 'priority', limit: 4 });
+    expect(() => messages.page({ filter: { status: 'needs_review' }, cursor: byPriority.nextCursor })).toThrow(/invalid inbox cursor/);
+    expect(() => messages.page({ order: 'priority' })).toThrow(/needs_review/);
+
+    // Deleting the newest extraction brings back the one before it, and its priority.
+    ws.db.prepare('DELETE FROM extractions WHERE id = (SELECT latest_extraction_id FROM messages WHERE id = ?)').run(ids[14]!);
+    expect(priorityOf(ids[14]!)).toBe(0.9);
+    expect(messages.page({ filter: { status: 'needs_review' }, order: 'priority', limit: 1 }).items[0]!.id).toBe(ids[14]);
+  });
+
+  it('serves the priority order from an index', () => {
+    const plan = ws.db
+      .prepare(`EXPLAIN QUERY PLAN SELECT m.id FROM messages m LEFT JOIN extractions e ON e.id = m.latest_extraction_id
+        WHERE m.status = 'needs_review' ORDER BY m.review_priority DESC, m.received_at DESC, m.id DESC LIMIT 10`)
+      .all() as { detail: string }[];
+    const details = plan.map((r) => r.detail).join('\n');
+    expect(details).toMatch(/messages_status_priority/);
+    expect(details).not.toMatch(/TEMP B-TREE/);
+  });
+
   it('counts by status', () => {
     const ids = seed(4);
     messages.setStatus(ids[0]!, 'corrected');

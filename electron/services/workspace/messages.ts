@@ -62,8 +62,11 @@ export interface InboxFilter {
 
 export interface InboxPageRequest {
   filter?: InboxFilter;
-  /** Newest first by default. */
-  order?: 'newest' | 'oldest';
+  /**
+   * Newest first by default. `priority` (only with `filter.status` 'needs_review'): most likely
+   * wrong first, by the newest extraction's review priority (unscored last), then newest first.
+   */
+  order?: 'newest' | 'oldest' | 'priority';
   /** 1..500, 100 by default. */
   limit?: number;
   /** From the previous page's `nextCursor`. */
@@ -142,6 +145,9 @@ const WHERE = {
     AND (@field_value IS NULL OR json_extract(e.output, @field_path) = @field_value)`,
   after: '(m.received_at, m.id) > (@cursor_at, @cursor_id)',
   before: '(m.received_at, m.id) < (@cursor_at, @cursor_id)',
+  // Keyset for review_priority DESC (NULLs last), received_at DESC, id DESC.
+  beforePriority: '((m.review_priority, m.received_at, m.id) < (@cursor_priority, @cursor_at, @cursor_id) OR m.review_priority IS NULL)',
+  beforeUnscored: 'm.review_priority IS NULL AND (m.received_at, m.id) < (@cursor_at, @cursor_id)',
   match: 'messages_fts MATCH @query',
 } as const;
 
@@ -173,6 +179,7 @@ interface InboxDbRow {
   latest_valid: number | null;
   latest_output: string | null;
   rank?: number;
+  review_priority?: number | null;
 }
 
 type Params = Record<string, string | number | null>;
@@ -313,6 +320,7 @@ export class MessageRepository {
 
   /** One page of the inbox, sorted by (receivedAt, id); stable under inserts (keyset pagination). */
   page(request: InboxPageRequest = {}): InboxPage {
+    if (request.order === 'priority') return this.priorityPage(request);
     const limit = clampLimit(request.limit);
     const newest = (request.order ?? 'newest') === 'newest';
     const { where, params } = filterClause(request.filter ?? {});
@@ -331,6 +339,35 @@ export class MessageRepository {
     const items = rows.slice(0, limit).map(mapInboxRow);
     const last = items.at(-1);
     return { items, nextCursor: rows.length > limit && last ? encodeCursor(last.receivedAt, last.id) : null };
+  }
+
+  /**
+   * A page of the messages that need review, most likely wrong first: the newest extraction's
+   * review priority descending (unscored last), then newest first. Its cursor carries the priority.
+   */
+  private priorityPage(request: InboxPageRequest): InboxPage {
+    const filter = request.filter ?? {};
+    if (filter.status !== 'needs_review') throw new TypeError("the priority order needs the status filter 'needs_review'");
+    const limit = clampLimit(request.limit);
+    const { where, params } = filterClause(filter);
+    if (request.cursor) {
+      const [priority, at, id] = decodePriorityCursor(request.cursor);
+      where.push(priority === null ? WHERE.beforeUnscored : WHERE.beforePriority);
+      if (priority !== null) params.cursor_priority = priority;
+      params.cursor_at = at;
+      params.cursor_id = id;
+    }
+    const sql = `SELECT ${INBOX_COLUMNS}, m.review_priority ${INBOX_FROM}
+      WHERE ${where.join(' AND ')}
+      ORDER BY m.review_priority DESC, m.received_at DESC, m.id DESC LIMIT @limit`;
+    params.limit = limit + 1;
+    const rows = this.query(`priority|${where.join('|')}`, sql).all(params);
+    const page = rows.slice(0, limit);
+    const last = page.at(-1);
+    return {
+      items: page.map(mapInboxRow),
+      nextCursor: rows.length > limit && last ? encodePriorityCursor(last.review_priority ?? null, last.received_at, last.id) : null,
+    };
   }
 
   /** Full-text search over subject, text and sender, best match first (bm25). Any input is safe. */
@@ -467,6 +504,29 @@ function decodeCursor(cursor: string): [string, string] {
     const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
     if (Array.isArray(value) && value.length === 2 && typeof value[0] === 'string' && typeof value[1] === 'string') {
       return [value[0], value[1]];
+    }
+  } catch {
+    // fall through
+  }
+  throw new TypeError('invalid inbox cursor');
+}
+
+/** The cursor of the priority order: [priority or null, receivedAt, id] (the other orders' cursors have two elements). */
+export function encodePriorityCursor(priority: number | null, receivedAt: string, id: string): string {
+  return Buffer.from(JSON.stringify([priority, receivedAt, id]), 'utf8').toString('base64url');
+}
+
+function decodePriorityCursor(cursor: string): [number | null, string, string] {
+  try {
+    const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (
+      Array.isArray(value) &&
+      value.length === 3 &&
+      (value[0] === null || (typeof value[0] === 'number' && Number.isFinite(value[0]))) &&
+      typeof value[1] === 'string' &&
+      typeof value[2] === 'string'
+    ) {
+      return [value[0] as number | null, value[1], value[2]];
     }
   } catch {
     // fall through

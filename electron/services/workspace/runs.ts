@@ -222,7 +222,13 @@ export class RunRepository {
     runId: string,
     messageId: string,
     result: ExtractionResult,
-    options: { rulebookVersion?: number | null; rulebookHash?: string | null; status?: 'extracted' | 'needs_review' } = {},
+    options: {
+      rulebookVersion?: number | null;
+      rulebookHash?: string | null;
+      status?: 'extracted' | 'needs_review';
+      /** Stored with the extraction (NewExtraction.reviewPriority). */
+      reviewPriority?: number | null;
+    } = {},
   ): number | null {
     return this.ws.write(() => {
       const run = this.stmts.get.get(runId) as RunRow | undefined;
@@ -235,6 +241,7 @@ export class RunRepository {
         rulebookVersion: options.rulebookVersion ?? run.rulebook_version,
         rulebookHash: options.rulebookHash ?? run.rulebook_hash,
         result,
+        reviewPriority: options.reviewPriority ?? null,
       });
       this.stmts.completeItem.run({ run_id: runId, message_id: messageId, extraction_id: extractionId, at: this.ws.timestamp() });
       this.stmts.countDone.run(runId);

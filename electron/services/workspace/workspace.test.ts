@@ -4,8 +4,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MigrationFailedError, MigrationHistoryError, WorkspaceCorruptError, WorkspaceTooNewError } from './errors.js';
 import { migrationHash } from './migrate.js';
 import { MIGRATIONS } from './migrations/index.js';
+import { ExtractionRepository } from './extractions.js';
 import { MessageRepository } from './messages.js';
-import { tempWorkspaces, type TempWorkspaces } from './test-helpers.js';
+import { result, tempWorkspaces, type TempWorkspaces } from './test-helpers.js';
 import { CASEBOOK_APPLICATION_ID, openWorkspace } from './workspace.js';
 
 let t: TempWorkspaces;
@@ -62,6 +63,26 @@ describe('opening a workspace', () => {
     const messages = new MessageRepository(ws);
     expect(messages.count()).toBe(1);
     expect(messages.search({ query: 'older' })).toHaveLength(1);
+  });
+
+  it('upgrades a 004 workspace to review priorities: old extractions unscored, new ones scored', () => {
+    const old = t.open('w.casebook', { migrations: MIGRATIONS.slice(0, 4) });
+    const { id } = new MessageRepository(old).insert({ text: 'extracted before 005', receivedAt: '2026-03-01T10:00:00Z' });
+    old.db
+      .prepare("INSERT INTO extractions (message_id, output, valid, created_at) VALUES (?, '{}', 0, '2026-03-01T10:01:00Z')")
+      .run(id);
+    old.db.prepare("UPDATE messages SET status = 'needs_review' WHERE id = ?").run(id);
+    old.close();
+
+    const ws = t.open('w.casebook');
+    expect(ws.applied.map((m) => m.id)).toEqual([5]);
+    const messages = new MessageRepository(ws);
+    const page = messages.page({ filter: { status: 'needs_review' }, order: 'priority' });
+    expect(page.items.map((r) => [r.id, r.latest?.valid])).toEqual([[id, false]]);
+    const priority = () => ws.db.prepare('SELECT review_priority FROM messages WHERE id = ?').pluck().get(id);
+    expect(priority()).toBeNull();
+    new ExtractionRepository(ws).insert({ messageId: id, result: result({}, false), reviewPriority: 0.6 });
+    expect(priority()).toBe(0.6);
   });
 
   it('refuses a workspace whose recorded hash differs, naming the migration', () => {
