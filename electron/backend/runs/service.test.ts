@@ -424,7 +424,9 @@ describe('a run against the scripted OpenAI-compatible server', () => {
     await waitFor(backend, run.id, 'done');
     expect(times).toHaveLength(10);
     times.sort((a, b) => a - b);
-    // Ten requests at 20 a second take at least 9 intervals of 50 ms (allowing for timer slack).
-    expect(times.at(-1)! - times[0]!).toBeGreaterThanOrEqual(9 * 50 - 20);
+    // Ten requests at 20 a second are sent over 9 intervals of 50 ms (the exact schedule is
+    // rate-limit.test.ts's, on a fake clock). Arrival times jitter on a loaded machine, so this
+    // only checks they were spread out at all: unlimited, 8 at a time, they arrive within ~2 rounds.
+    expect(times.at(-1)! - times[0]!).toBeGreaterThanOrEqual(200);
   });
 });
