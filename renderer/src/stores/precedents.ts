@@ -2,6 +2,7 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { ApiArgs, ApiFailure, CasebookApi, PrecedentRecord } from '../api/contract';
 import { toFailure } from '../api/errors';
+import { changeThenReload } from './changeThenReload';
 import type { RulebookState } from './rulebook';
 import type { ToastsState } from './toasts';
 
@@ -23,16 +24,7 @@ export interface PrecedentsState {
 export function createPrecedentsStore(api: CasebookApi, deps: { rulebook: StoreApi<RulebookState>; toasts: StoreApi<ToastsState> }) {
   let generation = 0;
   return createStore<PrecedentsState>()((set, get) => {
-    async function changed(run: () => Promise<unknown>): Promise<boolean> {
-      try {
-        await run();
-      } catch (error) {
-        deps.toasts.getState().push({ message: toFailure(error).message, tone: 'error' });
-        return false;
-      }
-      await Promise.all([get().load(), deps.rulebook.getState().load()]);
-      return true;
-    }
+    const changed = changeThenReload(deps, () => get().load());
     return {
       records: null,
       search: '',

@@ -3,6 +3,7 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { ApiFailure, CasebookApi, Rule, RuleRecord } from '../api/contract';
 import { toFailure } from '../api/errors';
+import { changeThenReload } from './changeThenReload';
 import type { RulebookState } from './rulebook';
 import type { ToastsState } from './toasts';
 
@@ -22,16 +23,7 @@ export interface RulesState {
 
 export function createRulesStore(api: CasebookApi, deps: { rulebook: StoreApi<RulebookState>; toasts: StoreApi<ToastsState> }) {
   return createStore<RulesState>()((set, get) => {
-    async function changed(run: () => Promise<unknown>): Promise<boolean> {
-      try {
-        await run();
-      } catch (error) {
-        deps.toasts.getState().push({ message: toFailure(error).message, tone: 'error' });
-        return false;
-      }
-      await Promise.all([get().load(), deps.rulebook.getState().load()]);
-      return true;
-    }
+    const changed = changeThenReload(deps, () => get().load());
     return {
       records: null,
       loading: false,
