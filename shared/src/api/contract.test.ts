@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ApiError} from './contract.js';
-import { API_METHODS, parseApiArgs } from './contract.js';
+import { API_METHODS, ApiError, parseApiArgs } from './contract.js';
 
 describe('the API contract', () => {
   it('parses good arguments and fills defaults', () => {
@@ -31,5 +30,22 @@ describe('the API contract', () => {
   it('lists every method once', () => {
     expect(new Set(API_METHODS).size).toBe(API_METHODS.length);
     expect(API_METHODS).toContain('listMessages');
+  });
+});
+
+describe('parseApiArgs on hostile input', () => {
+  it('refuses arguments nested past MAX_JSON_DEPTH as bad_request, naming where (no stack overflow)', () => {
+    let output: unknown = 'x';
+    for (let i = 0; i < 5000; i++) output = { a: output };
+    let caught: unknown;
+    try {
+      parseApiArgs('correctExtraction', { messageId: 'm1', output: { name: output } });
+    } catch (err) {
+      caught = err;
+    }
+    expect(caught).toBeInstanceOf(ApiError);
+    const failure = (caught as ApiError).failure;
+    expect(failure.code).toBe('bad_request');
+    expect(failure.issues?.[0]?.path).toMatch(/^output\.name\.a\.a/);
   });
 });
