@@ -150,3 +150,17 @@ test.describe('other origins and hosts', () => {
     expect(csp).toContain("frame-ancestors 'none'");
   });
 });
+
+test.describe('a hostile web page', () => {
+  test('cannot stop the host with image requests whose targets break URL parsers', async ({ page, startIsolatedHost }) => {
+    const host = await startIsolatedHost({ demo: false });
+    // Any site the user visits can make the browser request these: an <img> sends no Origin header.
+    const targets = ['//%5B', '//[', '//[::1', '/%', '//a:b@c/'];
+    await page.setContent(targets.map((t) => `<img src="${host.origin}${t}">`).join(''));
+    await page.waitForTimeout(500);
+    // The host still answers, and a request it cannot read is a 400 (or closed), never the end of it.
+    const after = await rawPost(host, '/api/getCounts', { authorization: `Bearer ${host.token}`, host: new URL(host.origin).host });
+    expect(after.status).toBe(200);
+    expect(host.stderr()).not.toMatch(/Invalid URL|TypeError/);
+  });
+});

@@ -86,6 +86,20 @@ function fail(res: http.ServerResponse, status: number, failure: ApiFailure): vo
 
 const STATUS_OF: Record<ApiFailure['code'], number> = { bad_request: 400, not_found: 404, conflict: 409, unavailable: 503, internal: 500 };
 
+/**
+ * The path of a request target in origin form (`/path?query`), undecoded; null for any other form
+ * (absolute, authority, asterisk) or a target with bytes no URL may hold. Parsed by hand: a URL
+ * parser given `//[` or `http://[` throws, and this runs before the token is checked.
+ */
+export function requestPath(target: string | undefined): string | null {
+  // `//x` is a path to a URL parser but a host to a browser: no page of the app has one.
+  if (!target || target[0] !== '/' || target[1] === '/') return null;
+  const end = target.search(/[?#]/);
+  const path = end === -1 ? target : target.slice(0, end);
+  // eslint-disable-next-line no-control-regex
+  return /[\x00-\x20\x7f\\]/.test(path) ? null : path;
+}
+
 function readBody(req: http.IncomingMessage, limit: number): Promise<string> {
   return new Promise((resolvePromise, reject) => {
     const tooLarge = () => new BodyTooLarge({ code: 'bad_request', message: `request body over ${limit} bytes` });
@@ -191,7 +205,8 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
         'Cache-Control': extname(file) === '.html' ? 'no-store' : 'public, max-age=3600',
       });
       if (req.method === 'HEAD') return void res.end();
-      createReadStream(file).pipe(res);
+      // The file can vanish between stat and read (a rebuild): end the response, keep the host.
+      createReadStream(file).on('error', () => res.destroy()).pipe(res);
     } catch {
       if (rel === '/' || rel === '/index.html') {
         res.writeHead(503, { ...SECURITY_HEADERS, 'Content-Type': 'text/plain; charset=utf-8' });
@@ -201,18 +216,37 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
     }
   }
 
-  const server = http.createServer((req, res) => {
+  function route(req: http.IncomingMessage, res: http.ServerResponse): void {
     // Refuse foreign Hosts (DNS rebinding) and foreign Origins before anything else.
     if (!allowedHosts().has(req.headers.host ?? '')) return fail(res, 421, { code: 'bad_request', message: 'unexpected Host header' });
     const origin = req.headers.origin;
     if (origin !== undefined && !allowedOrigins().has(origin)) return fail(res, 403, { code: 'bad_request', message: 'foreign Origin refused' });
-    const pathname = new URL(req.url ?? '/', 'http://localhost').pathname;
+    const pathname = requestPath(req.url);
+    if (pathname === null) return fail(res, 400, { code: 'bad_request', message: 'bad request target' });
     if (pathname === '/api' || pathname.startsWith('/api/')) {
       if (!authorized(req)) return fail(res, 401, { code: 'bad_request', message: 'missing or wrong token' });
       if (pathname === '/api/events') return handleEvents(req, res);
-      return void handleApi(req, res, pathname.slice('/api/'.length));
+      return void handleApi(req, res, pathname.slice('/api/'.length)).catch((err: unknown) => lastResort(req, res, err));
     }
-    void handleStatic(req, res, pathname);
+    void handleStatic(req, res, pathname).catch((err: unknown) => lastResort(req, res, err));
+  }
+
+  /** Whatever escaped a handler: logged, answered if nothing was sent yet, never fatal to the host. */
+  function lastResort(req: http.IncomingMessage, res: http.ServerResponse, err: unknown): void {
+    log(`request ${req.method ?? '?'} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+    if (!res.headersSent) fail(res, 500, { code: 'internal', message: 'the request failed' });
+    else res.destroy();
+  }
+
+  const server = http.createServer((req, res) => {
+    // A failed response or request stream must not become an unhandled 'error' event.
+    res.on('error', () => undefined);
+    req.on('error', () => undefined);
+    try {
+      route(req, res);
+    } catch (err) {
+      lastResort(req, res, err);
+    }
   });
   server.on('connection', (s) => {
     sockets.add(s);

@@ -121,6 +121,9 @@ export interface StartOptions {
 
 export const DEFAULT_MODELS = ['casebook-test-1', 'casebook-test-mini'];
 
+/** Largest request body the server reads; a larger one is answered 413 (and not kept). */
+export const MAX_REQUEST_BYTES = 32 * 1024 * 1024;
+
 const REJECTIONS: Record<JsonSchemaRejection, { status: number; message: string; type: string }> = {
   llamacpp: {
     status: 400,
@@ -244,6 +247,8 @@ export async function startScriptedServer(opts: StartOptions = {}): Promise<Scri
     if (!Array.isArray(chat.messages) || chat.messages.length === 0) {
       return sendError(res, log, 400, "'messages' must be a non-empty array.");
     }
+    const badMessage = chat.messages.findIndex((m: unknown) => !m || typeof m !== 'object' || Array.isArray(m) || typeof (m as { role?: unknown }).role !== 'string');
+    if (badMessage >= 0) return sendError(res, log, 400, `'messages[${badMessage}]' must be an object with a string 'role'.`);
 
     const step = queue.shift();
     const latency = (current.latencyMs ?? 0) + (step?.latencyMs ?? 0);
@@ -332,41 +337,61 @@ export async function startScriptedServer(opts: StartOptions = {}): Promise<Scri
     send(res, log, step?.status ?? 200, completion, step?.headers);
   };
 
+  const routeRequest = (req: http.IncomingMessage, res: http.ServerResponse, body: unknown): void => {
+    const path = (req.url ?? '/').split('?')[0] ?? '/';
+    const log: LoggedRequest = { method: req.method ?? 'GET', path, headers: req.headers, body };
+    requests.push(log);
+    const route = path.replace(/\/+$/, '');
+    if (req.method === 'GET' && (route === '/v1/models' || route === '/models')) {
+      if (current.requireApiKey !== undefined && req.headers['authorization'] !== `Bearer ${current.requireApiKey}`) {
+        return sendError(res, log, 401, 'Incorrect API key provided.', 'invalid_request_error', {}, 'invalid_api_key');
+      }
+      return send(res, log, 200, {
+        object: 'list',
+        data: models.map((id) => ({ id, object: 'model', created: 1_700_000_000, owned_by: 'casebook-testkit' })),
+      });
+    }
+    if (route === '/v1/chat/completions' || route === '/chat/completions') {
+      if (req.method !== 'POST') return sendError(res, log, 405, 'Use POST.');
+      if (typeof body === 'string') return sendError(res, log, 400, 'We could not parse the JSON body of your request.');
+      handleChat(req, res, log).catch((err: unknown) => {
+        sendError(res, log, 500, `scripted server failure: ${err instanceof Error ? err.message : String(err)}`, 'server_error');
+      });
+      return;
+    }
+    sendError(res, log, 404, `Unknown route ${req.method} ${path}`, 'invalid_request_error', {}, 'unknown_url');
+  };
+
   const server = http.createServer((req, res) => {
+    // A test server still meets whatever a client sends: no request may end the process.
+    req.on('error', () => undefined);
+    res.on('error', () => undefined);
     const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size <= MAX_REQUEST_BYTES) chunks.push(c);
+    });
     req.on('end', () => {
-      const raw = Buffer.concat(chunks).toString('utf8');
-      let body: unknown = null;
-      if (raw !== '') {
-        try {
-          body = JSON.parse(raw);
-        } catch {
-          body = raw;
+      try {
+        if (size > MAX_REQUEST_BYTES) {
+          const log: LoggedRequest = { method: req.method ?? 'GET', path: (req.url ?? '/').split('?')[0] ?? '/', headers: req.headers, body: null };
+          return sendError(res, log, 413, `Request body over ${MAX_REQUEST_BYTES} bytes.`);
         }
-      }
-      const path = (req.url ?? '/').split('?')[0] ?? '/';
-      const log: LoggedRequest = { method: req.method ?? 'GET', path, headers: req.headers, body };
-      requests.push(log);
-      const route = path.replace(/\/+$/, '');
-      if (req.method === 'GET' && (route === '/v1/models' || route === '/models')) {
-        if (current.requireApiKey !== undefined && req.headers['authorization'] !== `Bearer ${current.requireApiKey}`) {
-          return sendError(res, log, 401, 'Incorrect API key provided.', 'invalid_request_error', {}, 'invalid_api_key');
+        const raw = Buffer.concat(chunks).toString('utf8');
+        let body: unknown = null;
+        if (raw !== '') {
+          try {
+            body = JSON.parse(raw);
+          } catch {
+            body = raw;
+          }
         }
-        return send(res, log, 200, {
-          object: 'list',
-          data: models.map((id) => ({ id, object: 'model', created: 1_700_000_000, owned_by: 'casebook-testkit' })),
-        });
+        routeRequest(req, res, body);
+      } catch (err) {
+        if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ error: { message: `scripted server failure: ${err instanceof Error ? err.message : String(err)}`, type: 'server_error' } }));
       }
-      if (route === '/v1/chat/completions' || route === '/chat/completions') {
-        if (req.method !== 'POST') return sendError(res, log, 405, 'Use POST.');
-        if (typeof body === 'string') return sendError(res, log, 400, 'We could not parse the JSON body of your request.');
-        handleChat(req, res, log).catch((err: unknown) => {
-          sendError(res, log, 500, `scripted server failure: ${err instanceof Error ? err.message : String(err)}`, 'server_error');
-        });
-        return;
-      }
-      sendError(res, log, 404, `Unknown route ${req.method} ${path}`, 'invalid_request_error', {}, 'unknown_url');
     });
   });
   server.on('connection', (socket) => {
