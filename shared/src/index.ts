@@ -16,5 +16,5 @@ export { ProviderError, type Provider, type ProviderRequest, type ProviderRespon
 export { PrecedentIndex } from './retrieval/index.js';
 export * from './rulebook/index.js';
 export { parseSchemaSpec, SchemaSpecError, compileJsonSchema, validateExtraction, applyAliases } from './schema/index.js';
-export { matchCondition, applyOverrides } from './rules/index.js';
+export { matchCondition, applyOverrides, rulePatternProblem, RulePatternError } from './rules/index.js';
 export { buildPrompt, parseMessageBlock } from './prompt/index.js';

@@ -90,8 +90,10 @@ function aliasChange(rule: AliasRule, schema: ExtractionSchema, rules: readonly 
   };
 }
 
-/** Lets other requests in between two pages of a long scan (the backend serves one window). */
+/** Lets other requests in during a long scan (the backend serves one window and its runs). */
 const breathe = () => new Promise<void>((resolve) => setImmediate(resolve));
+/** Longest stretch a scan holds the event loop before it lets other requests in. */
+const SLICE_MS = 20;
 
 /** What saving `rule` would change. Guidance rules act through the model: they change nothing here (the UI offers a re-run). */
 export async function previewImpact(repos: Repositories, input: ImpactInput): Promise<RuleImpact> {
@@ -102,9 +104,14 @@ export async function previewImpact(repos: Repositories, input: ImpactInput): Pr
   const filter: LatestTextFilter | null = rule.kind === 'override' ? textFilter(rule.when) : null;
   const changed: Change[] = [];
   let after: LatestCursor | null = null;
+  let sliceStart = performance.now();
   for (;;) {
     const rows = repos.extractions.latestPage({ after, limit: PAGE, filter, withRawOutput: rule.kind === 'alias' });
     for (const row of rows) {
+      if (performance.now() - sliceStart > SLICE_MS) {
+        await breathe();
+        sliceStart = performance.now();
+      }
       const fields = change(row);
       if (fields.length === 0) continue;
       if (changed.length === limit) {
@@ -117,6 +124,7 @@ export async function previewImpact(repos: Repositories, input: ImpactInput): Pr
     const last = rows[rows.length - 1]!;
     after = { receivedAt: last.receivedAt, messageId: last.messageId };
     await breathe();
+    sliceStart = performance.now();
   }
   return { checked: repos.extractions.countLatest(), changed, truncated: false };
 }

@@ -5,6 +5,7 @@
 import { ApiError } from '../../../shared/src/api/index.js';
 import { DEFAULT_SETTINGS, RULEBOOK_FORMAT, RULEBOOK_FORMAT_VERSION, type Extraction, type ExtractionSchema, type FieldSpec, type Rule, type RulebookArtifact } from '../../../shared/src/domain.js';
 import { fieldValueProblem, validateRulebookFormat } from '../../../shared/src/rulebook/format.js';
+import { patternBudgetProblem } from '../../../shared/src/rules/pattern.js';
 import { applyAliases } from '../../../shared/src/schema/aliases.js';
 import type { AliasRewrite } from '../../../shared/src/domain.js';
 
@@ -99,6 +100,11 @@ export function checkRule(rule: Rule, schema: ExtractionSchema, others: readonly
     }
   }
   if (rule.kind === 'alias' && issues.length === 0) issues.push(...aliasConflicts(rule, schema, others, at));
+  if (rule.kind === 'override' && issues.length === 0) {
+    // The rulebook caps its patterns together (their cost per message): the draft with this rule must still load.
+    const budget = patternBudgetProblem([...others.filter((r) => r.id !== rule.id), rule]);
+    if (budget) issues.push({ path: `${at}.when`, message: `with the draft's other rules, ${budget}` });
+  }
   return issues;
 }
 

@@ -2,6 +2,7 @@
 // Shapes mirror shared/src/domain.ts exactly; a rule parsed here is a domain Rule.
 import { z } from 'zod';
 import type { Condition, JsonValue, Rule } from '../domain.js';
+import { MAX_PATTERN_CHARS, rulePatternProblem } from '../rules/pattern.js';
 
 const FIELD = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
 export const fieldName = z.string().regex(FIELD, 'must be a field name');
@@ -20,16 +21,13 @@ export const condition: z.ZodType<Condition> = z.lazy(() =>
     z.object({ kind: z.literal('contains_any'), phrases, caseSensitive: z.boolean().optional() }).strict(),
     z.object({ kind: z.literal('contains_all'), phrases, caseSensitive: z.boolean().optional() }).strict(),
     z
-      .object({ kind: z.literal('regex'), pattern: z.string().min(1).max(2000), flags: z.string().regex(/^[imsu]*$/).optional() })
+      .object({ kind: z.literal('regex'), pattern: z.string().min(1).max(MAX_PATTERN_CHARS), flags: z.string().regex(/^[imsu]*$/).optional() })
       .strict()
-      .refine((c) => {
-        try {
-          new RegExp(c.pattern, `${c.flags ?? ''}u`.replace(/(.)(?=.*\1)/g, ''));
-          return true;
-        } catch {
-          return false;
-        }
-      }, 'is not a valid regular expression'),
+      .superRefine((c, ctx) => {
+        // The runtime's own check (linear-time RE2 syntax), so the app refuses exactly what a rulebook would.
+        const problem = rulePatternProblem(c.pattern, c.flags ?? '');
+        if (problem) ctx.addIssue({ code: 'custom', path: ['pattern'], message: problem });
+      }),
     z.object({ kind: z.literal('field_equals'), field: fieldName, value: jsonValue }).strict(),
     z.object({ kind: z.literal('all'), conditions: z.array(condition).min(1).max(20) }).strict(),
     z.object({ kind: z.literal('any'), conditions: z.array(condition).min(1).max(20) }).strict(),

@@ -148,11 +148,19 @@ describe('validateRulebookFormat: semantic checks', () => {
     ]);
   });
 
-  it('checks that regexes compile (as the rules engine compiles them, with the u flag)', () => {
+  it('checks that regexes compile as the rules engine compiles them (RE2 syntax, linear time)', () => {
     expect(errorsOf((rb) => (loose(rb).rules[1]!.when = { kind: 'regex', pattern: '(unclosed' }))).toEqual([
       expect.stringMatching(/^rules\/1\/when\/pattern: invalid regular expression \/\(unclosed\/: /),
     ]);
-    expect(errorsOf((rb) => (loose(rb).rules[1]!.when = { kind: 'regex', pattern: '\\-' }))).toHaveLength(1); // an identity escape is invalid with u
+    expect(errorsOf((rb) => (loose(rb).rules[1]!.when = { kind: 'regex', pattern: '\\-' }))).toEqual([]); // RE2 takes an escaped punctuation mark
+    expect(errorsOf((rb) => (loose(rb).rules[1]!.when = { kind: 'regex', pattern: 'locked(?= out)' }))).toEqual([
+      expect.stringMatching(/^rules\/1\/when\/pattern: .*lookahead and lookbehind .* are not supported/),
+    ]);
+    expect(errorsOf((rb) => (loose(rb).rules[1]!.when = { kind: 'regex', pattern: '(?:locked)?' }))).toEqual([expect.stringMatching(/can match empty text/)]);
+    expect(errorsOf((rb) => (loose(rb).rules[1]!.when = { kind: 'regex', pattern: '.{0,900}out' }))).toEqual([expect.stringMatching(/too complex: it compiles to \d+ steps, at most 1000/)]);
+    const many = (rb: RulebookArtifact) =>
+      (loose(rb).rules[1]!.when = { kind: 'any', conditions: Array.from({ length: 20 }, (_, i) => ({ kind: 'regex', pattern: `[a-z]{${i + 1},400}x` })) });
+    expect(errorsOf(many)).toEqual([expect.stringMatching(/^rules: the regular expressions compile to \d+ steps in all; at most 10000/)]);
     expect(errorsOf((rb) => (loose(rb).rules[1]!.when = { kind: 'regex', pattern: 'locked', flags: 'x' }))).toEqual(['rules/1/when/flags: must match ^[gimsuy]*$']);
   });
 

@@ -6,6 +6,7 @@ import type { Condition, FieldSpec, JsonValue, RulebookArtifact } from '../domai
 import { RULEBOOK_FORMAT_VERSION } from '../domain.js';
 import { escapePointer } from './canonical.js';
 import { RULEBOOK_JSON_SCHEMA } from './schema-def.js';
+import { patternBudgetProblem, rulePatternProblem } from '../rules/pattern.js';
 
 export type FormatResult =
   | { ok: true; value: RulebookArtifact; warnings: string[] }
@@ -202,21 +203,10 @@ export function fieldValueProblem(field: FieldSpec, value: JsonValue): string | 
   }
 }
 
-/** Compiles a condition pattern the way the rules engine does (g and y dropped; u added). */
-function regexProblem(pattern: string, flags = ''): string | null {
-  const clean = [...new Set(`${flags.replace(/[gy]/g, '')}gu`)].sort().join('');
-  try {
-    new RegExp(pattern, clean);
-    return null;
-  } catch (err) {
-    return `invalid regular expression /${pattern}/${flags}: ${(err as Error).message}`;
-  }
-}
-
 function checkCondition(c: Condition, p: string, fields: Map<string, FieldSpec>, errors: string[]): void {
   switch (c.kind) {
     case 'regex': {
-      const problem = regexProblem(c.pattern, c.flags);
+      const problem = rulePatternProblem(c.pattern, c.flags);
       if (problem) errors.push(`${p}/pattern: ${problem}`);
       return;
     }
@@ -283,6 +273,8 @@ function checkRules(rb: RulebookArtifact, fields: Map<string, FieldSpec>, errors
       }
     }
   });
+  const budget = patternBudgetProblem(rb.rules);
+  if (budget) errors.push(`rules: ${budget}`);
 }
 
 function checkPrecedents(rb: RulebookArtifact, fields: Map<string, FieldSpec>, errors: string[], warnings: string[]): void {

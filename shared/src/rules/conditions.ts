@@ -1,6 +1,7 @@
 // When an override rule applies. Text conditions are matched against the normalised message and
 // report where they matched (the app highlights those spans); field conditions look at the output.
 import type { Condition, Extraction, JsonValue, TextSpan } from '../domain.js';
+import { patternSpans } from './pattern.js';
 
 export interface ConditionMatch {
   matched: boolean;
@@ -8,47 +9,37 @@ export interface ConditionMatch {
 }
 
 const NO_MATCH: ConditionMatch = { matched: false, spans: [] };
-const regexCache = new Map<string, RegExp>();
+const phraseCache = new Map<string, RegExp>();
+/** Spans reported per phrase and message. */
+const MAX_PHRASE_SPANS = 100;
 
 function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
-/** A cached global RegExp; throws a clear error for an invalid pattern. */
-export function compilePattern(pattern: string, flags = ''): RegExp {
-  const cleanFlags = [...new Set((flags.replace(/[gy]/g, '') + 'gu').split(''))].sort().join('');
-  const key = `${cleanFlags}/${pattern}`;
-  let re = regexCache.get(key);
+/**
+ * A phrase as a JavaScript RegExp: an escaped literal has no quantifier or alternation, so it
+ * cannot backtrack. Patterns written by people go through the linear-time engine (pattern.ts).
+ */
+function phraseRegExp(phrase: string, caseSensitive: boolean): RegExp {
+  const flags = caseSensitive ? 'gu' : 'giu';
+  const key = `${flags}/${phrase}`;
+  let re = phraseCache.get(key);
   if (!re) {
-    try {
-      re = new RegExp(pattern, cleanFlags);
-    } catch (err) {
-      throw new Error(`invalid regular expression /${pattern}/${flags}: ${(err as Error).message}`);
-    }
-    if (regexCache.size > 5000) regexCache.clear();
-    regexCache.set(key, re);
+    re = new RegExp(escapeRegExp(phrase), flags);
+    if (phraseCache.size > 5000) phraseCache.clear();
+    phraseCache.set(key, re);
   }
   re.lastIndex = 0;
   return re;
 }
 
-function findAll(re: RegExp, text: string): TextSpan[] {
-  const spans: TextSpan[] = [];
-  re.lastIndex = 0;
-  for (let m = re.exec(text); m; m = re.exec(text)) {
-    if (m[0].length === 0) {
-      re.lastIndex++; // an empty match would loop forever
-      continue;
-    }
-    spans.push({ start: m.index, end: m.index + m[0].length });
-    if (spans.length >= 100) break;
-  }
-  return spans;
-}
-
 function phraseSpans(phrase: string, text: string, caseSensitive: boolean): TextSpan[] {
   if (!phrase.trim()) return [];
-  return findAll(compilePattern(escapeRegExp(phrase), caseSensitive ? '' : 'i'), text);
+  const re = phraseRegExp(phrase, caseSensitive);
+  const spans: TextSpan[] = [];
+  for (let m = re.exec(text); m && spans.length < MAX_PHRASE_SPANS; m = re.exec(text)) spans.push({ start: m.index, end: m.index + m[0].length });
+  return spans;
 }
 
 function jsonEqual(a: JsonValue | undefined, b: JsonValue): boolean {
@@ -75,7 +66,7 @@ export function matchCondition(cond: Condition, text: string, output: Extraction
       return { matched: true, spans: sortSpans(spans) };
     }
     case 'regex': {
-      const spans = findAll(compilePattern(cond.pattern, cond.flags), text);
+      const spans = patternSpans(cond.pattern, cond.flags, text);
       return spans.length ? { matched: true, spans } : NO_MATCH;
     }
     case 'field_equals':

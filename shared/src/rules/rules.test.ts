@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { matchCondition, isTextOnly, compilePattern } from './conditions.js';
+import { matchCondition, isTextOnly } from './conditions.js';
+import { compileRulePattern } from './pattern.js';
 import { applyOverrides, matchPreRules } from './overrides.js';
 import { override, lockoutRule } from '../testing/fixtures.js';
 
@@ -24,14 +25,14 @@ describe('matchCondition', () => {
     expect(matchCondition({ kind: 'contains_any', phrases: ['(.*)'] }, 'anything', {}).matched).toBe(false);
   });
 
-  it('regex matches with flags and reports spans; an empty match does not loop', () => {
+  it('regex matches with flags and reports spans; a pattern that can match empty text is refused', () => {
     const m = matchCondition({ kind: 'regex', pattern: 'locked\\s+out', flags: 'i' }, text, {});
     expect(m.spans).toEqual([{ start: 21, end: 31 }]);
-    expect(matchCondition({ kind: 'regex', pattern: 'x*' }, 'abc', {}).matched).toBe(false);
+    expect(() => matchCondition({ kind: 'regex', pattern: 'x*' }, 'abc', {})).toThrow(/can match empty text/);
   });
 
   it('reports an invalid pattern clearly', () => {
-    expect(() => compilePattern('(unclosed')).toThrow(/invalid regular expression \/\(unclosed\//);
+    expect(() => compileRulePattern('(unclosed')).toThrow(/invalid regular expression \/\(unclosed\//);
   });
 
   it('field_equals looks at the output; all/any combine', () => {

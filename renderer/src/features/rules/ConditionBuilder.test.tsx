@@ -67,6 +67,10 @@ describe('ConditionBuilder', () => {
     await user.type(screen.getByTestId('regex-pattern'), 'locked[[ out');
     expect(screen.getByTestId('regex-error')).toBeTruthy();
     await user.clear(screen.getByTestId('regex-pattern'));
+    // The runtime's linear-time syntax: a lookahead is refused here as it would be in any rulebook.
+    await user.type(screen.getByTestId('regex-pattern'), 'locked(?= out)');
+    expect(screen.getByTestId('regex-error').textContent).toMatch(/lookahead and lookbehind .* are not supported/);
+    await user.clear(screen.getByTestId('regex-pattern'));
     await user.type(screen.getByTestId('regex-pattern'), 'locked\\s+out');
     await user.click(screen.getByTestId('regex-flag-i'));
     expect(screen.queryByTestId('regex-error')).toBeNull();

@@ -4,6 +4,7 @@
 import { useState } from 'react';
 import type { Condition, ExtractionSchema, Extraction, JsonValue } from '../../api/contract';
 import { matchCondition } from '../../../../shared/src/rules/conditions.js';
+import { rulePatternProblem } from '../../../../shared/src/rules/pattern.js';
 import { convert, defaultValue, KIND_LABELS, newCondition, type ConditionKind } from './conditions';
 
 interface Props {
@@ -183,15 +184,8 @@ function withCase(value: PhrasesCondition, caseSensitive: boolean): PhrasesCondi
 
 function Regex({ value, onChange }: { value: Extract<Condition, { kind: 'regex' }>; onChange: (c: Condition) => void }) {
   const flags = value.flags ?? '';
-  let problem: string | null = null;
-  if (!value.pattern) problem = 'Write a pattern.';
-  else {
-    try {
-      new RegExp(value.pattern, `${flags}u`);
-    } catch (e) {
-      problem = (e as Error).message;
-    }
-  }
+  // The runtime's own check: what is refused here is refused in every rulebook, for the same reason.
+  const problem = value.pattern ? rulePatternProblem(value.pattern, flags) : 'Write a pattern.';
   const toggle = (flag: string, on: boolean) => {
     const next = [...new Set((on ? flags + flag : flags.replace(flag, '')).split(''))].sort().join('');
     const { flags: _drop, ...rest } = value;
