@@ -34,5 +34,11 @@ export interface BackendOptions {
 
 export interface Backend {
   handlers: ApiHandlers;
+  /**
+   * Starts the work that goes on by itself: runs left queued or running by a crash or a restart
+   * resume. A host calls it once it answers calls (the browser host once it listens), so a long
+   * resumed run never keeps the window waiting for the host to start.
+   */
+  startBackgroundWork(): void;
   close(): void;
 }

@@ -74,7 +74,7 @@ export async function createBackend(opts: BackendOptions): Promise<Backend> {
     author: () => (typeof opts.settings.get('author') === 'string' ? String(opts.settings.get('author')) : 'support lead'),
   };
   // Runs execute in the background, one at a time. A run left queued or running by a crash or a
-  // restart is resumed now (only its pending items: nothing is extracted twice).
+  // restart is resumed by startBackgroundWork (only its pending items: nothing is extracted twice).
   const runs = createRunService(ctx);
   const handlers = {
     ...createHandlers(repos, opts),
@@ -82,9 +82,14 @@ export async function createBackend(opts: BackendOptions): Promise<Backend> {
     ...createTeachHandlers(ctx),
     ...createRunHandlers(ctx, runs),
   };
-  runs.resumeUnfinished();
+  let started = false;
   return {
     handlers,
+    startBackgroundWork: () => {
+      if (started) return;
+      started = true;
+      runs.resumeUnfinished();
+    },
     close: () => {
       runs.close();
       ws.close();

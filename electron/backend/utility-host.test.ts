@@ -15,7 +15,7 @@ function harness(create: () => Promise<Backend>) {
   return { post, sent, exit };
 }
 
-const backend = (): Backend => ({ handlers: { getAppInfo: async () => ({ version: '1' }) } as never, close: vi.fn() });
+const backend = (): Backend => ({ handlers: { getAppInfo: async () => ({ version: '1' }) } as never, startBackgroundWork: vi.fn(), close: vi.fn() });
 
 describe('backend utility host', () => {
   it('answers unavailable to a request before init', async () => {
@@ -33,6 +33,14 @@ describe('backend utility host', () => {
     expect(sent).toContainEqual({ type: 'ready' });
     expect(sent).toContainEqual({ type: 'response', id: 2, ok: false, error: { code: 'bad_request', message: 'unknown API method "toString"' } });
     expect(sent).toContainEqual({ type: 'response', id: 3, ok: true, result: { version: '1' } });
+  });
+
+  it('starts the background work (resumed runs) only after it has said it is ready', async () => {
+    const b = backend();
+    const { post, sent } = harness(async () => b);
+    vi.mocked(b.startBackgroundWork).mockImplementation(() => expect(sent).toContainEqual({ type: 'ready' }));
+    post({ type: 'init', init: { workspacePath: 'w', resourcesDir: 'r', demo: false, appVersion: '1', settings: {}, apiKey: null } });
+    await vi.waitFor(() => expect(b.startBackgroundWork).toHaveBeenCalledTimes(1));
   });
 
   it('closes the backend and exits on shutdown', async () => {

@@ -73,6 +73,8 @@ export function serveBackend(port: ParentPortLike, create: (options: BackendOpti
       });
       backend = created;
       send({ type: 'ready' });
+      // After 'ready': the window's calls are answered while a resumed run works.
+      created.startBackgroundWork();
       return created;
     } catch (error) {
       log('casebook backend: could not start', error);

@@ -34,6 +34,7 @@ class FakeChild extends EventEmitter implements ChildProcessLike {
 
 function fakeBackend(options: BackendOptions): Backend {
   return {
+    startBackgroundWork: () => undefined,
     handlers: {
       getAppInfo: () => ({ version: options.appVersion, runtimeVersion: 'r', host: options.host, workspacePath: options.workspacePath, messageCount: 3 }),
       getCounts: async () => {

@@ -69,6 +69,8 @@ try {
     },
     log: (line) => console.error(line),
   });
+  // Only now, with the host answering, may a run left by a crash or a restart take up its work.
+  backend.startBackgroundWork();
   console.log(`Casebook is running at ${host.url}`);
   console.log(`workspace: ${workspacePath}`);
   const stop = () => {

@@ -218,7 +218,12 @@ describe('RunService', () => {
     expect(f.extractionsPerItem(run.id)).toHaveLength(0);
     expect(() => f.service.start({ all: true })).toThrow(ApiError);
     // A new service over the same workspace takes it up.
-    const again = new RunService({ repos: f.repos, extractor: () => ({ ...({} as Extractor), rulebook: { hash: 'h' } as RulebookArtifact, extract: async (m: MessageInput) => result(m.text) }) as Extractor, emit: () => undefined, concurrency: () => 2 });
+    const again = new RunService({
+      repos: f.repos,
+      extractor: () => ({ ...({} as Extractor), rulebook: { hash: 'h' } as RulebookArtifact, provider: { name: 'fake' } as Extractor['provider'], extract: async (m: MessageInput) => result(m.text) }) as Extractor,
+      emit: () => undefined,
+      concurrency: () => 2,
+    });
     expect(again.resumeUnfinished()).toEqual([run.id]);
     await again.idle();
     expect(f.repos.runs.get(run.id)).toMatchObject({ status: 'done', done: 4 });

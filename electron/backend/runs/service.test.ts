@@ -293,6 +293,9 @@ describe('a run against the scripted OpenAI-compatible server', () => {
     // The same file, settings and key: the run is resumed at start.
     const again = await createBackend({ ...opts, events: [] } as Options);
     open.push(again);
+    // Nothing resumes until the host is ready for calls and says so.
+    expect(await call(again, 'getRun', { runId: run.id })).toMatchObject({ status: 'running', done: before.done_count });
+    again.startBackgroundWork();
     const done = await waitFor(again, run.id, 'done');
     expect(done).toMatchObject({ total: 140, done: 140, failed: 0 });
     const per = extractionsPerItem(path, run.id);

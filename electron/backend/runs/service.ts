@@ -11,6 +11,7 @@ import type { Extractor } from '../../../shared/src/pipeline/extractor.js';
 import { ProviderError } from '../../../shared/src/providers/types.js';
 import { toMessageInput, type InboxFilter, type Repositories, type StoredRun } from '../../services/workspace/index.js';
 import type { EmitEvent } from '../ports.js';
+import { DEFAULT_SLICE_MS, TimeSlice } from '../time-slice.js';
 
 /** Which messages a run covers, as the contract's `messageSelection` parses it. */
 export type MessageSelection = ApiParsedArgs<'startRun'>['selection'];
@@ -45,6 +46,8 @@ export interface RunServiceOptions {
   cancelGraceMs?: number;
   /** Pending items read from the workspace at a time (default 256). */
   pageSize?: number;
+  /** Longest stretch a run holds the event loop before other calls get their turn (default 3 ms). */
+  sliceMs?: number;
   now?: () => number;
 }
 
@@ -112,6 +115,7 @@ export class RunService {
   private readonly cancelGraceMs: number;
   private readonly pageSize: number;
   private readonly now: () => number;
+  private readonly slice: TimeSlice;
 
   constructor(private readonly opts: RunServiceOptions) {
     this.repos = opts.repos;
@@ -119,6 +123,7 @@ export class RunService {
     this.cancelGraceMs = opts.cancelGraceMs ?? 5000;
     this.pageSize = Math.max(MAX_CONCURRENCY * 2, opts.pageSize ?? 256);
     this.now = opts.now ?? (() => performance.now());
+    this.slice = new TimeSlice(opts.sliceMs ?? DEFAULT_SLICE_MS);
   }
 
   /** The ids of the messages a selection covers, oldest first (listed ids: in the order given, each once). */
@@ -315,7 +320,10 @@ export class RunService {
     let fatal: unknown = null;
     try {
       this.emitProgress(runId, true);
-      const concurrency = Math.min(MAX_CONCURRENCY, Math.max(1, Math.floor(this.opts.concurrency() || DEFAULT_CONCURRENCY)));
+      // The embedded provider computes in this thread: more than one at a time only interleaves
+      // them and makes the host wait longer between turns. Concurrency is for remote models.
+      const embedded = this.opts.extractor().provider.name === 'embedded';
+      const concurrency = embedded ? 1 : Math.min(MAX_CONCURRENCY, Math.max(1, Math.floor(this.opts.concurrency() || DEFAULT_CONCURRENCY)));
       const inFlight = new Set<string>();
       const buffer: string[] = [];
       let after = '';
@@ -347,6 +355,10 @@ export class RunService {
 
       const worker = async (): Promise<void> => {
         while (!stopped()) {
+          // An extractor that needs no network (the embedded provider, a cache hit) answers with
+          // promises that are already settled: without this the loop would never let the host in.
+          await this.slice.yieldIfDue();
+          if (stopped()) return;
           if (buffer.length === 0 && !refill()) return;
           const messageId = buffer.shift()!;
           const message = this.repos.messages.get(messageId);

@@ -9,6 +9,7 @@ import { parseModelOutput } from '../../../shared/src/pipeline/parse.js';
 import { applyOverrides, ruleText } from '../../../shared/src/rules/overrides.js';
 import { applyAliases } from '../../../shared/src/schema/aliases.js';
 import type { LatestCursor, LatestRow, LatestTextFilter, Repositories } from '../../services/workspace/index.js';
+import { TimeSlice } from '../time-slice.js';
 import { textFilter } from './prefilter.js';
 
 const PAGE = 1000;
@@ -90,9 +91,7 @@ function aliasChange(rule: AliasRule, schema: ExtractionSchema, rules: readonly 
   };
 }
 
-/** Lets other requests in during a long scan (the backend serves one window and its runs). */
-const breathe = () => new Promise<void>((resolve) => setImmediate(resolve));
-/** Longest stretch a scan holds the event loop before it lets other requests in. */
+/** Longest stretch a scan holds the event loop before it lets other calls in. */
 const SLICE_MS = 20;
 
 /** What saving `rule` would change. Guidance rules act through the model: they change nothing here (the UI offers a re-run). */
@@ -104,14 +103,11 @@ export async function previewImpact(repos: Repositories, input: ImpactInput): Pr
   const filter: LatestTextFilter | null = rule.kind === 'override' ? textFilter(rule.when) : null;
   const changed: Change[] = [];
   let after: LatestCursor | null = null;
-  let sliceStart = performance.now();
+  const slice = new TimeSlice(SLICE_MS);
   for (;;) {
     const rows = repos.extractions.latestPage({ after, limit: PAGE, filter, withRawOutput: rule.kind === 'alias' });
     for (const row of rows) {
-      if (performance.now() - sliceStart > SLICE_MS) {
-        await breathe();
-        sliceStart = performance.now();
-      }
+      await slice.yieldIfDue();
       const fields = change(row);
       if (fields.length === 0) continue;
       if (changed.length === limit) {
@@ -123,8 +119,7 @@ export async function previewImpact(repos: Repositories, input: ImpactInput): Pr
     if (rows.length < PAGE) break;
     const last = rows[rows.length - 1]!;
     after = { receivedAt: last.receivedAt, messageId: last.messageId };
-    await breathe();
-    sliceStart = performance.now();
+    await slice.yieldIfDue();
   }
   return { checked: repos.extractions.countLatest(), changed, truncated: false };
 }
