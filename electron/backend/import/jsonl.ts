@@ -4,6 +4,7 @@
 // is one JSON array of such objects is read too, numbered by record.
 import type { ImportMapping } from '../../../shared/src/api/index.js';
 import type { JsonValue } from '../../../shared/src/domain.js';
+import { jsonTextTooDeepAt, MAX_JSON_DEPTH, valueTooDeepAt } from '../../../shared/src/json/depth.js';
 import { mappingProblem } from './csv.js';
 import { MAX_ROW_CHARS } from './limits.js';
 import { suggestMapping } from './mapping.js';
@@ -21,6 +22,12 @@ const isObject = (v: unknown): v is JsonObject => typeof v === 'object' && v !==
 const LABEL_OBJECTS = ['output', 'labels'];
 const MAX_COLUMNS = 200;
 const TIME_KEYS = ['receivedAt', 'received_at', 'date'];
+
+// JSON.parse reads any depth, but what handles a row afterwards (stringify, validation, storage,
+// the window) recurses: a row nested deeper than the app's limit is refused before it gets there.
+const TOO_DEEP = `nested too deeply: more than ${MAX_JSON_DEPTH} levels of arrays and objects`;
+/** A JSON pointer shown in a problem: long ones are cut (a pointer 64 levels deep says nothing more). */
+const shortPointer = (pointer: string) => (pointer.length > 60 ? `${pointer.slice(0, 60)}…` : pointer);
 
 const asString = (v: JsonValue | undefined): string | undefined =>
   typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : undefined;
@@ -41,6 +48,11 @@ function entriesOfLines(content: string): Entry[] {
     const line = i + 1;
     if (text.length > MAX_ROW_CHARS) {
       entries.push({ line, value: `row too large: ${text.length} characters (the limit is ${MAX_ROW_CHARS})`, size: text.length });
+      return;
+    }
+    const deepAt = jsonTextTooDeepAt(text);
+    if (deepAt !== -1) {
+      entries.push({ line, value: `${TOO_DEEP} (from column ${(deepAt + 1).toLocaleString('en-US')})`, size: text.length });
       return;
     }
     let parsed: unknown;
@@ -64,6 +76,8 @@ function entriesOfArray(content: string): Entry[] | string {
   }
   if (!Array.isArray(parsed)) return 'not a JSON array';
   return parsed.map((item: unknown, i) => {
+    const deepAt = valueTooDeepAt(item);
+    if (deepAt !== null) return { line: i + 1, value: `${TOO_DEEP} (at ${shortPointer(deepAt)})`, size: 0 };
     const size = JSON.stringify(item ?? null).length;
     return {
       line: i + 1,

@@ -3,6 +3,7 @@
 // fields null where the schema allows it, then validated. Anything else is a problem naming the field.
 import { applyAliases, validateExtraction } from '../../../shared/src/schema/index.js';
 import type { Extraction, ExtractionSchema, FieldSpec, JsonValue, Rule } from '../../../shared/src/domain.js';
+import { jsonTextTooDeepAt } from '../../../shared/src/json/depth.js';
 
 export type LabelResult = { output: Extraction } | { problem: string };
 
@@ -24,6 +25,9 @@ function coerce(value: JsonValue, field: FieldSpec): JsonValue {
       return TRUE.has(s.toLowerCase()) ? true : FALSE.has(s.toLowerCase()) ? false : s;
     case 'string_list': {
       if (s.startsWith('[')) {
+        // Nested past the app's depth limit, it stays text (so validation says it is not a list):
+        // the aliasing and validation that follow recurse.
+        if (jsonTextTooDeepAt(s) !== -1) return s;
         try {
           return JSON.parse(s) as JsonValue;
         } catch {
