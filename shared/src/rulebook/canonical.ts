@@ -134,7 +134,10 @@ function sortedCopy(value: unknown, state: { integerKeys: boolean }): unknown {
         const v = obj[k];
         if (v === undefined) continue;
         if (!state.integerKeys && INTEGER_KEY.test(k)) state.integerKeys = true;
-        out[k] = sortedCopy(v, state);
+        // Assigning `out['__proto__']` would set the copy's prototype instead of adding the key,
+        // leaving it out of the hash: define that one key as an own property.
+        if (k === '__proto__') Object.defineProperty(out, k, { value: sortedCopy(v, state), enumerable: true, writable: true, configurable: true });
+        else out[k] = sortedCopy(v, state);
       }
       return out;
     }

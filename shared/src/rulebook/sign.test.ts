@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { RulebookArtifact } from '../domain.js';
 import { canonicalJsonReference, sha256Hex } from './canonical.js';
 import { RulebookError } from './errors.js';
+import { serializeRulebook } from './create.js';
 import { bodyOf, HASH_PATTERN, rulebookHash } from './hash.js';
 import { generateSigningKey, keyIdOf, signRulebook, verifySignature } from './sign.js';
 import { sampleRulebook } from './test-fixtures.js';
@@ -48,6 +49,15 @@ describe('rulebookHash', () => {
       hashes.add(rulebookHash(rb));
     }
     expect(hashes.size).toBe(edits.length + 1);
+  });
+
+  it('covers a __proto__ key in the body wherever it stands, not only in canonical order', () => {
+    const text = serializeRulebook(sampleRulebook());
+    const after = JSON.parse(text.replace('"urgency": "high"\n', '"urgency": "high", "__proto__": {"issue_type": "UNSIGNED"}\n')) as RulebookArtifact;
+    const before = JSON.parse(text.replace('"issue_type": "account",', '"__proto__": {"issue_type": "UNSIGNED"}, "issue_type": "account",')) as RulebookArtifact;
+    expect(Object.keys(after.precedents[0]!.output)).toContain('__proto__');
+    expect(rulebookHash(before)).not.toBe(sampleRulebook().hash);
+    expect(rulebookHash(after)).toBe(rulebookHash(before));
   });
 
   it('does not change with key order or the file whitespace', () => {
