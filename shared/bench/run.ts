@@ -3,6 +3,7 @@
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { benchAccuracy } from './accuracy.js';
+import { benchPatterns } from './patterns.js';
 import { benchPipeline } from './pipeline.js';
 import { benchRetrieval } from './retrieval.js';
 
@@ -18,6 +19,7 @@ const want = (name: string) => !only || only.includes(name);
 console.log(`# Casebook benchmarks  (node ${process.version}, ${new Date().toISOString()})`);
 if (want('retrieval')) await benchRetrieval();
 if (want('pipeline')) await benchPipeline();
+if (want('patterns')) await benchPatterns();
 if (want('accuracy')) {
   const paths = values.data ?? DEFAULT_DATA.filter((p) => existsSync(p));
   if (paths.length === 0) await benchAccuracy(undefined);

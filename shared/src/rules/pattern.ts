@@ -17,16 +17,16 @@ export const MAX_PATTERN_CHARS = 1000;
  * Largest compiled program of one pattern (RE2 instructions). A counted repeat costs one
  * instruction per repetition: `\d{3}` is small, `.{0,900}` is 900.
  */
-export const MAX_PATTERN_PROGRAM = 1000;
+export const MAX_PATTERN_PROGRAM = 500;
 /** Largest sum of the compiled programs of all the patterns in one rulebook. */
-export const MAX_RULEBOOK_PATTERN_PROGRAM = 10_000;
+export const MAX_RULEBOOK_PATTERN_PROGRAM = 2000;
 /** Most regular-expression conditions in one rulebook (phrases are cheaper and not counted). */
-export const MAX_RULEBOOK_PATTERNS = 200;
+export const MAX_RULEBOOK_PATTERNS = 100;
 /**
  * Spans reported per pattern and message; matching stops there (a rule needs one to fire). Each
  * further match can cost a scan to the end of the text (`a(?:.*y)?`), so few are looked for.
  */
-export const MAX_SPANS = 20;
+export const MAX_SPANS = 5;
 
 /** Flags a rule may carry: i (ignore case), m (^ and $ at line ends), s (. matches newlines). u is always on; g and y mean nothing here. */
 export const PATTERN_FLAGS = /^[gimsuy]*$/;
