@@ -9,6 +9,7 @@ import type { RulebookArtifact } from '../domain.js';
 import { serializeRulebook } from './create.js';
 import { RulebookError, type RulebookErrorCode } from './errors.js';
 import { rulebookHash } from './hash.js';
+import { MAX_JSON_DEPTH } from '../json/depth.js';
 import { loadRulebook, parseRulebook, type ParseOptions } from './load.js';
 import { generateSigningKey, signRulebook } from './sign.js';
 import { sampleRulebook } from './test-fixtures.js';
@@ -62,13 +63,37 @@ describe('parseRulebook', () => {
     const lines = signedText.split('\n');
     const i = lines.findIndex((l) => l.includes('"instructions"'));
     lines[i] = lines[i]!.replace(/,$/, ''); // a missing comma
-    const err = expectRefused(lines.join('\n'), 'syntax', new RegExp(`invalid JSON at line ${i + 2}, column 3: expected ',' or '}'`));
-    expect(err.cause).toBeInstanceOf(SyntaxError);
+    expectRefused(lines.join('\n'), 'syntax', new RegExp(`invalid JSON at line ${i + 2}, column 3: expected ',' or '}'`));
     expectRefused('{\n  "a": 1,\n}', 'syntax', /line 3, column 1: expected a double-quoted property name, found "}"/);
     expectRefused('[1,2,,]', 'syntax', /line 1, column 6: expected a JSON value, found ","/);
     expectRefused('{"a": "b', 'syntax', /line 1, column 9: unterminated string/);
     expectRefused('', 'syntax', /line 1, column 1: expected a JSON value, found end of input/);
     expectRefused('{} x', 'syntax', /line 1, column 4: unexpected text after the JSON value/);
+  });
+
+  it('refuses duplicate keys, naming line, column and JSON pointer, even when the last one is the signed value', () => {
+    const decoy = signedText.replace('"name": "Support triage",', '"name": "Decoy",\n  "name": "Support triage",');
+    const line = decoy.split('\n').findIndex((l) => l.includes('"Support triage"')) + 1;
+    expectRefused(decoy, 'syntax', new RegExp(`at line ${line}, column 3 \\(/name\\): duplicate key "name" \\(first at line ${line - 1}, column 3\\)$`), { publicKeys: [key.publicKeyPem] });
+    const same = signedText.replace('"urgency": "high"\n', '"urgency": "high",\n "urgency": "high"\n');
+    expectRefused(same, 'syntax', /\(\/precedents\/0\/output\/urgency\): duplicate key "urgency"/);
+  });
+
+  it('refuses a __proto__ key anywhere, naming its JSON pointer: unsigned content must not verify', () => {
+    const text = signedText.replace('"urgency": "high"\n', '"urgency": "high", "__proto__": {"issue_type": "UNSIGNED"}\n');
+    expectRefused(text, 'format', /at line \d+, column \d+ \(\/precedents\/0\/output\/__proto__\): key "__proto__" is not allowed/, { publicKeys: [key.publicKeyPem] });
+    expectRefused(text.replace('"__proto__"', '"\\u005f_proto__"'), 'format', /\/precedents\/0\/output\/__proto__/);
+  });
+
+  it('refuses nesting deeper than the JSON depth limit with a RulebookError, at any depth', () => {
+    for (const levels of [MAX_JSON_DEPTH, 3000, 200_000]) {
+      const text = signedText.replace('"urgency": "high"\n', `"urgency": "high", "x": ${'['.repeat(levels)}${']'.repeat(levels)}\n`);
+      expectRefused(text, 'syntax', new RegExp(`\\(/precedents/0/output/x(/0)+\\): nested deeper than ${MAX_JSON_DEPTH} levels`));
+    }
+  });
+
+  it('refuses a number too large for a double, which would not survive canonical JSON', () => {
+    expectRefused(signedText.replace('"temperature": 0', '"temperature": 1e400'), 'syntax', /\(\/settings\/temperature\): number 1e400 is too large for a double/);
   });
 
   it('refuses what is not a rulebook', () => {

@@ -7,7 +7,7 @@ import { RULEBOOK_FORMAT, RULEBOOK_FORMAT_VERSION } from '../domain.js';
 import { RulebookError } from './errors.js';
 import { validateRulebookFormat } from './format.js';
 import { rulebookHash } from './hash.js';
-import { findJsonSyntaxError, lineColumn } from './json-position.js';
+import { checkJsonText, lineColumn, type JsonTextProblem } from './json-position.js';
 import { verifyHashSignature } from './sign.js';
 
 export interface ParseOptions {
@@ -35,13 +35,18 @@ const KNOWN_MAJOR = Number(RULEBOOK_FORMAT_VERSION.split('.')[0]);
 export function parseRulebook(text: string, opts: ParseOptions = {}): RulebookArtifact {
   const source = opts.source ?? '(text)';
   const clean = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  // The strict check first: JSON.parse would let the last of duplicate keys win, build `__proto__`
+  // keys that other code takes for prototypes, and make Infinity of a huge number, and what it
+  // builds from deep nesting overflows the stack of the checks below.
+  const problem = checkJsonText(clean);
+  if (problem) throw textProblemError(problem, source);
   let json: unknown;
   try {
     json = JSON.parse(clean);
   } catch (err) {
-    const found = findJsonSyntaxError(clean);
-    const pos = found ?? { ...lineColumn(clean, clean.length), message: (err as Error).message };
-    throw new RulebookError('syntax', source, `invalid JSON at line ${pos.line}, column ${pos.column}: ${pos.message}`, { cause: err });
+    // Not expected once the text was checked; kept so that no text escapes as a bare SyntaxError.
+    const { line, column } = lineColumn(clean, clean.length);
+    throw new RulebookError('syntax', source, `invalid JSON at line ${line}, column ${column}: ${(err as Error).message}`, { cause: err });
   }
   checkFormatHeader(json, source);
 
@@ -72,6 +77,13 @@ export function parseRulebook(text: string, opts: ParseOptions = {}): RulebookAr
     if (!check.ok) throw new RulebookError('bad_signature', source, `bad signature: ${check.reason ?? 'it does not verify'}`);
   }
   return rb;
+}
+
+function textProblemError(p: JsonTextProblem, source: string): RulebookError {
+  if (p.kind === 'syntax') return new RulebookError('syntax', source, `invalid JSON at line ${p.line}, column ${p.column}: ${p.message}`);
+  // A __proto__ key is JSON, but no rulebook has a use for one; the others are JSON this loader does not take.
+  const code = p.kind === 'prototype_key' ? 'format' : 'syntax';
+  return new RulebookError(code, source, `at line ${p.line}, column ${p.column} (${p.pointer || '(root)'}): ${p.message}`);
 }
 
 function checkFormatHeader(json: unknown, source: string): void {
