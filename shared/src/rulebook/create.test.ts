@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import type { JsonValue, Precedent } from '../domain.js';
 import { DEFAULT_SETTINGS, RULEBOOK_FORMAT_VERSION } from '../domain.js';
+import { MAX_JSON_DEPTH } from '../json/depth.js';
 import { canonicalJson } from './canonical.js';
 import { createRulebook, nextVersion, serializeRulebook, slugify } from './create.js';
 import { RulebookError } from './errors.js';
@@ -47,6 +49,20 @@ describe('createRulebook', () => {
   it('refuses to create an invalid rulebook', () => {
     expect(() => createRulebook({ name: 'T', schema: { fields: [] } })).toThrow(RulebookError);
     expect(() => createRulebook({ name: 'T', schema: { fields: [] } })).toThrow(/schema\/fields: must NOT have fewer than 1 items/);
+  });
+
+  it('refuses what a loader would refuse: a __proto__ key, nesting deeper than the JSON depth limit', () => {
+    const withProto = samplePrecedents(1);
+    withProto[0]!.output = JSON.parse('{"name":null,"issue_type":"account","urgency":"high","order_date":null,"__proto__":{"x":1}}') as Precedent['output'];
+    expect(() => createRulebook({ name: 'T', schema: sampleSchema(), precedents: withProto })).toThrow(RulebookError);
+    expect(() => createRulebook({ name: 'T', schema: sampleSchema(), precedents: withProto })).toThrow(/\/precedents\/0\/output\/__proto__: key "__proto__" is not allowed/);
+    for (const levels of [MAX_JSON_DEPTH, 5000]) {
+      let deep: JsonValue = 'x';
+      for (let i = 0; i < levels; i++) deep = [deep];
+      const tooDeep = samplePrecedents(1);
+      tooDeep[0]!.output.name = deep;
+      expect(() => createRulebook({ name: 'T', schema: sampleSchema(), precedents: tooDeep })).toThrow(/\/precedents\/0\/output\/name(\/0)+: nested deeper than 64 levels/);
+    }
   });
 
   it('slugifies names', () => {
