@@ -110,7 +110,7 @@ describe('deeply nested mail', () => {
     ].join('\n');
     const result = await run({ file: { name: 'nested.mbox', content: mbox } });
     expect(result.inserted).toBe(2);
-    expect(result.problems).toEqual([{ line: 7, reason: expect.stringMatching(/not a readable email: .*nesting depth/) }]);
+    expect(result.problems).toEqual([{ line: 7, reason: expect.stringMatching(/^message 2: not a readable email: .*nesting depth/) }]);
     expect(texts()).toEqual(['A fine message.', 'Another fine message.']);
   });
 });

@@ -253,10 +253,10 @@ describe('.eml', () => {
   });
 
   it('an empty body is an empty message; undecodable bytes are invalid UTF-8', async () => {
-    expect((await parseEml('Subject: nothing\n\n\n')).problems).toEqual([{ line: 1, reason: 'empty message: no text' }]);
+    expect((await parseEml('Subject: nothing\n\n\n')).problems).toEqual([{ line: 1, reason: 'the message ("nothing"): empty message: no text (an empty body)' }]);
     const bad = await parseEml(`Subject: bad\nContent-Type: text/plain; charset=utf-8\n\nfine line\nbroken ${BAD} line\n`);
     expect(bad.rows).toEqual([]);
-    expect(bad.problems).toEqual([{ line: 5, reason: expect.stringMatching(/^invalid UTF-8.*starting at line 1/) }]);
+    expect(bad.problems).toEqual([{ line: 5, reason: expect.stringMatching(/^the message \("bad"\): invalid UTF-8.*starting at line 1/) }]);
   });
 });
 
@@ -293,7 +293,7 @@ describe('mbox', () => {
   it('a bad message is listed at its line while the others import', async () => {
     const out = await parseMbox(`From a Tue Mar  3 09:00:00 2026\nSubject: empty\n\n\nFrom b Tue Mar  3 09:00:00 2026\nSubject: ok\n\nfine\n`);
     expect(out.rows.map((r) => r.line)).toEqual([5]);
-    expect(out.problems).toEqual([{ line: 1, reason: 'empty message: no text' }]);
+    expect(out.problems).toEqual([{ line: 1, reason: 'message 1 ("empty"): empty message: no text (an empty body)' }]);
     expect(splitMbox('From a\n\nbody\nFrom here on, a body line\n')).toHaveLength(1);
   });
 });

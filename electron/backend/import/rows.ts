@@ -90,6 +90,13 @@ export interface RowFields {
   size?: number;
   /** Where else invalid UTF-8 may hide (the raw row), when it is not in the fields above. */
   raw?: string;
+  /** Which row, ahead of each problem's reason (a mail message: its number and subject). */
+  what?: string;
+  /**
+   * The fields were decoded from the file's bytes by their declared charsets (mail sent as bytes):
+   * a U+FFFD is then a character of the message, not a sign of bytes lost on the way.
+   */
+  decodedFromBytes?: boolean;
 }
 
 function hasReplacement(fields: RowFields): boolean {
@@ -117,18 +124,19 @@ const optional = (value: string | undefined): string | undefined => {
 
 /** Checks one row: the row to import, or null when it was refused (its problem is added). */
 export function makeRow(line: number, fields: RowFields, problems: ProblemList): ImportRow | null {
+  const add = (reason: string) => problems.add(line, fields.what ? `${fields.what}: ${reason}` : reason);
   const size = fields.size ?? fieldsSize(fields);
   if (size > MAX_ROW_CHARS) {
-    problems.add(line, `row too large: ${size} characters (the limit is ${MAX_ROW_CHARS})`);
+    add(`row too large: ${size} characters (the limit is ${MAX_ROW_CHARS})`);
     return null;
   }
-  if (hasReplacement(fields)) {
-    problems.add(line, INVALID_UTF8);
+  if (!fields.decodedFromBytes && hasReplacement(fields)) {
+    add(INVALID_UTF8);
     return null;
   }
   const text = cleanText(fields.text);
   if (text === '') {
-    problems.add(line, EMPTY_MESSAGE);
+    add(EMPTY_MESSAGE);
     return null;
   }
   const row: ImportRow = { line, text };
@@ -143,7 +151,7 @@ export function makeRow(line: number, fields: RowFields, problems: ProblemList):
   const receivedAt = parseReceivedAt(fields.receivedAt);
   if (receivedAt) row.receivedAt = receivedAt;
   else if (receivedAt === null) {
-    problems.add(line, `date ${JSON.stringify(fields.receivedAt)} is not a date: imported without it`);
+    add(`date ${JSON.stringify(fields.receivedAt)} is not a date: imported without it`);
   }
   if (fields.labels && Object.keys(fields.labels).length) row.labels = fields.labels;
   if (fields.meta && Object.keys(fields.meta).length) row.meta = fields.meta;

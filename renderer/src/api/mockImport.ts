@@ -113,7 +113,9 @@ export function createImportHandlers(ctx: MockContext): ImportHandlers {
   };
 }
 
-function parse(file: ImportFile, mapping: ImportMapping | undefined, schema: ExtractionSchema): Parsed {
+function parse(sent: ImportFile, mapping: ImportMapping | undefined, schema: ExtractionSchema): Parsed {
+  // Files arrive as their bytes (base64); the mock reads every one as UTF-8.
+  const file = sent.encoding === 'base64' ? { ...sent, content: new TextDecoder().decode(Uint8Array.from(atob(sent.content), (c) => c.charCodeAt(0))) } : sent;
   const format = detectFormat(file);
   switch (format) {
     case 'csv':

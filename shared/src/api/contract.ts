@@ -45,15 +45,42 @@ export const messageSelection = z.union([
   z.object({ all: z.literal(true) }).strict(),
 ]);
 
-/** Imported files travel as text; the browser host accepts large bodies for these calls only. */
+/**
+ * Imported files travel as their bytes, base64 (`encoding: 'base64'`), so the backend decodes each
+ * mail part by its declared charset; pasted text travels as text. The browser host accepts large
+ * bodies for the import calls only: up to MAX_IMPORT_BASE64_CHARS bytes of base64 (ASCII), or
+ * MAX_IMPORT_CHARS characters of text, plus the rest of the call.
+ */
 export const MAX_IMPORT_CHARS = 64 * 1024 * 1024;
+/** The largest file an import takes, in bytes (64 MiB). */
+export const MAX_IMPORT_BYTES = 64 * 1024 * 1024;
+/** MAX_IMPORT_BYTES as base64: 4 characters for every 3 bytes. */
+export const MAX_IMPORT_BASE64_CHARS = 4 * Math.ceil(MAX_IMPORT_BYTES / 3);
 const importFile = z
   .object({
     name: z.string().min(1).max(500),
-    content: z.string().max(MAX_IMPORT_CHARS),
+    content: z.string().max(Math.max(MAX_IMPORT_CHARS, MAX_IMPORT_BASE64_CHARS)),
+    encoding: z.enum(['text', 'base64']).optional(),
     format: z.enum(['jsonl', 'csv', 'eml', 'mbox', 'text']).optional(),
   })
-  .strict();
+  .strict()
+  .superRefine((file, ctx) => {
+    const issue = (message: string) => ctx.addIssue({ code: 'custom', path: ['content'], message });
+    if (file.encoding !== 'base64') {
+      if (file.content.length > MAX_IMPORT_CHARS) issue(`the text is longer than ${MAX_IMPORT_CHARS.toLocaleString('en-US')} characters`);
+      return;
+    }
+    const c = file.content;
+    if (c.length > MAX_IMPORT_BASE64_CHARS) {
+      issue(`the file is larger than ${MAX_IMPORT_BYTES.toLocaleString('en-US')} bytes (${MAX_IMPORT_BYTES / 1024 / 1024} MiB), the most an import takes`);
+      return;
+    }
+    // Checked without a backtracking regular expression: the content may be 90 million characters.
+    const pad = c.indexOf('=');
+    if (c.length % 4 !== 0 || /[^A-Za-z0-9+/=]/.test(c) || (pad !== -1 && pad < c.length - 2) || (pad === c.length - 2 && c[c.length - 1] !== '=')) {
+      issue('not base64 (encoding is "base64")');
+    }
+  });
 const importMapping = z
   .object({
     text: z.string().max(200).nullable(),

@@ -1,7 +1,9 @@
 // @vitest-environment jsdom
 import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
+import { MAX_IMPORT_BYTES as CONTRACT_MAX_IMPORT_BYTES } from '../../../../shared/src/api/contract';
 import { renderApp } from '../../test/render';
+import { MAX_IMPORT_BYTES } from './importLimits';
 
 // A history export: the text column is not named like one, a category column holds the right issue
 // type, and row 3 (line 3) has a quote that is never closed.
@@ -101,5 +103,33 @@ describe('Import dialog on the mock', () => {
     expect(bar.getAttribute('data-total')).toBe('2');
     release();
     expect((await within(dialog).findByTestId('import-inserted')).textContent).toBe('2');
+  });
+
+  it('sends files as their bytes (base64), so mail in a legacy charset reaches the backend intact', async () => {
+    const { api, user } = renderApp();
+    await screen.findAllByTestId('inbox-row');
+    // "Grüße" in ISO-8859-1: 0xFC and 0xDF are not UTF-8, and File.text() would turn them into U+FFFD.
+    const bytes = Uint8Array.from([...'Subject: Gr\u00fc\u00dfe\nContent-Type: text/plain; charset=iso-8859-1\n\nGr\u00fc\u00dfe aus K\u00f6ln\n'].map((c) => c.charCodeAt(0)));
+    await user.click(screen.getByTestId('import-button'));
+    const dialog = await screen.findByTestId('import-dialog');
+    await user.upload(within(dialog).getByTestId('import-file-input'), new File([bytes], 'latin1.eml', { type: 'message/rfc822' }));
+    await waitFor(() => expect(within(dialog).getByTestId('import-format').getAttribute('data-format')).toBe('eml'));
+    const sent = api.calls.find((c) => c.method === 'previewImport')!.args as { file: { name: string; content: string; encoding?: string } };
+    expect(sent.file.name).toBe('latin1.eml');
+    expect(sent.file.encoding).toBe('base64');
+    expect([...atob(sent.file.content)].map((c) => c.charCodeAt(0))).toEqual([...bytes]);
+  });
+
+  it('refuses a file over the limit before sending it, saying the limit in bytes', async () => {
+    const { api } = renderApp();
+    await screen.findAllByTestId('inbox-row');
+    expect(MAX_IMPORT_BYTES).toBe(CONTRACT_MAX_IMPORT_BYTES);
+    const file = new File(['From a Tue Mar  3 09:00:00 2026\n'], 'huge.mbox');
+    Object.defineProperty(file, 'size', { value: MAX_IMPORT_BYTES + 1 });
+    const frame = screen.getByTestId('app-ready');
+    fireEvent.drop(frame, { dataTransfer: { types: ['Files'], files: [file] } });
+    const dialog = await screen.findByTestId('import-dialog');
+    expect((await within(dialog).findByTestId('import-error')).textContent).toBe('huge.mbox is 67,108,865 bytes; an import takes at most 67,108,864 bytes (64 MiB).');
+    expect(api.calls.some((c) => c.method === 'previewImport')).toBe(false);
   });
 });

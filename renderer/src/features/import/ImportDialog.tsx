@@ -1,5 +1,6 @@
-// Import messages: files chosen, dropped or pasted are read as text in the window, previewed by the
-// backend (detected format, a column mapping for CSV and JSONL, the first rows, the problems with
+// Import messages: files chosen or dropped are sent as their bytes (base64), so the backend reads
+// each mail part in its declared charset (File.text() would turn a Latin-1 or Shift_JIS message
+// into U+FFFD); pasted text is sent as text. Each is previewed by the backend (detected format, a column mapping for CSV and JSONL, the first rows, the problems with
 // their line numbers), then imported with a progress bar; the result counts what went in, what was a
 // duplicate, the precedents made from labelled rows, and the rows that were refused.
 import { useEffect, useRef, useState } from 'react';
@@ -11,16 +12,28 @@ import { ImportMappingForm } from './ImportMappingForm';
 import { ImportPreviewTable } from './ImportPreviewTable';
 import { ImportProblems } from './ImportProblems';
 import { ImportResultView } from './ImportResultView';
-
-/** The contract's MAX_IMPORT_CHARS (shared/src/api/contract.ts), kept here so zod stays out of the window. */
-const MAX_IMPORT_CHARS = 64 * 1024 * 1024;
+import { MAX_IMPORT_BYTES } from './importLimits';
 const FORMATS: ImportFormat[] = ['csv', 'jsonl', 'eml', 'mbox', 'text'];
 const FORMAT_LABELS: Record<ImportFormat, string> = { csv: 'CSV', jsonl: 'JSON Lines', eml: 'E-mail (.eml)', mbox: 'Mailbox (mbox)', text: 'Plain text' };
 
 interface Source {
   name: string;
   content: string;
+  encoding?: 'text' | 'base64';
   format?: ImportFormat;
+}
+
+/** A file's bytes as base64, read by the browser (a data: URL is base64 after its first comma). */
+function readBase64(file: File): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const reader = new FileReader();
+    reader.onload = () => {
+      const url = String(reader.result);
+      resolve(url.slice(url.indexOf(',') + 1));
+    };
+    reader.onerror = () => reject(reader.error ?? new Error(`${file.name} could not be read.`));
+    reader.readAsDataURL(file);
+  });
 }
 
 type Phase = 'choose' | 'reading' | 'preview' | 'importing' | 'done';
@@ -50,9 +63,10 @@ export function ImportDialog({ files, onClose }: { files: File[]; onClose: () =>
     try {
       const sources: Source[] = [];
       for (const f of list) {
-        const content = await f.text();
-        if (content.length > MAX_IMPORT_CHARS) throw new Error(`${f.name} is larger than ${MAX_IMPORT_CHARS / 1024 / 1024} MB of text.`);
-        sources.push({ name: f.name, content });
+        if (f.size > MAX_IMPORT_BYTES) {
+          throw new Error(`${f.name} is ${f.size.toLocaleString('en-US')} bytes; an import takes at most ${MAX_IMPORT_BYTES.toLocaleString('en-US')} bytes (${MAX_IMPORT_BYTES / 1024 / 1024} MiB).`);
+        }
+        sources.push({ name: f.name, content: await readBase64(f), encoding: 'base64' });
       }
       const [first, ...rest] = sources;
       if (!first) {
