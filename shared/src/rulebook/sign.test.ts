@@ -117,6 +117,11 @@ describe('signatures', () => {
     expect(verifySignature(rehashed, key.publicKeyPem)).toMatchObject({ ok: false, reason: expect.stringMatching(/does not verify/) });
 
     expect(verifySignature(sampleRulebook(), key.publicKeyPem)).toEqual({ ok: false, keyId: null, reason: 'the rulebook is not signed' });
+
+    // Another base64 spelling of the same bytes is a changed file, not the signed one.
+    const unpadded = clone(signed);
+    unpadded.signature!.value = signed.signature!.value.replace(/=+$/, '');
+    expect(verifySignature(unpadded, key.publicKeyPem)).toMatchObject({ ok: false, reason: expect.stringMatching(/not the base64 of a 64-byte Ed25519 signature/) });
   });
 
   it('re-signs with a new key, and refuses to sign a body that does not match its hash', () => {

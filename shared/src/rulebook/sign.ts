@@ -86,9 +86,16 @@ export function verifyHashSignature(artifact: RulebookArtifact, publicKeyPem: st
   if (!match) {
     return { ok: false, keyId: sig.keyId, reason: `signed with key ${sig.keyId}, which is not among the trusted keys (${keys.map((k) => k.keyId).join(', ')})` };
   }
+  // Only the one canonical base64 spelling of 64 bytes: Node's decoder ignores the unused bits of
+  // the last character, missing padding and stray characters, so other spellings of the same
+  // signature would verify, and the field is not covered by the hash.
+  const bytes = Buffer.from(sig.value, 'base64');
+  if (bytes.length !== 64 || bytes.toString('base64') !== sig.value) {
+    return { ok: false, keyId: sig.keyId, reason: 'the signature value is not the base64 of a 64-byte Ed25519 signature' };
+  }
   let good = false;
   try {
-    good = verify(null, Buffer.from(artifact.hash, 'utf8'), match.key, Buffer.from(sig.value, 'base64'));
+    good = verify(null, Buffer.from(artifact.hash, 'utf8'), match.key, bytes);
   } catch {
     good = false;
   }
