@@ -70,6 +70,11 @@ export function messageDetail(repos: Repositories, id: string): MessageDetail | 
 /** Search pages by offset (bm25 order has no stable key); the cursor carries it. */
 const SEARCH_CURSOR = /^s:(\d{1,9})$/;
 
+/** A cursor this listing never gave out: a bad_request naming the `cursor` argument. */
+function badCursor(why: string): ApiError {
+  return new ApiError({ code: 'bad_request', message: `listMessages: cursor: ${why}`, issues: [{ path: 'cursor', message: why }] });
+}
+
 /** The inbox, rulebook and settings methods; import, teach and runs have their own folders. */
 export type CoreHandlers = Pick<ApiHandlers, 'getAppInfo' | 'getCounts' | 'listMessages' | 'getMessage' | 'getRulebook' | 'getSettings' | 'updateSettings' | 'setApiKey'>;
 
@@ -114,7 +119,7 @@ export function createHandlers(repos: Repositories, opts: BackendOptions): CoreH
       const search = args.search?.trim();
       if (search) {
         const m = args.cursor ? SEARCH_CURSOR.exec(args.cursor) : null;
-        if (args.cursor && !m) throw new ApiError({ code: 'bad_request', message: 'listMessages: this cursor belongs to another listing' });
+        if (args.cursor && !m) throw badCursor('this cursor belongs to another listing');
         const offset = m ? Number(m[1]) : 0;
         const hits = repos.messages.search({ query: search, filter, limit: args.limit + 1, offset });
         const items = hits.slice(0, args.limit).map(summary);
@@ -126,7 +131,8 @@ export function createHandlers(repos: Repositories, opts: BackendOptions): CoreH
         const page = repos.messages.page({ filter, order, limit: args.limit, cursor: args.cursor ?? null });
         return { items: page.items.map(summary), nextCursor: page.nextCursor, total: repos.messages.count(filter) };
       } catch (err) {
-        if (args.cursor) throw new ApiError({ code: 'bad_request', message: `listMessages: bad cursor (${(err as Error).message})` });
+        // Only the cursor's own refusal: any other failure (the workspace's) stays what it is.
+        if (args.cursor && err instanceof TypeError && /cursor/.test(err.message)) throw badCursor(`not a cursor of this listing (${err.message})`);
         throw err;
       }
     },
