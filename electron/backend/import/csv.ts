@@ -88,7 +88,10 @@ export function mappingProblem(mapping: ImportMapping, columns: readonly string[
 }
 
 export function parseCsv(input: string, options: CsvOptions = {}): ParseOutput {
-  const content = input.replace(/^\uFEFF/, '');
+  // Line endings made LF first: papaparse takes one newline for the whole file (guessed from its
+  // start), so a file that mixes CR LF with LF or lone CR would merge records. Quoted fields lose
+  // nothing a message keeps (its text's line endings are made LF anyway).
+  const content = input.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n');
   const problems = new ProblemList();
   const rows: ImportRow[] = [];
   const empty = (fatal: string): ParseOutput => ({
@@ -182,6 +185,7 @@ export function parseCsv(input: string, options: CsvOptions = {}): ParseOutput {
     let prev = 0;
     Papa.parse<string[]>(content.slice(base), {
       delimiter,
+      newline: '\n',
       skipEmptyLines: false,
       step: (result, parser) => {
         const start = base + prev;

@@ -41,9 +41,10 @@ interface Entry {
 
 function entriesOfLines(content: string): Entry[] {
   const entries: Entry[] = [];
-  const lines = content.split('\n');
-  lines.forEach((raw, i) => {
-    const text = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+  // CR LF, LF or a lone CR (old Mac files, or a mix): JSON never holds a raw CR or LF inside a
+  // value, so any of them ends a line.
+  const lines = content.split(/\r\n|\r|\n/);
+  lines.forEach((text, i) => {
     if (text.trim() === '') return;
     const line = i + 1;
     if (text.length > MAX_ROW_CHARS) {

@@ -194,6 +194,26 @@ describe('CSV', () => {
     ]);
   });
 
+  it('mixed line endings (CR LF, LF, lone CR) keep records apart and line numbers right', () => {
+    // papaparse guesses one newline for the whole file: a CR LF header then LF rows used to merge rows.
+    const mixed = parseCsv('text,n\r\na,1\nb,2\r\nc,3\rd,4\n"e\r\nf",5\n');
+    expect(mixed.problems).toEqual([]);
+    expect(mixed.rows.map((r) => [r.line, r.text])).toEqual([
+      [2, 'a'],
+      [3, 'b'],
+      [4, 'c'],
+      [5, 'd'],
+      [6, 'e\nf'],
+    ]);
+    const jsonl = parseJsonl('{"text":"one"}\r{"text":"two"}\r\n{"text":"three"}\n');
+    expect(jsonl.problems).toEqual([]);
+    expect(jsonl.rows.map((r) => [r.line, r.text])).toEqual([
+      [1, 'one'],
+      [2, 'two'],
+      [3, 'three'],
+    ]);
+  });
+
   it('suggests labels for columns named like schema fields', () => {
     expect(suggestMapping(['Body', 'Customer Email', 'Category', 'priority', 'name', 'Date'], schema)).toEqual({
       text: 'Body',
