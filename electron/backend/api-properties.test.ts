@@ -135,18 +135,6 @@ function namesArgumentPath(arg: unknown, path: string): boolean {
   return walk(arg, path);
 }
 
-/**
- * Known gap (shared/src/api/contract.ts, parseApiArgs): the depth refusal turns the JSON pointer of
- * the too-deep value into a dotted path without unescaping it, so a key `a/b` shows as `a~1b` and
- * `a~b` as `a~0b`. Tolerated here (pinned by an `it.fails` case below) when unescaping gives a path
- * of the argument.
- */
-function pointerEscapedDepthPath(arg: unknown, issue: { path: unknown; message: unknown }): boolean {
-  if (issue.message !== 'nested more than 64 levels deep' || typeof issue.path !== 'string') return false;
-  const unescaped = issue.path.replace(/~1/g, '/').replace(/~0/g, '~');
-  return unescaped !== issue.path && namesArgumentPath(arg, unescaped);
-}
-
 /** Both directions: an issue at the union holding the mutated place, or inside the mutated value. */
 function related(issuePath: string, mutated: string): boolean {
   if (issuePath === '(arguments)' || mutated === '') return true;
@@ -196,7 +184,7 @@ function expectClean(method: ApiMethod, sent: string, reply: Reply, expectation:
     expect(typeof issue.path === 'string' && typeof issue.message === 'string' && issue.message.length > 0, where).toBe(true);
     if ('arg' in expectation) {
       const path = issue.path as string;
-      expect(namesArgumentPath(expectation.arg ?? {}, path) || pointerEscapedDepthPath(expectation.arg ?? {}, issue), `issue path "${path}" is not in the argument: ${where}`).toBe(true);
+      expect(namesArgumentPath(expectation.arg ?? {}, path), `issue path "${path}" is not in the argument: ${where}`).toBe(true);
     }
   }
   if (expectation.mutatedPath !== undefined) {
@@ -1055,7 +1043,7 @@ describe('findings', () => {
 });
 
 describe('known gaps in files this test does not own (it.fails: each passes once fixed there)', () => {
-  it.fails('the depth refusal names a key holding "/" or "~" as it is spelled (contract.ts leaves JSON-pointer escapes in the path)', async () => {
+  it('the depth refusal names a key holding "/" or "~" as it is spelled', async () => {
     const text = `{"messageId":"m","output":{"a/b~c":${deepText(70, 'a', true)}}}`;
     const reply = await post('correctExtraction', text);
     expect(reply.status).toBe(400);
@@ -1077,11 +1065,11 @@ describe('known gaps in files this test does not own (it.fails: each passes once
   });
 });
 
-describe('known gaps: keys named __proto__ (it.fails: passes once fixed in the contract)', () => {
+describe('keys named __proto__', () => {
   // zod's z.record leaves out an own `__proto__` key without an issue, so an output, an override's
-  // `set` or an import's `labels` holding one is taken without it (saveRule then says `rule.set`
-  // must not be empty, of a `set` that was not). Every other key that is not a field is refused.
-  it.fails('correctExtraction refuses an output key "__proto__" as not a field of the schema', async () => {
+  // `set` or an import's `labels` holding one was taken without it (saveRule then said `rule.set`
+  // must not be empty, of a `set` that was not). parseApiArgs now refuses such a key by its path.
+  it('correctExtraction refuses an output key "__proto__", naming it', async () => {
     const messageId = known.messageIds[4]!;
     const detail = await call<{ extraction: { output: Record<string, JsonValue> } }>('getMessage', { id: messageId });
     const text = `{"messageId":${JSON.stringify(messageId)},"output":${JSON.stringify(detail.extraction.output).replace(/^\{/, '{"__proto__":"x",')}}`;

@@ -48,4 +48,9 @@ describe('parseApiArgs on hostile input', () => {
     expect(failure.code).toBe('bad_request');
     expect(failure.issues?.[0]?.path).toMatch(/^output\.name\.a\.a/);
   });
+
+  it('refuses a __proto__ key, which validators would drop without a word', () => {
+    const raw = JSON.parse('{"messageId":"m1","output":{"__proto__":"x","name":null}}') as unknown;
+    expect(() => parseApiArgs('correctExtraction', raw)).toThrow(/output\.__proto__: a key named "__proto__" is not allowed/);
+  });
 });

@@ -21,7 +21,7 @@ import type {
 } from './records.js';
 import { REVIEW_STATUSES } from './records.js';
 import { extractionOutput, fieldName, rule } from './teach-schemas.js';
-import { MAX_JSON_DEPTH, valueTooDeepAt } from '../json/depth.js';
+import { MAX_JSON_DEPTH, unsafeValueAt } from '../json/depth.js';
 
 const id = z.string().min(1).max(200);
 const text = (max: number) => z.string().max(max);
@@ -227,11 +227,11 @@ export function parseApiArgs(method: string, raw: unknown): unknown {
   if (!Object.prototype.hasOwnProperty.call(apiArgs, method)) {
     throw new ApiError({ code: 'bad_request', message: `unknown API method "${method}"` });
   }
-  // Validators recurse: refuse a value nested past any legitimate argument before they see it.
-  const tooDeep = valueTooDeepAt(raw, MAX_JSON_DEPTH);
-  if (tooDeep !== null) {
-    const path = tooDeep.slice(1).split('/').join('.') || '(arguments)';
-    const message = `nested more than ${MAX_JSON_DEPTH} levels deep`;
+  // Validators recurse, and drop a `__proto__` key without a word: refuse both before they look.
+  const unsafe = unsafeValueAt(raw, MAX_JSON_DEPTH);
+  if (unsafe !== null) {
+    const path = unsafe.path.join('.') || '(arguments)';
+    const message = unsafe.problem === 'too_deep' ? `nested more than ${MAX_JSON_DEPTH} levels deep` : 'a key named "__proto__" is not allowed';
     throw new ApiError({ code: 'bad_request', message: `${method}: invalid arguments: ${path}: ${message}`, issues: [{ path, message }] });
   }
   const schema = apiArgs[method as ApiMethod];

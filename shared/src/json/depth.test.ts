@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { propertyOptions } from '../testing/property.js';
-import { jsonTextTooDeepAt, MAX_JSON_DEPTH, valueTooDeepAt } from './depth.js';
+import { jsonTextTooDeepAt, MAX_JSON_DEPTH, unsafeValueAt, valueTooDeepAt } from './depth.js';
 
 const nested = (n: number) => '['.repeat(n) + ']'.repeat(n);
 
@@ -22,6 +22,13 @@ describe('JSON depth limits', () => {
     const cyclic: Record<string, unknown> = {};
     cyclic.self = cyclic;
     expect(valueTooDeepAt(cyclic, 10)).toBe('/self/self/self/self/self/self/self/self/self/self');
+  });
+
+  it('finds an own __proto__ key anywhere, by the keys that lead to it (JSON.parse makes such keys own properties)', () => {
+    expect(unsafeValueAt(JSON.parse('{"a":[{"b/c":{"__proto__":{"x":1}}}]}'))).toEqual({ path: ['a', '0', 'b/c', '__proto__'], problem: 'prototype_key' });
+    expect(unsafeValueAt({ constructor: 1, prototype: 2, toString: 3 })).toBeNull();
+    expect(unsafeValueAt(JSON.parse('[[[1]]]'), 2)).toEqual({ path: ['0', '0'], problem: 'too_deep' });
+    expect(valueTooDeepAt({ 'a/b~c': [[1]] }, 2)).toBe('/a~1b~0c/0');
   });
 
   it('agrees with JSON.parse on the depth of any JSON value (property)', () => {
