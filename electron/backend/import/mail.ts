@@ -71,7 +71,7 @@ function describe(index: number | undefined, subject: string | undefined): strin
 
 /** Why a message has no text: an empty body, or only attachments (named). */
 function noText(email: Email): string {
-  const files = email.attachments.map((a) => a.filename).filter((f): f is string => !!f);
+  const files = email.attachments.map((a) => a.filename).filter((f): f is string => !!f).map((f) => (f.length > 60 ? `${f.slice(0, 60)}…` : f));
   const n = email.attachments.length;
   if (n === 0) return `${EMPTY_MESSAGE} (an empty body)`;
   const names = files.length ? `: ${files.slice(0, 5).join(', ')}${files.length > 5 ? ', …' : ''}` : '';
