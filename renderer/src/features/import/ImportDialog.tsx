@@ -29,7 +29,9 @@ function readBase64(file: File): Promise<string> {
     const reader = new FileReader();
     reader.onload = () => {
       const url = String(reader.result);
-      resolve(url.slice(url.indexOf(',') + 1));
+      // An empty file may come back as a bare "data:" (older Chromium), with no comma.
+      const comma = url.indexOf(',');
+      resolve(comma === -1 ? '' : url.slice(comma + 1));
     };
     reader.onerror = () => reject(reader.error ?? new Error(`${file.name} could not be read.`));
     reader.readAsDataURL(file);
