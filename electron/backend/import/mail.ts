@@ -1,6 +1,7 @@
 // One RFC 5322 message (an .eml file, or one message of an mbox) as an import row, parsed by
 // postal-mime from its bytes, so each part is decoded by its declared charset: subject, sender,
 // date, and the text body (text/plain when there is one, else the HTML body converted to plain text).
+import { Buffer } from 'node:buffer';
 import PostalMime, { type Address, type Email } from 'postal-mime';
 import { fixWindows1252, redeclareCharsets } from './charsets.js';
 import { htmlToText } from './html-to-text.js';

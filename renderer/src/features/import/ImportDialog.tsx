@@ -1,8 +1,9 @@
 // Import messages: files chosen or dropped are sent as their bytes (base64), so the backend reads
 // each mail part in its declared charset (File.text() would turn a Latin-1 or Shift_JIS message
-// into U+FFFD); pasted text is sent as text. Each is previewed by the backend (detected format, a column mapping for CSV and JSONL, the first rows, the problems with
-// their line numbers), then imported with a progress bar; the result counts what went in, what was a
-// duplicate, the precedents made from labelled rows, and the rows that were refused.
+// into U+FFFD); pasted text is sent as text. Each is previewed by the backend (detected format, a
+// column mapping for CSV and JSONL, the first rows, the problems with their line numbers), then
+// imported with a progress bar; the result counts what went in, what was a duplicate, the
+// precedents made from labelled rows, and the rows that were refused.
 import { useEffect, useRef, useState } from 'react';
 import type { ApiFailure, ImportFormat, ImportMapping, ImportPreview, ImportResult } from '../../api/contract';
 import { toFailure } from '../../api/errors';
