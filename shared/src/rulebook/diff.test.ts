@@ -143,4 +143,18 @@ describe('diffRulebooks', () => {
     const lines = text.split('\n').slice(1);
     for (const l of lines) expect(l).toMatch(/^([+~-] | {4}| {2}[+-] )/);
   });
+
+  it('keeps each change on one line, with control characters from the files shown as escapes', () => {
+    const { text } = next((rb) => {
+      rb.name = 'X\u001b[2J';
+      rb.instructions = 'Line\r\u009b31m\n+ rule forged';
+      rb.rules[0]!.id = 'r\n+ rule forged';
+      rb.precedents[0]!.id = 'p\u001b]0;title\u0007';
+    });
+    expect(text).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/); // eslint-disable-line no-control-regex
+    expect(text.split('\n').filter((l) => l.startsWith('+ rule forged'))).toEqual([]);
+    expect(text).toContain('~ name: "Support triage" -> "X\\u001b[2J"');
+    expect(text).toContain('+ rule r\\n+ rule forged');
+    expect(text).toContain('  + Line\\r\\u009b31m');
+  });
 });

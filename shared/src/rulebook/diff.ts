@@ -2,6 +2,7 @@
 // for a terminal.
 import type { FieldSpec, JsonValue, ModelSettings, Precedent, Rule, RuleKind, RulebookArtifact } from '../domain.js';
 import { canonicalJson } from './canonical.js';
+import { printable } from './printable.js';
 
 export interface ValueChange<T = JsonValue> {
   from: T;
@@ -277,5 +278,6 @@ export function formatRulebookDiff(diff: RulebookDiff): string {
   }
   for (const s of diff.settings) lines.push(`~ settings.${s.key}: ${arrow(s.from, s.to)}`);
   if (diff.isEmpty) lines.push('(no content changes)');
-  return lines.join('\n');
+  // Ids, names and instructions come from the files: each line stays one line, without control characters.
+  return lines.map(printable).join('\n');
 }

@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { RulebookArtifact } from '../domain.js';
 import { nextVersion, serializeRulebook } from './create.js';
 import { RulebookError } from './errors.js';
@@ -88,6 +88,28 @@ describe('watchRulebook: files', () => {
     await waitFor('the update to v3', () => r.updates.length === 1);
     expect(r.updates[0]!.rb.version).toBe(3);
     expect(r.updates[0]!.prev?.version).toBe(1);
+  });
+
+  it('by default reports a reload failure on stderr with control characters from the file escaped', async () => {
+    const writes: string[] = [];
+    const spy = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      writes.push(String(chunk));
+      return true;
+    });
+    try {
+      watcher = watchRulebook(file, { intervalMs: 3_600_000, debounceMs: 3_600_000, persistent: false });
+      await watcher.ready;
+      // A format error quotes the unknown field name as it is in the file.
+      const broken = structuredClone(v1) as unknown as { rules: { fields?: string[] }[] };
+      broken.rules[0]!.fields = ['x\u001b]0;pwned\u0007'];
+      await writeFile(file, JSON.stringify(broken));
+      await watcher.refresh();
+    } finally {
+      spy.mockRestore();
+    }
+    expect(writes.join('')).toContain('rulebook reload failed, keeping the last good version');
+    expect(writes.join('')).toContain('unknown field "x\\u001b]0;pwned\\u0007"');
+    expect(writes.join('')).not.toMatch(/[\u0000-\u0009\u000b-\u001f]/); // eslint-disable-line no-control-regex
   });
 
   it('follows a file replaced atomically by rename', async () => {

@@ -6,6 +6,7 @@ import { basename, dirname, resolve } from 'node:path';
 import type { RulebookArtifact } from '../domain.js';
 import { RulebookError } from './errors.js';
 import { fetchRulebookText, filePathOf, isHttpUrl, parseRulebook, readRulebookFile } from './load.js';
+import { printable } from './printable.js';
 
 export interface WatchOptions {
   publicKeys?: string[];
@@ -48,7 +49,7 @@ export function watchRulebook(source: string, opts: WatchOptions = {}): Rulebook
   const report = (err: Error) => {
     try {
       if (opts.onError) opts.onError(err);
-      else process.stderr.write(`casebook: rulebook reload failed, keeping the last good version: ${err.message}\n`);
+      else process.stderr.write(`casebook: rulebook reload failed, keeping the last good version: ${printable(err.message)}\n`);
     } catch {
       // an error handler that throws must not stop the watcher
     }
