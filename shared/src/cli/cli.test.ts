@@ -1,10 +1,13 @@
 // The `casebook` bin, spawned as a service's CI would run it: the built JavaScript under plain Node.
 import { spawn } from 'node:child_process';
+import { generateKeyPairSync } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startScriptedServer, type ScriptedServer } from '../../testkit/scripted-server.js';
+import { createRulebook, generateSigningKey, serializeRulebook } from '../rulebook/index.js';
+import { samplePrecedents, sampleRules, sampleSchema } from '../rulebook/test-fixtures.js';
 
 const BIN = resolve(import.meta.dirname, '../../dist/cli/main.js');
 
@@ -214,5 +217,150 @@ describe('casebook help and usage errors', () => {
     const missing = await casebook(['extract', '--rulebook', 'nope.json'], { cwd: dir });
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain('nope.json');
+  });
+});
+
+// What a terminal acts on: C0 controls but the line break, DEL, C1 controls (U+009B is CSI), and the
+// bidirectional overrides that reorder what is shown.
+// eslint-disable-next-line no-control-regex -- control characters are what must not be printed
+const CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
+const EVIL = '\u001b]0;pwned\u0007\u001b[2J\u009b31m\u202eevil\r';
+
+describe('content from files reaches the terminal escaped', () => {
+  beforeAll(() => {
+    const precedents = samplePrecedents(2);
+    precedents[0]!.id = `p${EVIL}`;
+    precedents[1]!.message.text = `Locked out again ${EVIL}`;
+    const rules = sampleRules();
+    rules[0]!.id = `r${EVIL}`;
+    const schema = sampleSchema();
+    schema.fields[1]!.values!.push({ value: `other${EVIL}` });
+    const evil = createRulebook({ id: `support${EVIL}`, name: `Support${EVIL}\nsignature: valid`, instructions: `Extract.${EVIL}\nSecond line.`, schema, rules, precedents });
+    writeFileSync(join(dir, 'evil.json'), serializeRulebook(evil));
+    writeFileSync(join(dir, 'plain.json'), serializeRulebook(createRulebook({ id: 'support', name: 'Support', schema: sampleSchema(), rules: sampleRules(), precedents: samplePrecedents(2) })));
+    const broken = JSON.parse(serializeRulebook(evil));
+    broken.rules[0].fields = [`field${EVIL}`];
+    writeFileSync(join(dir, 'evil-broken.json'), JSON.stringify(broken));
+  });
+
+  it('verify, sign, diff and test print ids, names and texts with control characters shown as escapes', async () => {
+    const verify = await casebook(['verify', 'evil.json'], { cwd: dir });
+    expect(verify.code).toBe(0);
+    expect(verify.stdout).not.toMatch(CONTROL);
+    expect(verify.stdout).toContain('Support\\u001b]0;pwned\\u0007\\u001b[2J\\u009b31m\\u202eevil\\r\\nsignature: valid');
+    expect(verify.stdout).not.toMatch(/^signature: valid/m);
+
+    const keys = await casebook(['keygen', '--out', 'evil-signing'], { cwd: dir });
+    expect(keys.code).toBe(0);
+    const sign = await casebook(['sign', 'evil.json', '--key', 'evil-signing.key', '--out', 'evil-signed.json'], { cwd: dir });
+    expect(sign.code).toBe(0);
+    expect(sign.stdout).toContain('signed support\\u001b]0;pwned');
+    const verified = await casebook(['verify', 'evil-signed.json', '--public-key', 'evil-signing.pub'], { cwd: dir });
+    expect(verified.code).toBe(0);
+    for (const r of [sign, verified]) expect(r.stdout + r.stderr).not.toMatch(CONTROL);
+
+    const diff = await casebook(['diff', 'plain.json', 'evil.json'], { cwd: dir });
+    expect(diff.code).toBe(1);
+    expect(diff.stdout).toContain('\\u001b]0;pwned');
+    const diffJson = await casebook(['diff', 'plain.json', 'evil.json', '--json'], { cwd: dir });
+    expect(JSON.parse(diffJson.stdout).meta.name.to).toBe(`Support${EVIL}\nsignature: valid`); // the same JSON, escaped
+    const test = await casebook(['test', '--rulebook', 'evil.json'], { cwd: dir });
+    expect(test.stdout).toContain('p\\u001b]0;pwned');
+    const testJson = await casebook(['test', '--rulebook', 'evil.json', '--json'], { cwd: dir });
+    expect(JSON.parse(testJson.stdout.split('\n')[0]!).id).toBe(`p${EVIL}`);
+    for (const r of [diff, diffJson, test, testJson]) expect(r.stdout + r.stderr).not.toMatch(CONTROL);
+  });
+
+  it('extract and teach escape what they echo from a file: errors on stderr, JSON on stdout', async () => {
+    const extract = await casebook(['extract', '--rulebook', 'evil.json'], { cwd: dir, input: jsonl([{ id: `m${EVIL}`, text: `help ${EVIL}` }, { id: 2, text: 5 }]) + `not json ${EVIL}\n` });
+    expect(extract.code).toBe(3);
+    expect(JSON.parse(extract.stdout.split('\n')[0]!).id).toBe(`m${EVIL}`);
+    const brokenRulebook = await casebook(['extract', '--rulebook', 'evil-broken.json'], { cwd: dir });
+    expect(brokenRulebook.code).toBe(1);
+    expect(brokenRulebook.stderr).toContain('unknown field "field\\u001b]0;pwned');
+    writeFileSync(join(dir, 'evil-examples.jsonl'), jsonl([{ text: 'a', output: { [`key${EVIL}`]: 1 } }, { text: 'b', output: { name: null, issue_type: `x${EVIL}`, urgency: 'low' } }]) + `not json ${EVIL}\n`);
+    const teach = await casebook(['teach', '--rulebook', 'evil.json', '--examples', 'evil-examples.jsonl', '--out', 'evil-taught.json'], { cwd: dir });
+    expect(teach.code).toBe(1);
+    expect(teach.stderr).toContain('evil-examples.jsonl:1:');
+    const skipped = await casebook(['teach', '--rulebook', 'evil.json', '--examples', 'evil-examples.jsonl', '--out', 'evil-taught.json', '--skip-invalid'], { cwd: dir });
+    expect(skipped.stderr).toContain('skipped evil-examples.jsonl:3');
+    for (const r of [extract, brokenRulebook, teach, skipped]) expect(r.stdout + r.stderr).not.toMatch(CONTROL);
+  });
+});
+
+describe('malformed input files are usage errors, never internal errors', () => {
+  beforeAll(() => {
+    const pem = (k: { export(o: object): string | Buffer }, type: string) => k.export({ type, format: 'pem' }).toString();
+    const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const ec = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+    const ed = generateSigningKey();
+    writeFileSync(join(dir, 'empty.pub'), '');
+    writeFileSync(join(dir, 'text.pub'), 'not a key\n');
+    writeFileSync(join(dir, 'rsa.pub'), pem(rsa.publicKey, 'spki'));
+    writeFileSync(join(dir, 'rsa.key'), pem(rsa.privateKey, 'pkcs8'));
+    writeFileSync(join(dir, 'ec.pub'), pem(ec.publicKey, 'spki'));
+    writeFileSync(join(dir, 'ed.key'), ed.privateKeyPem);
+    writeFileSync(join(dir, 'ed.pub'), ed.publicKeyPem);
+  });
+
+  it('says what is wrong with a --public-key file, naming it, with exit 2', async () => {
+    const cases: [string, RegExp][] = [
+      ['empty.pub', /empty\.pub: the file is empty; expected an Ed25519 public key/],
+      ['text.pub', /text\.pub: not a PEM public key/],
+      ['rsa.pub', /rsa\.pub: an RSA key; rulebooks are signed with Ed25519/],
+      ['ec.pub', /ec\.pub: an EC key; rulebooks are signed with Ed25519/],
+      ['rsa.key', /rsa\.key: a private key; pass the public key/],
+      ['ed.key', /ed\.key: a private key; pass the public key/],
+      ['missing.pub', /missing\.pub: no such public key file/],
+    ];
+    for (const [file, message] of cases) {
+      for (const args of [['verify', 'rb2.json'], ['extract', '--rulebook', 'rb2.json'], ['test', '--rulebook', 'rb2.json']]) {
+        const r = await casebook([...args, '--public-key', 'ed.pub', '--public-key', file], { cwd: dir });
+        expect([args[0], file, r.code, r.stderr]).toEqual([args[0], file, 2, expect.stringMatching(message)]);
+      }
+    }
+  });
+
+  it('says what is wrong with a --key file for sign, with exit 2', async () => {
+    const cases: [string, RegExp][] = [
+      ['empty.pub', /empty\.pub: the file is empty; expected an Ed25519 private key/],
+      ['text.pub', /text\.pub: not a PEM private key/],
+      ['ed.pub', /ed\.pub: a public key; signing needs the private key/],
+      ['rsa.key', /rsa\.key: an RSA key; rulebooks are signed with Ed25519/],
+    ];
+    for (const [file, message] of cases) {
+      const r = await casebook(['sign', 'rb2.json', '--key', file, '--out', 'never.json'], { cwd: dir });
+      expect([file, r.code, r.stderr]).toEqual([file, 2, expect.stringMatching(message)]);
+    }
+    expect(existsSync(join(dir, 'never.json'))).toBe(false);
+  });
+
+  it('refuses what would have been an internal error: deep input lines, prototype keys, clashing ids, a cache that is a file', async () => {
+    const deep = `{"id": ${'['.repeat(200_000)}${']'.repeat(200_000)}, "text": "hello"}\n`;
+    const extract = await casebook(['extract', '--rulebook', 'rb2.json'], { cwd: dir, input: deep });
+    expect(extract.code).toBe(3);
+    expect(JSON.parse(extract.stdout).error).toEqual({ code: 'bad_input', message: 'stdin:1: nested deeper than 64 levels' });
+
+    writeFileSync(join(dir, 'proto.jsonl'), '{"text": "hello", "output": {"__proto__": {"issue_type": "billing"}, "name": null}}\n');
+    const proto = await casebook(['teach', '--rulebook', 'rb2.json', '--examples', 'proto.jsonl', '--out', 'never.json'], { cwd: dir });
+    expect([proto.code, proto.stderr]).toEqual([1, expect.stringContaining('proto.jsonl:1: output key "__proto__" is not allowed')]);
+
+    writeFileSync(join(dir, 'ids.jsonl'), jsonl([{ id: 'x1', text: 'first', output: examples[0]!.output }, { id: 'x1', text: 'second', output: examples[0]!.output }]));
+    const ids = await casebook(['teach', '--rulebook', 'rb2.json', '--examples', 'ids.jsonl', '--out', 'never.json'], { cwd: dir });
+    expect([ids.code, ids.stderr]).toEqual([1, expect.stringContaining('ids.jsonl:2: id "x1" is already the id of line 1')]);
+    const v2 = JSON.parse(readFileSync(join(dir, 'rb2.json'), 'utf8'));
+    writeFileSync(join(dir, 'taken.jsonl'), jsonl([{ id: v2.precedents[0].id, text: 'a message not taught yet', output: examples[0]!.output }]));
+    const taken = await casebook(['teach', '--rulebook', 'rb2.json', '--examples', 'taken.jsonl', '--out', 'never.json'], { cwd: dir });
+    expect([taken.code, taken.stderr]).toEqual([1, expect.stringContaining(`taken.jsonl:1: id "${v2.precedents[0].id}" is already the id of another precedent`)]);
+
+    const noName = await casebook(['new', '--schema', 'schema.json', '--out', 'never.json', '--name', ''], { cwd: dir });
+    expect([noName.code, noName.stderr]).toEqual([2, expect.stringContaining('--name must not be empty')]);
+
+    writeFileSync(join(dir, 'cache-file'), 'x');
+    for (const cmd of ['extract', 'test']) {
+      const r = await casebook([cmd, '--rulebook', 'rb2.json', '--cache', 'cache-file'], { cwd: dir, input: jsonl([{ text: 'hello' }]) });
+      expect([cmd, r.code, r.stderr]).toEqual([cmd, 2, expect.stringContaining('--cache cache-file: not a folder')]);
+    }
+    expect(existsSync(join(dir, 'never.json'))).toBe(false);
   });
 });

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { diffRulebooks, formatRulebookDiff, parseRulebook, RulebookError } from '../rulebook/index.js';
+import { printableJson, printableLines } from '../rulebook/printable.js';
 import { CliError, readText } from './io.js';
 
 export const help = `casebook diff A.json B.json [--json]
@@ -21,7 +22,7 @@ export async function run(argv: string[]): Promise<number> {
     }),
   );
   const diff = diffRulebooks(a!, b!);
-  if (values.json) process.stdout.write(`${JSON.stringify(diff, null, 2)}\n`);
-  else process.stdout.write(`${formatRulebookDiff(diff)}\n`);
+  if (values.json) process.stdout.write(`${printableJson(JSON.stringify(diff, null, 2))}\n`);
+  else process.stdout.write(`${printableLines(formatRulebookDiff(diff))}\n`);
   return a!.hash === b!.hash ? 0 : 1;
 }

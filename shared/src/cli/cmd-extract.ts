@@ -3,9 +3,10 @@ import type { MessageInput } from '../domain.js';
 import { createExtractor } from '../pipeline/extractor.js';
 import { mapInOrder } from '../pipeline/many.js';
 import { ProviderError } from '../providers/types.js';
+import { printableJson } from '../rulebook/printable.js';
 import { CliError, readJsonLines, writeOut, type JsonLine } from './io.js';
 import { loadForCommand } from './load.js';
-import { positiveInt, providerConfig, providerFlags, providerHelp } from './provider-options.js';
+import { cacheOption, positiveInt, providerConfig, providerFlags, providerHelp } from './provider-options.js';
 
 export const help = `casebook extract --rulebook RULEBOOK.json [--in FILE] [--concurrency N] [provider options]
 
@@ -46,7 +47,7 @@ export async function run(argv: string[]): Promise<number> {
   const rulebook = await loadForCommand(values.rulebook, values);
   const extractor = createExtractor(rulebook, {
     provider: providerConfig(values, rulebook),
-    ...(values.cache ? { cache: values.cache } : {}),
+    ...cacheOption(values.cache),
   });
   const concurrency = positiveInt(values.concurrency, 'concurrency') ?? 4;
   if (concurrency < 1) throw new CliError('--concurrency must be at least 1', 2);
@@ -75,7 +76,7 @@ export async function run(argv: string[]): Promise<number> {
     },
     async (outcome) => {
       if (outcome.error) failed++;
-      await writeOut(`${JSON.stringify(outcome)}\n`);
+      await writeOut(`${printableJson(JSON.stringify(outcome))}\n`);
     },
   );
   process.stderr.write(`extracted ${total - failed} of ${total} message(s)${failed ? `, ${failed} failed` : ''}\n`);

@@ -1,7 +1,9 @@
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { generateSigningKey, parseRulebook, RulebookError, serializeRulebook, signRulebook } from '../rulebook/index.js';
+import { printable } from '../rulebook/printable.js';
 import { CliError, readText, writeFileAtomic } from './io.js';
+import { readPrivateKey } from './keys.js';
 
 export const keygenHelp = `casebook keygen [--out NAME] [--force]
 
@@ -31,7 +33,7 @@ export async function sign(argv: string[]): Promise<number> {
   const path = positionals[0];
   if (!path || positionals.length > 1) throw new CliError('expected one RULEBOOK.json', 2);
   if (!values.key) throw new CliError('--key KEY is required', 2);
-  const keyPem = await readText(values.key, 'private key');
+  const keyPem = await readPrivateKey(values.key);
   let signed;
   try {
     signed = signRulebook(parseRulebook(await readText(path, 'rulebook'), { source: path }), keyPem);
@@ -41,6 +43,6 @@ export async function sign(argv: string[]): Promise<number> {
   }
   const out = values.out ?? path;
   await writeFileAtomic(out, serializeRulebook(signed));
-  process.stdout.write(`signed ${signed.id} version ${signed.version} ${signed.hash} with key ${signed.signature?.keyId}: wrote ${out}\n`);
+  process.stdout.write(`${printable(`signed ${signed.id} version ${signed.version} ${signed.hash} with key ${signed.signature?.keyId}: wrote ${out}`)}\n`);
   return 0;
 }

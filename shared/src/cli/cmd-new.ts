@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { createRulebook, serializeRulebook } from '../rulebook/index.js';
+import { createRulebook, RulebookError, serializeRulebook } from '../rulebook/index.js';
+import { printable } from '../rulebook/printable.js';
 import { parseSchemaSpec, SchemaSpecError } from '../schema/spec.js';
 import { CliError, parseJsonFile, readText, writeFileAtomic } from './io.js';
 
@@ -21,23 +22,30 @@ export async function run(argv: string[]): Promise<number> {
   });
   if (!values.schema) throw new CliError('--schema SCHEMA.json is required', 2);
   if (!values.out) throw new CliError('--out RULEBOOK.json is required', 2);
+  if (values.name !== undefined && !values.name.trim()) throw new CliError('--name must not be empty', 2);
   if (existsSync(values.out) && !values.force) throw new CliError(`${values.out} already exists; pass --force to overwrite it`);
   const spec = parseJsonFile(await readText(values.schema, 'schema'), values.schema);
   let schema;
   try {
     schema = parseSchemaSpec(spec, values.schema);
   } catch (err) {
-    if (err instanceof SchemaSpecError) throw new CliError(err.message);
+    if (err instanceof SchemaSpecError) throw new CliError(`${values.schema}: invalid schema:`, 1, err.problems.map((p) => `- ${p}`));
     throw err;
   }
   const instructions = values.instructions ? (await readText(values.instructions, 'instructions')).trim() : undefined;
-  const rulebook = createRulebook({
-    name: values.name ?? values.id ?? 'Untitled rulebook',
-    schema,
-    ...(values.id ? { id: values.id } : {}),
-    ...(instructions ? { instructions } : {}),
-  });
+  let rulebook;
+  try {
+    rulebook = createRulebook({
+      name: values.name ?? values.id ?? 'Untitled rulebook',
+      schema,
+      ...(values.id ? { id: values.id } : {}),
+      ...(instructions ? { instructions } : {}),
+    });
+  } catch (err) {
+    if (err instanceof RulebookError) throw new CliError(err.message);
+    throw err;
+  }
   await writeFileAtomic(values.out, serializeRulebook(rulebook));
-  process.stderr.write(`wrote ${values.out}: rulebook ${rulebook.id} version ${rulebook.version} (${schema.fields.length} fields) ${rulebook.hash}\n`);
+  process.stderr.write(`${printable(`wrote ${values.out}: rulebook ${rulebook.id} version ${rulebook.version} (${schema.fields.length} fields) ${rulebook.hash}`)}\n`);
   return 0;
 }

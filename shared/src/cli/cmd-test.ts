@@ -3,9 +3,10 @@ import type { JsonValue } from '../domain.js';
 import { createExtractor } from '../pipeline/extractor.js';
 import { mapInOrder } from '../pipeline/many.js';
 import { ProviderError } from '../providers/types.js';
+import { printable, printableJson } from '../rulebook/printable.js';
 import { writeOut } from './io.js';
 import { loadForCommand } from './load.js';
-import { positiveInt, providerConfig, providerFlags, providerHelp } from './provider-options.js';
+import { cacheOption, positiveInt, providerConfig, providerFlags, providerHelp } from './provider-options.js';
 
 export const help = `casebook test --rulebook RULEBOOK.json [--leave-one-out] [--json] [--concurrency N] [provider options]
 
@@ -44,7 +45,7 @@ export async function run(argv: string[]): Promise<number> {
     process.stderr.write(`${values.rulebook}: no precedents to replay\n`);
     return 0;
   }
-  const extractor = createExtractor(rulebook, { provider: providerConfig(values, rulebook), ...(values.cache ? { cache: values.cache } : {}) });
+  const extractor = createExtractor(rulebook, { provider: providerConfig(values, rulebook), ...cacheOption(values.cache) });
   const fields = rulebook.schema.fields.map((f) => f.name);
   const concurrency = positiveInt(values.concurrency, 'concurrency') ?? 4;
   let passed = 0;
@@ -67,17 +68,17 @@ export async function run(argv: string[]): Promise<number> {
       if (ok) passed++;
       else failed++;
       if (values.json) {
-        await writeOut(`${JSON.stringify({ id: p.id, pass: ok, diffs, errors })}\n`);
+        await writeOut(`${printableJson(JSON.stringify({ id: p.id, pass: ok, diffs, errors }))}\n`);
         return;
       }
       const preview = p.message.text.replace(/\s+/g, ' ').slice(0, 60);
       const lines = [`${ok ? 'PASS' : 'FAIL'} ${p.id}  ${JSON.stringify(preview)}`];
       for (const d of diffs) lines.push(`     ${d.field}: expected ${JSON.stringify(d.expected ?? null)}, got ${JSON.stringify(d.actual ?? null)}`);
       for (const e of errors) lines.push(`     error: ${e}`);
-      await writeOut(`${lines.join('\n')}\n`);
+      await writeOut(`${lines.map(printable).join('\n')}\n`);
     },
   );
-  const summary = `replayed ${passed + failed} precedents of ${rulebook.id} v${rulebook.version}: ${passed} passed, ${failed} failed`;
+  const summary = printable(`replayed ${passed + failed} precedents of ${rulebook.id} v${rulebook.version}: ${passed} passed, ${failed} failed`);
   if (values.json) process.stderr.write(`${summary}\n`);
   else await writeOut(`\n${summary}\n`);
   return failed ? 1 : 0;

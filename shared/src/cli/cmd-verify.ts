@@ -1,6 +1,8 @@
 import { parseArgs } from 'node:util';
 import { parseRulebook, RulebookError, verifySignature } from '../rulebook/index.js';
+import { printable } from '../rulebook/printable.js';
 import { CliError, readText } from './io.js';
+import { readPublicKeys } from './keys.js';
 
 export const help = `casebook verify RULEBOOK.json [--public-key KEY]... [--require-signature]
 
@@ -17,7 +19,7 @@ export async function run(argv: string[]): Promise<number> {
   });
   const path = positionals[0];
   if (!path || positionals.length > 1) throw new CliError('expected one RULEBOOK.json', 2);
-  const keys = await Promise.all((values['public-key'] ?? []).map((k) => readText(k, 'public key')));
+  const keys = await readPublicKeys(values['public-key']);
   const text = await readText(path, 'rulebook');
   let rb;
   try {
@@ -47,7 +49,8 @@ export async function run(argv: string[]): Promise<number> {
     lines.push(v.ok ? `signature: valid, key ${v.keyId}` : `signature: INVALID (${v.reason ?? 'does not match'})`);
     ok = v.ok;
   }
-  process.stdout.write(`${lines.join('\n')}\n`);
-  if (!ok) process.stderr.write(`${path}: signature check failed\n`);
+  // Each line one line, whatever the file's id and name hold.
+  process.stdout.write(`${lines.map(printable).join('\n')}\n`);
+  if (!ok) process.stderr.write(`${printable(path)}: signature check failed\n`);
   return ok ? 0 : 1;
 }

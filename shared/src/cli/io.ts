@@ -3,10 +3,11 @@
 import { createReadStream } from 'node:fs';
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
+import { jsonTextTooDeepAt, MAX_JSON_DEPTH } from '../json/depth.js';
 
-/** An error the CLI prints as one line (no stack) and exits with `exitCode`. */
+/** An error the CLI prints as one line (no stack), then each detail on a line of its own, and exits with `exitCode`. */
 export class CliError extends Error {
-  constructor(message: string, readonly exitCode = 1) {
+  constructor(message: string, readonly exitCode = 1, readonly details: string[] = []) {
     super(message);
     this.name = 'CliError';
   }
@@ -29,6 +30,11 @@ export async function* readJsonLines(path: string | undefined): AsyncGenerator<J
       n++;
       const text = n === 1 ? raw.replace(/^\uFEFF/, '') : raw;
       if (!text.trim()) continue;
+      // Deeper lines are refused before they are parsed: echoing or checking them would overflow the stack.
+      if (jsonTextTooDeepAt(text) >= 0) {
+        yield { line: n, error: `nested deeper than ${MAX_JSON_DEPTH} levels` };
+        continue;
+      }
       try {
         yield { line: n, value: JSON.parse(text) };
       } catch (err) {

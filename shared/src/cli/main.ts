@@ -2,6 +2,7 @@
 // The `casebook` command: the runtime's CLI for production services and CI.
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { printable, printableLines } from '../rulebook/printable.js';
 import { RUNTIME_VERSION } from '../version.js';
 import * as diff from './cmd-diff.js';
 import * as extract from './cmd-extract.js';
@@ -62,16 +63,17 @@ export async function main(argv: string[]): Promise<number> {
   try {
     return await command.run(rest);
   } catch (err) {
+    // Messages quote files (ids, names, keys, lines of input): printed with control characters escaped.
     if (err instanceof CliError) {
-      process.stderr.write(`casebook ${name}: ${err.message}\n`);
+      process.stderr.write(`casebook ${name}: ${printable(err.message)}\n${err.details.map((d) => `  ${printable(d)}\n`).join('')}`);
       return err.exitCode;
     }
     const code = (err as { code?: string }).code;
     if (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS')) {
-      process.stderr.write(`casebook ${name}: ${(err as Error).message}\nSee: casebook ${name} --help\n`);
+      process.stderr.write(`casebook ${name}: ${printable((err as Error).message)}\nSee: casebook ${name} --help\n`);
       return 2;
     }
-    process.stderr.write(`casebook ${name}: internal error: ${process.env.CASEBOOK_DEBUG ? (err as Error).stack : (err as Error).message}\n`);
+    process.stderr.write(`casebook ${name}: internal error: ${printableLines(String(process.env.CASEBOOK_DEBUG ? (err as Error).stack : (err as Error).message))}\n`);
     return 70;
   }
 }
@@ -93,7 +95,7 @@ if (invokedDirectly()) {
       process.exitCode = code;
     },
     (err: unknown) => {
-      process.stderr.write(`casebook: ${(err as Error).message}\n`);
+      process.stderr.write(`casebook: ${printable(String((err as Error).message))}\n`);
       process.exitCode = 70;
     },
   );

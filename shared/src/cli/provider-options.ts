@@ -1,4 +1,6 @@
 // The provider flags shared by `extract` and `test`.
+import { statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import type { ParseArgsConfig } from 'node:util';
 import type { ProviderConfig } from '../providers/create.js';
 import type { RulebookArtifact } from '../domain.js';
@@ -55,6 +57,23 @@ export function providerConfig(v: ProviderFlagValues, rulebook: RulebookArtifact
     ...(timeoutMs !== undefined ? { timeoutMs } : {}),
     ...(maxRetries !== undefined ? { maxRetries } : {}),
   };
+}
+
+/** `{ cache: DIR }` for createExtractor, once DIR is known to be, or to be creatable as, a folder. Throws CliError (exit 2). */
+export function cacheOption(dir: string | undefined): { cache?: string } {
+  if (!dir) return {};
+  // The cache creates DIR and writes under it: a file in the way would fail every model answer.
+  for (let p = resolve(dir); ; p = dirname(p)) {
+    let isFolder: boolean;
+    try {
+      isFolder = statSync(p).isDirectory();
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT' && dirname(p) !== p) continue;
+      throw new CliError(`--cache ${dir}: ${(err as Error).message}`, 2);
+    }
+    if (!isFolder) throw new CliError(`--cache ${dir}: ${p === resolve(dir) ? 'not a folder' : `${p} is not a folder`}`, 2);
+    return { cache: dir };
+  }
 }
 
 export { positiveInt };
