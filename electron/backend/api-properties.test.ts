@@ -103,19 +103,6 @@ const STATUS_OF_CODE: Record<string, number> = { bad_request: 400, not_found: 40
 const BODY_FAILURES = [/^the request body is not JSON$/, new RegExp(`^request body over \\d+ bytes$`)];
 
 /**
- * Refusals that name no argument path although an argument caused them, all in files this test
- * does not own (electron/backend/import/importer.ts). Tolerated by the properties, so the rest of
- * the answer is still checked, and pinned by the `it.fails` cases under "known gaps" below.
- */
-function knownPathless(method: ApiMethod, message: string, arg: unknown): boolean {
-  const labelColumn = /^label column .* is mapped to .*, which is not a field of the schema/;
-  if ((method === 'previewImport' || method === 'importMessages') && labelColumn.test(message)) return true;
-  // importMessages refuses a file it cannot import at all as "<file name>: <why>".
-  const name = (arg as { file?: { name?: unknown } } | null)?.file?.name;
-  return method === 'importMessages' && typeof name === 'string' && message.startsWith(`${name}: `);
-}
-
-/**
  * Whether a dotted issue path names a place in `arg`: every segment but the last must exist (keys
  * may themselves hold dots, so each split is tried); the last may be a key the argument lacks (a
  * missing required key). `(arguments)` names the argument as a whole.
@@ -177,7 +164,6 @@ function expectClean(method: ApiMethod, sent: string, reply: Reply, expectation:
     expect(error.issues, where).toBeUndefined();
     return 'bad_request';
   }
-  if (knownPathless(method, message, expectation.arg) && error.issues === undefined) return 'bad_request';
   expect(Array.isArray(error.issues) && error.issues.length > 0, `issues must name the wrong argument: ${where}`).toBe(true);
   const issues = error.issues as { path: unknown; message: unknown }[];
   for (const issue of issues) {
@@ -1042,7 +1028,7 @@ describe('findings', () => {
   });
 });
 
-describe('known gaps in files this test does not own (it.fails: each passes once fixed there)', () => {
+describe('refusals name the argument (gaps found by the properties, fixed)', () => {
   it('the depth refusal names a key holding "/" or "~" as it is spelled', async () => {
     const text = `{"messageId":"m","output":{"a/b~c":${deepText(70, 'a', true)}}}`;
     const reply = await post('correctExtraction', text);
@@ -1050,14 +1036,14 @@ describe('known gaps in files this test does not own (it.fails: each passes once
     expect((reply.body!.error!.issues as { path: string }[])[0]!.path).toMatch(/^output\.a\/b~c\.0\.0/);
   });
 
-  it.fails('importMessages names the argument when a file cannot be imported at all (importer.ts throws without issues)', async () => {
+  it('importMessages names the argument when a file cannot be imported at all', async () => {
     const text = JSON.stringify({ file: { name: 'empty.txt', content: '', format: 'text' } });
     const reply = await post('importMessages', text);
     expect(reply.status).toBe(400);
     expect(reply.body!.error!.issues).toEqual([{ path: 'file.content', message: expect.any(String) as string }]);
   });
 
-  it.fails('previewImport and importMessages name the label column mapped to no field (importer.ts throws without issues)', async () => {
+  it('previewImport and importMessages name the label column mapped to no field', async () => {
     const text = JSON.stringify({ file: { name: 'a.csv', content: 'text,prio\nhello,high\n' }, mapping: { text: 'text', labels: { prio: 'not_a_field' } } });
     const reply = await post('previewImport', text);
     expect(reply.status).toBe(400);

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiEventName, ApiEvents, ApiHandlers } from '../../shared/src/api/index.js';
-import { ApiError, MAX_IMPORT_CHARS } from '../../shared/src/api/index.js';
+import { ApiError, MAX_IMPORT_BASE64_CHARS, MAX_IMPORT_CHARS } from '../../shared/src/api/index.js';
 import { MAX_BODY_BYTES, MAX_IMPORT_BODY_BYTES, maxBodyBytes, startWebHost, type WebHost } from './server.js';
 
 interface Reply {
@@ -187,6 +187,7 @@ describe('request body limits', () => {
     for (const method of ['previewImport', 'importMessages']) {
       expect(maxBodyBytes(method)).toBe(MAX_IMPORT_BODY_BYTES);
       expect(maxBodyBytes(method)).toBeGreaterThanOrEqual(MAX_IMPORT_CHARS * 3);
+      expect(maxBodyBytes(method)).toBeGreaterThan(MAX_IMPORT_BASE64_CHARS);
     }
   });
 

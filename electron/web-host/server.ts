@@ -8,7 +8,7 @@ import { stat } from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { extname, join, normalize, resolve, sep } from 'node:path';
-import { ApiError, MAX_IMPORT_CHARS, parseApiArgs, type ApiEventName, type ApiEvents, type ApiFailure, type ApiHandlers, type ApiMethod } from '../../shared/src/api/index.js';
+import { ApiError, MAX_IMPORT_BASE64_CHARS, MAX_IMPORT_CHARS, parseApiArgs, type ApiEventName, type ApiEvents, type ApiFailure, type ApiHandlers, type ApiMethod } from '../../shared/src/api/index.js';
 
 export const CONTENT_SECURITY_POLICY =
   "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; " +
@@ -39,11 +39,12 @@ const MIME: Record<string, string> = {
 /** Largest API request body accepted, except for the import calls. */
 export const MAX_BODY_BYTES = 2 * 1024 * 1024;
 /**
- * The import calls carry a whole file as text: up to MAX_IMPORT_CHARS characters, which are up to
- * 3 bytes each in UTF-8 (JSON's `\n`, `\"` and `\\` escapes are 2), plus the rest of the call.
- * The contract's validator checks the exact character count once the body is read.
+ * The import calls carry a whole file: as base64 (up to MAX_IMPORT_BASE64_CHARS ASCII bytes), or
+ * as text (up to MAX_IMPORT_CHARS characters, up to 3 bytes each in UTF-8; JSON's `\n`, `\"` and
+ * `\\` escapes are 2), plus the rest of the call. The contract's validator checks the exact size
+ * once the body is read.
  */
-export const MAX_IMPORT_BODY_BYTES = MAX_IMPORT_CHARS * 3 + 1024 * 1024;
+export const MAX_IMPORT_BODY_BYTES = Math.max(MAX_IMPORT_CHARS * 3, MAX_IMPORT_BASE64_CHARS) + 1024 * 1024;
 const IMPORT_METHODS: ReadonlySet<string> = new Set<ApiMethod>(['previewImport', 'importMessages']);
 
 /** The largest body a call to `method` may send. */

@@ -105,6 +105,7 @@ export function parseCsv(input: string, options: CsvOptions = {}): ParseOutput {
   let mapping: ImportMapping | null = null;
   let suggested: ImportMapping = { text: null };
   let fatal: string | undefined;
+  let fatalAt: 'mapping' | undefined;
   let records = 0;
   let index: { text: number; subject: number; sender: number; receivedAt: number; id: number; labels: [number, string][] } | null = null;
 
@@ -123,6 +124,7 @@ export function parseCsv(input: string, options: CsvOptions = {}): ParseOutput {
       const problem = mappingProblem(mapping, columns);
       if (problem) {
         fatal = problem;
+        if (options.mapping) fatalAt = 'mapping';
         return 'stop';
       }
       const at = (c: string | null | undefined) => (c ? columns!.indexOf(c) : -1);
@@ -219,5 +221,6 @@ export function parseCsv(input: string, options: CsvOptions = {}): ParseOutput {
     problems: problems.list(),
     records,
     ...(fatal !== undefined ? { fatal } : {}),
+    ...(fatalAt !== undefined ? { fatalAt } : {}),
   };
 }

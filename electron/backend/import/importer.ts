@@ -35,10 +35,8 @@ function checkLabelMapping(mapping: ImportMapping | undefined, schema: Extractio
   for (const [column, field] of labels) {
     const resolved = Object.keys(applyAliases({ [field]: null }, schema, rules).output)[0]!;
     if (!names.has(resolved)) {
-      throw new ApiError({
-        code: 'bad_request',
-        message: `label column ${JSON.stringify(column)} is mapped to ${JSON.stringify(field)}, which is not a field of the schema (${[...names].join(', ')})`,
-      });
+      const message = `label column ${JSON.stringify(column)} is mapped to ${JSON.stringify(field)}, which is not a field of the schema (${[...names].join(', ')})`;
+      throw new ApiError({ code: 'bad_request', message, issues: [{ path: `mapping.labels.${column}`, message }] });
     }
   }
 }
@@ -116,7 +114,11 @@ const linesOf = (rows: readonly ImportRow[]) => (rows.length === 1 ? `line ${row
 export async function importMessages(ctx: ImportContext, args: ApiParsedArgs<'importMessages'>): Promise<ImportResult> {
   const { file, asPrecedents } = args;
   const { parsed, schema, rules } = await prepare(ctx, file, args.mapping);
-  if (parsed.fatal) throw new ApiError({ code: 'bad_request', message: `${file.name}: ${parsed.fatal}` });
+  if (parsed.fatal) {
+    // Named as an argument, so the dialog can point at the mapping or at the file.
+    const path = parsed.fatalAt === 'mapping' ? 'mapping' : 'file.content';
+    throw new ApiError({ code: 'bad_request', message: `${file.name}: ${parsed.fatal}`, issues: [{ path, message: parsed.fatal }] });
+  }
   if (asPrecedents && !schema) throw new ApiError({ code: 'bad_request', message: 'this workspace has no rulebook yet, so rows cannot become precedents' });
 
   const now = ctx.now ?? Date.now;

@@ -117,9 +117,10 @@ export function parseJsonl(input: string, options: JsonlOptions = {}): ParseOutp
   const mapping = options.mapping ?? suggested;
   const base = { format: 'jsonl' as const, columns, suggestedMapping: suggested, records: entries.length };
   if (entries.length === 0) return { ...base, rows, problems: [], fatal: 'the file holds no JSON lines' };
-  if (!mapping.text) return { ...base, rows, problems: [], fatal: mappingProblem(mapping, columns, 'key')! };
+  const at = options.mapping ? { fatalAt: 'mapping' as const } : {};
+  if (!mapping.text) return { ...base, rows, problems: [], fatal: mappingProblem(mapping, columns, 'key')!, ...at };
   if (columns.length && !columns.includes(mapping.text)) {
-    return { ...base, rows, problems: [], fatal: mappingProblem(mapping, columns, 'key')! };
+    return { ...base, rows, problems: [], fatal: mappingProblem(mapping, columns, 'key')!, ...at };
   }
 
   // Keys: the mapping's, else the conventional ones.

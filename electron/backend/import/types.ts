@@ -35,6 +35,8 @@ export interface ParseOutput {
    * while a preview still shows the columns so the mapping can be fixed.
    */
   fatal?: string;
+  /** Where the fatal problem lies: the mapping the caller gave, or (by default) the file itself. */
+  fatalAt?: 'mapping';
 }
 
 /** What the parsers need to know of the workspace: the schema's field names and their aliases. */
