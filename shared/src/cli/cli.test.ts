@@ -353,6 +353,10 @@ describe('malformed input files are usage errors, never internal errors', () => 
     const taken = await casebook(['teach', '--rulebook', 'rb2.json', '--examples', 'taken.jsonl', '--out', 'never.json'], { cwd: dir });
     expect([taken.code, taken.stderr]).toEqual([1, expect.stringContaining(`taken.jsonl:1: id "${v2.precedents[0].id}" is already the id of another precedent`)]);
 
+    writeFileSync(join(dir, 'proto-schema.json'), JSON.stringify({ fields: [{ name: '__proto__', type: 'string' }] }));
+    const protoField = await casebook(['new', '--schema', 'proto-schema.json', '--out', 'never.json'], { cwd: dir });
+    expect([protoField.code, protoField.stderr]).toEqual([1, expect.stringContaining('schema/fields/0/name: "__proto__" cannot be a field name')]);
+
     const noName = await casebook(['new', '--schema', 'schema.json', '--out', 'never.json', '--name', ''], { cwd: dir });
     expect([noName.code, noName.stderr]).toEqual([2, expect.stringContaining('--name must not be empty')]);
 

@@ -56,6 +56,9 @@ describe('createRulebook', () => {
     withProto[0]!.output = JSON.parse('{"name":null,"issue_type":"account","urgency":"high","order_date":null,"__proto__":{"x":1}}') as Precedent['output'];
     expect(() => createRulebook({ name: 'T', schema: sampleSchema(), precedents: withProto })).toThrow(RulebookError);
     expect(() => createRulebook({ name: 'T', schema: sampleSchema(), precedents: withProto })).toThrow(/\/precedents\/0\/output\/__proto__: key "__proto__" is not allowed/);
+    const schema = sampleSchema();
+    schema.fields[0]!.name = '__proto__';
+    expect(() => createRulebook({ name: 'T', schema })).toThrow(/schema\/fields\/0\/name: "__proto__" cannot be a field name/);
     for (const levels of [MAX_JSON_DEPTH, 5000]) {
       let deep: JsonValue = 'x';
       for (let i = 0; i < levels; i++) deep = [deep];

@@ -3,10 +3,11 @@ import { randomBytes } from 'node:crypto';
 import type { ExtractionSchema, ModelSettings, Precedent, Rule, RulebookArtifact, RulebookBody } from '../domain.js';
 import { DEFAULT_SETTINGS, RULEBOOK_FORMAT, RULEBOOK_FORMAT_VERSION } from '../domain.js';
 import { MAX_JSON_DEPTH, valueTooDeepAt } from '../json/depth.js';
-import { assertPlainJson, escapePointer } from './canonical.js';
+import { assertPlainJson } from './canonical.js';
 import { RulebookError } from './errors.js';
 import { validateRulebookFormat } from './format.js';
 import { bodyOf, rulebookHash } from './hash.js';
+import { prototypeKeyAt, prototypeNameProblems } from './prototype-keys.js';
 
 export interface CreateRulebookInput {
   /** Default: a slug of the name plus a short random suffix. */
@@ -43,17 +44,6 @@ function cleanCopy<T>(value: T): T {
   return JSON.parse(JSON.stringify(value)) as T;
 }
 
-/** The JSON pointer of the first own `__proto__` key in `value` (plain JSON, shallow enough), or null. */
-function prototypeKeyAt(value: unknown, path = ''): string | null {
-  if (value === null || typeof value !== 'object') return null;
-  if (!Array.isArray(value) && Object.hasOwn(value, '__proto__')) return `${path}/__proto__`;
-  for (const [k, v] of Object.entries(value)) {
-    const found = prototypeKeyAt(v, `${path}/${escapePointer(k)}`);
-    if (found) return found;
-  }
-  return null;
-}
-
 function finish(body: RulebookBody, what: string): RulebookArtifact {
   // What a loader refuses (see checkJsonText) is never written: too deep a value, a __proto__ key.
   const deep = valueTooDeepAt(body);
@@ -63,8 +53,9 @@ function finish(body: RulebookBody, what: string): RulebookArtifact {
   if (proto !== null) throw new RulebookError('format', what, `the rulebook would be invalid: ${proto}: key "__proto__" is not allowed`);
   const artifact: RulebookArtifact = { ...clean, hash: rulebookHash(clean) };
   const result = validateRulebookFormat(artifact);
-  if (!result.ok) {
-    throw new RulebookError('format', what, `the rulebook would be invalid: ${result.errors.slice(0, 5).join('; ')}`, { details: result.errors });
+  const errors = result.ok ? prototypeNameProblems(artifact) : result.errors;
+  if (errors.length) {
+    throw new RulebookError('format', what, `the rulebook would be invalid: ${errors.slice(0, 5).join('; ')}`, { details: errors });
   }
   return artifact;
 }

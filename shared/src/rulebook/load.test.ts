@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RulebookArtifact } from '../domain.js';
+import type { AliasRule, RulebookArtifact } from '../domain.js';
 import { serializeRulebook } from './create.js';
 import { RulebookError, type RulebookErrorCode } from './errors.js';
 import { rulebookHash } from './hash.js';
@@ -83,6 +83,12 @@ describe('parseRulebook', () => {
     const text = signedText.replace('"urgency": "high"\n', '"urgency": "high", "__proto__": {"issue_type": "UNSIGNED"}\n');
     expectRefused(text, 'format', /at line \d+, column \d+ \(\/precedents\/0\/output\/__proto__\): key "__proto__" is not allowed/, { publicKeys: [key.publicKeyPem] });
     expectRefused(text.replace('"__proto__"', '"\\u005f_proto__"'), 'format', /\/precedents\/0\/output\/__proto__/);
+  });
+
+  it('refuses "__proto__" as a field name or key alias: every output would carry the key', () => {
+    expectRefused(edited((rb) => (rb.schema.fields[0]!.name = '__proto__'), { rehash: true }), 'format', /1 problem: schema\/fields\/0\/name: "__proto__" cannot be a field name/);
+    expectRefused(edited((rb) => (rb.schema.fields[2]!.aliases = ['__proto__']), { rehash: true }), 'format', /schema\/fields\/2\/aliases\/0: "__proto__" cannot be a key alias/);
+    expectRefused(edited((rb) => rb.rules.push({ ...(rb.rules[2] as AliasRule), id: 'r-proto', from: '__proto__' }), { rehash: true }), 'format', /rules\/4\/from: "__proto__" cannot be a key alias/);
   });
 
   it('refuses nesting deeper than the JSON depth limit with a RulebookError, at any depth', () => {

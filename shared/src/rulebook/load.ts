@@ -8,6 +8,7 @@ import { RulebookError } from './errors.js';
 import { validateRulebookFormat } from './format.js';
 import { rulebookHash } from './hash.js';
 import { checkJsonText, lineColumn, type JsonTextProblem } from './json-position.js';
+import { prototypeNameProblems } from './prototype-keys.js';
 import { verifyHashSignature } from './sign.js';
 
 export interface ParseOptions {
@@ -51,12 +52,9 @@ export function parseRulebook(text: string, opts: ParseOptions = {}): RulebookAr
   checkFormatHeader(json, source);
 
   const result = validateRulebookFormat(json);
-  if (!result.ok) {
-    const n = result.errors.length;
-    const listed = result.errors.slice(0, MAX_LISTED).join('; ');
-    const more = n > MAX_LISTED ? ` (and ${n - MAX_LISTED} more)` : '';
-    throw new RulebookError('format', source, `not a valid rulebook, ${n} problem${n === 1 ? '' : 's'}: ${listed}${more}`, { details: result.errors });
-  }
+  if (!result.ok) throw formatRefusal(result.errors, source);
+  const reserved = prototypeNameProblems(result.value);
+  if (reserved.length) throw formatRefusal(reserved, source);
   for (const w of result.warnings) opts.onWarning?.(w);
   const rb = result.value;
 
@@ -77,6 +75,13 @@ export function parseRulebook(text: string, opts: ParseOptions = {}): RulebookAr
     if (!check.ok) throw new RulebookError('bad_signature', source, `bad signature: ${check.reason ?? 'it does not verify'}`);
   }
   return rb;
+}
+
+function formatRefusal(errors: string[], source: string): RulebookError {
+  const n = errors.length;
+  const listed = errors.slice(0, MAX_LISTED).join('; ');
+  const more = n > MAX_LISTED ? ` (and ${n - MAX_LISTED} more)` : '';
+  return new RulebookError('format', source, `not a valid rulebook, ${n} problem${n === 1 ? '' : 's'}: ${listed}${more}`, { details: errors });
 }
 
 function textProblemError(p: JsonTextProblem, source: string): RulebookError {
