@@ -192,6 +192,11 @@ export function createTeachHandlers(ctx: BackendContext): TeachHandlers {
 
     restoreRule: ({ id }) => {
       const r = existingRule(id);
+      if (r.deletedAt !== null) {
+        // Back in the draft, it must fit the draft as it is now (its fields, the patterns' budget).
+        const issues = checkRule(r.rule, draft('restoreRule').schema, repos.rules.active());
+        if (issues.length) throw conflict(`restoreRule: rule ${id} no longer fits the draft: ${issues.map((i) => i.message).join('; ')}`);
+      }
       if (r.deletedAt !== null && repos.rules.restore(id)) changed(CHANGE_REASONS.ruleRestored);
       return ruleRecord(existingRule(id));
     },

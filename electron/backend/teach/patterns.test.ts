@@ -147,6 +147,25 @@ describe('rule patterns in the app and in the runtime', () => {
       b.close();
     }
   });
+
+  it('the rulebook-wide pattern budget holds at save and at restore', async () => {
+    const b = await backend();
+    try {
+      const heavy = (id: string, n: number) => rule(id, `[a-z]{${n},240}x`); // about 480 steps each
+      for (let i = 0; i < 4; i++) await b.call('saveRule', { rule: heavy(`h${i}`, i + 1) });
+      await b.call('deleteRule', { id: 'h0' });
+      await b.call('saveRule', { rule: heavy('h4', 5) });
+      const over = await failure(b.call('saveRule', { rule: heavy('h5', 6) }));
+      expect(over.failure.issues?.[0]?.message).toMatch(/with the draft's other rules, the regular expressions compile to \d+ steps in all; at most 2000/);
+      // Restoring the deleted one would break the draft's budget: refused, saying why; the draft still loads.
+      const restore = await failure(b.call('restoreRule', { id: 'h0' }));
+      expect(restore.failure.code).toBe('conflict');
+      expect(restore.failure.message).toMatch(/no longer fits the draft: .*at most 2000/);
+      expect((await b.call('getRulebook', {})).rules.map((r) => r.id)).not.toContain('h0');
+    } finally {
+      b.close();
+    }
+  });
 });
 
 async function waitForRuns(b: { call: <M extends ApiMethod>(m: M, a: ApiArgs<M>) => Promise<ApiResults[M]> }): Promise<void> {
@@ -157,4 +176,3 @@ async function waitForRuns(b: { call: <M extends ApiMethod>(m: M, a: ApiArgs<M>)
   }
   throw new Error('the runs did not end');
 }
-
