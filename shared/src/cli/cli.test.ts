@@ -1,7 +1,7 @@
 // The `casebook` bin, spawned as a service's CI would run it: the built JavaScript under plain Node.
 import { spawn } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -359,6 +359,14 @@ describe('malformed input files are usage errors, never internal errors', () => 
 
     const noName = await casebook(['new', '--schema', 'schema.json', '--out', 'never.json', '--name', ''], { cwd: dir });
     expect([noName.code, noName.stderr]).toEqual([2, expect.stringContaining('--name must not be empty')]);
+
+    // An output that cannot be written: named, and no temporary file left behind.
+    mkdirSync(join(dir, 'a-folder'), { recursive: true });
+    for (const args of [['sign', 'rb2.json', '--key', 'ed.key', '--out', 'a-folder'], ['new', '--schema', 'schema.json', '--out', 'no-such-folder/rb.json'], ['keygen', '--out', 'no-such-folder/k']]) {
+      const r = await casebook(args, { cwd: dir });
+      expect([args[0], r.code, r.stderr]).toEqual([args[0], 1, expect.stringMatching(/(a-folder|no-such-folder\/(rb\.json|k\.key)): cannot write: /)]);
+    }
+    expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
 
     writeFileSync(join(dir, 'cache-file'), 'x');
     for (const cmd of ['extract', 'test']) {

@@ -1,7 +1,7 @@
 // Input and output for the CLI: JSONL read line by line with line numbers, and errors that name
 // the file and line, so a person can go straight to the problem.
 import { createReadStream } from 'node:fs';
-import { readFile, rename, writeFile } from 'node:fs/promises';
+import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { jsonTextTooDeepAt, MAX_JSON_DEPTH } from '../json/depth.js';
 
@@ -76,8 +76,15 @@ export function parseJsonFile(text: string, path: string): unknown {
 /** Writes a file through a temporary name, so a crash never leaves half a rulebook behind. */
 export async function writeFileAtomic(path: string, content: string, mode?: number): Promise<void> {
   const tmp = `${path}.${process.pid}.tmp`;
-  await writeFile(tmp, content, mode === undefined ? 'utf8' : { encoding: 'utf8', mode });
-  await rename(tmp, path);
+  try {
+    await writeFile(tmp, content, mode === undefined ? 'utf8' : { encoding: 'utf8', mode });
+    await rename(tmp, path);
+  } catch (err) {
+    await rm(tmp, { force: true }).catch(() => undefined);
+    const e = err as NodeJS.ErrnoException;
+    const why = e.code === 'ENOENT' ? 'no such folder' : e.code === 'EISDIR' ? 'is a folder' : e.code === 'EACCES' ? 'permission denied' : e.message;
+    throw new CliError(`${path}: cannot write: ${why}`);
+  }
 }
 
 /** Writes to stdout, waiting when the pipe is full so large outputs do not pile up in memory. */
