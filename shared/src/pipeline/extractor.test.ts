@@ -8,7 +8,7 @@ import { startScriptedServer, type ScriptedServer } from '../../testkit/scripted
 import type { Rule, RulebookArtifact } from '../domain.js';
 import { ProviderError } from '../providers/types.js';
 import { createRulebook } from '../rulebook/index.js';
-import { lockoutRule, precedent, provenance, supportSchema } from '../testing/fixtures.js';
+import { lockoutRule, override, precedent, provenance, supportSchema } from '../testing/fixtures.js';
 import { createExtractor } from './extractor.js';
 import { FolderCache } from './cache.js';
 
@@ -99,6 +99,22 @@ describe('pipeline with the openai provider over HTTP', () => {
     expect(again.trace.cacheKey).toBe(first.trace.cacheKey);
     expect(server.chatRequests).toHaveLength(1);
     expect(JSON.stringify(first.trace)).not.toContain('sk-test-secret');
+  });
+
+  it('a __proto__ key in the model\'s answer is dropped as not a field, never read through the prototype', async () => {
+    // A prompt-injected model can answer anything: a value hidden behind `__proto__` must neither
+    // become a field (through alias repair) nor fire an override that reads the output.
+    const hidden = override('r-hidden', { kind: 'field_equals', field: 'urgency', value: 'high' }, { name: 'HIDDEN' });
+    const ex = createExtractor(rulebook([hidden]), { provider: openai(), cache: false });
+    const content = '{"__proto__":{"urgency":"ASAP","issue_type":"billing"},"name":null,"issue_type":"other"}';
+    server.enqueue({ body: { id: 'x', object: 'chat.completion', created: 1, model: 'casebook-test-1', choices: [{ index: 0, message: { role: 'assistant', content }, finish_reason: 'stop' }] } });
+    const r = await ex.extract({ text: 'anything' });
+    expect(Object.getPrototypeOf(r.output)).toBe(Object.prototype);
+    expect(r.output).toEqual({ name: null, issue_type: 'other' });
+    expect(r.output.urgency).toBeUndefined();
+    expect(r.trace.rulesFired.map((f) => f.ruleId)).not.toContain('r-hidden');
+    expect(r.errors).toContainEqual({ path: '/__proto__', message: 'is not a field of the schema; dropped' });
+    expect(r.valid).toBe(false);
   });
 
   it('keeps answers in a cache folder across extractors (a re-run costs nothing)', async () => {

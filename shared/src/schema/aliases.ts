@@ -53,6 +53,15 @@ function tables(schema: ExtractionSchema, rules: readonly Rule[]): AliasTables {
   return t;
 }
 
+/**
+ * Sets an own property, whatever its name. A model's answer is untrusted and JSON.parse makes a
+ * `__proto__` key an own property: assigned, it would become the output's prototype, and its
+ * hidden values would be read as fields (by alias repair, by an override's field condition).
+ */
+function put(target: Extraction, key: string, value: JsonValue): void {
+  Object.defineProperty(target, key, { value, writable: true, enumerable: true, configurable: true });
+}
+
 export function applyAliases(raw: Record<string, JsonValue>, schema: ExtractionSchema, rules: readonly Rule[]): AliasResult {
   const t = tables(schema, rules);
   const fieldsByName = new Map<string, FieldSpec>(schema.fields.map((f) => [f.name, f]));
@@ -63,24 +72,24 @@ export function applyAliases(raw: Record<string, JsonValue>, schema: ExtractionS
   const entries = Object.entries(raw).sort(([a], [b]) => Number(!fieldsByName.has(a)) - Number(!fieldsByName.has(b)));
   for (const [key, value] of entries) {
     if (fieldsByName.has(key)) {
-      output[key] = value;
+      put(output, key, value);
       continue;
     }
     const hit = t.keys.get(keyForm(key));
     if (!hit || Object.prototype.hasOwnProperty.call(output, hit.field)) {
-      output[key] = value; // unknown or duplicate: left for validation to report
+      put(output, key, value); // unknown or duplicate: left for validation to report
       continue;
     }
-    output[hit.field] = value;
+    put(output, hit.field, value);
     rewrites.push(withRule({ target: 'key', field: hit.field, from: key, to: hit.field }, hit.ruleId));
   }
 
   for (const [field, map] of t.values) {
-    const value = output[field];
+    const value = Object.prototype.hasOwnProperty.call(output, field) ? output[field] : undefined;
     if (typeof value !== 'string' || map.get(value)?.value === value) continue;
     const hit = map.get(valueForm(value));
     if (!hit) continue;
-    output[field] = hit.value;
+    put(output, field, hit.value);
     rewrites.push(withRule({ target: 'value', field, from: value, to: hit.value }, hit.ruleId));
   }
   return { output, rewrites };
