@@ -8,6 +8,8 @@ export type RulebookErrorCode =
   | 'hash_mismatch'
   | 'bad_signature'
   | 'unsigned'
+  /** A trusted public key given to the loader is not an Ed25519 public key. */
+  | 'bad_key'
   | 'io';
 
 export class RulebookError extends Error {

@@ -53,6 +53,13 @@ describe('parseRulebook', () => {
     expect(parseRulebook(signedText, { publicKeys: [otherKey.publicKeyPem, key.publicKeyPem], requireSignature: true }).hash).toBe(signed.hash);
   });
 
+  it('says which trusted key cannot be used, as a RulebookError (not a crypto exception)', async () => {
+    const { generateKeyPairSync } = await import('node:crypto');
+    const rsa = generateKeyPairSync('rsa', { modulusLength: 1024 }).publicKey.export({ type: 'spki', format: 'pem' }).toString();
+    expectRefused(signedText, 'bad_key', /a trusted public key cannot be used: expected an ed25519 public key, got rsa/, { publicKeys: [rsa] });
+    expectRefused(signedText, 'bad_key', /a trusted public key cannot be used: not a public key PEM/, { publicKeys: ['not a key'] });
+  });
+
   it('hashes the parsed body, so formatting and key order in the file do not matter', () => {
     expect(parseRulebook(JSON.stringify(signed)).hash).toBe(signed.hash);
     const reordered = JSON.stringify(Object.fromEntries(Object.entries(signed).reverse()), null, '\t');

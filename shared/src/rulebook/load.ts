@@ -71,7 +71,13 @@ export function parseRulebook(text: string, opts: ParseOptions = {}): RulebookAr
     if (keys.length === 0) {
       throw new RulebookError('bad_signature', source, `a signature is required but no public keys were given to verify it (signed with key ${rb.signature.keyId})`);
     }
-    const check = verifyHashSignature(rb, keys);
+    let check: ReturnType<typeof verifyHashSignature>;
+    try {
+      check = verifyHashSignature(rb, keys);
+    } catch (err) {
+      // The caller's key, not the file, is wrong: say so rather than let a crypto error escape.
+      throw new RulebookError('bad_key', source, `a trusted public key cannot be used: ${(err as Error).message}`, { cause: err });
+    }
     if (!check.ok) throw new RulebookError('bad_signature', source, `bad signature: ${check.reason ?? 'it does not verify'}`);
   }
   return rb;
