@@ -16,7 +16,7 @@ describe('the @casebook/runtime package', () => {
   it('packs the built runtime, types, schema and bin, and nothing else', () => {
     const out = execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: root, encoding: 'utf8' });
     const files = (JSON.parse(out) as { files: { path: string }[] }[])[0]!.files.map((f) => f.path);
-    for (const f of ['dist/index.js', 'dist/index.d.ts', 'dist/cli/main.js', 'rulebook.schema.json', 'package.json']) expect(files).toContain(f);
+    for (const f of ['dist/index.js', 'dist/index.d.ts', 'dist/cli/main.js', 'bin/casebook.mjs', 'rulebook.schema.json', 'package.json']) expect(files).toContain(f);
     expect(files.filter((f) => /\.test\.|test-fixtures|testkit|bench|\/src\//.test(f))).toEqual([]);
   });
 });

@@ -9,7 +9,9 @@ import { startScriptedServer, type ScriptedServer } from '../../testkit/scripted
 import { createRulebook, generateSigningKey, serializeRulebook } from '../rulebook/index.js';
 import { samplePrecedents, sampleRules, sampleSchema } from '../rulebook/test-fixtures.js';
 
-const BIN = resolve(import.meta.dirname, '../../dist/cli/main.js');
+// The bin the package declares, as `npx casebook` runs it.
+const PACKAGE = resolve(import.meta.dirname, '../..');
+const BIN = resolve(PACKAGE, (JSON.parse(readFileSync(resolve(PACKAGE, 'package.json'), 'utf8')) as { bin: { casebook: string } }).bin.casebook);
 
 interface Run {
   code: number | null;
@@ -61,6 +63,19 @@ beforeAll(async () => {
   expect(taught.code).toBe(0);
 });
 afterAll(() => server?.close());
+
+describe('the bin', () => {
+  it('is a committed file, not build output, so npm links it at install time in a fresh clone', () => {
+    expect(BIN.startsWith(resolve(PACKAGE, 'dist'))).toBe(false);
+    expect(existsSync(BIN)).toBe(true);
+  });
+
+  it('runs the CLI', async () => {
+    const r = await casebook(['--help'], { cwd: PACKAGE });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^casebook \d+\.\d+\.\d+: load, test and run Casebook rulebooks/);
+  });
+});
 
 describe('casebook new and teach', () => {
   it('writes version 1, then version 2 with the examples as precedents and the alias applied', () => {

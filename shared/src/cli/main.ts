@@ -78,19 +78,12 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-// Run when executed as the bin, not when imported by tests.
-function invokedDirectly(): boolean {
-  try {
-    return !!process.argv[1] && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url);
-  } catch {
-    return false;
-  }
-}
-if (invokedDirectly()) {
+/** Runs the CLI on this process's arguments and sets its exit code: what the bin does. */
+export function runCli(argv: string[] = process.argv.slice(2)): void {
   process.stdout.on('error', (err: NodeJS.ErrnoException) => {
     if (err.code === 'EPIPE') process.exit(0); // `casebook extract | head` is fine
   });
-  main(process.argv.slice(2)).then(
+  main(argv).then(
     (code) => {
       process.exitCode = code;
     },
@@ -100,3 +93,13 @@ if (invokedDirectly()) {
     },
   );
 }
+
+// Run when executed as a script (node dist/cli/main.js), not when imported by tests or the bin.
+function invokedDirectly(): boolean {
+  try {
+    return !!process.argv[1] && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url);
+  } catch {
+    return false;
+  }
+}
+if (invokedDirectly()) runCli();
