@@ -12,6 +12,8 @@ import type { Backend, BackendOptions } from './ports.js';
 import { createRunHandlers, createRunService } from './runs/handlers.js';
 import { RUN_SETTING } from './runs/service.js';
 import { createTeachHandlers } from './teach/handlers.js';
+import { joinHandlers } from './registry.js';
+import type { ApiHandlers } from '../../shared/src/api/index.js';
 
 /** Optional host settings of the OpenAI-compatible provider. */
 export const PROVIDER_SETTING = { maxRetries: 'provider.maxRetries', timeoutMs: 'provider.timeoutMs' } as const;
@@ -76,12 +78,9 @@ export async function createBackend(opts: BackendOptions): Promise<Backend> {
   // Runs execute in the background, one at a time. A run left queued or running by a crash or a
   // restart is resumed by startBackgroundWork (only its pending items: nothing is extracted twice).
   const runs = createRunService(ctx);
-  const handlers = {
-    ...createHandlers(repos, opts),
-    ...createImportHandlers(ctx),
-    ...createTeachHandlers(ctx),
-    ...createRunHandlers(ctx, runs),
-  };
+  // One group per feature; a method defined twice, or left out, stops the backend from starting
+  // (and a method left out does not compile).
+  const handlers: ApiHandlers = joinHandlers(createHandlers(repos, opts), createImportHandlers(ctx), createTeachHandlers(ctx), createRunHandlers(ctx, runs));
   let started = false;
   return {
     handlers,

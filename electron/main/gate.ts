@@ -2,7 +2,7 @@
 // as plain code. It refuses callers that are not the main frame of our window on the app's own
 // origin, refuses names outside the contract, parses the argument with the contract's validator,
 // forwards to the backend, and always answers with an envelope: a raw error never crosses IPC.
-import { API_METHODS, ApiError, parseApiArgs } from '../../shared/src/api/index.js';
+import { API_METHODS, ApiError, FAILURE_CODES, parseApiArgs } from '../../shared/src/api/index.js';
 import type { ApiFailure, ApiMethod } from '../../shared/src/api/index.js';
 import type { ApiEnvelope } from './channels.js';
 import { isSameOrigin } from './origin.js';
@@ -30,7 +30,7 @@ export interface IpcGate<F> {
   handle(method: string, sender: GateSender<F>, rawArgs: unknown): Promise<ApiEnvelope>;
 }
 
-const FAILURE_CODES: ReadonlySet<ApiFailure['code']> = new Set(['bad_request', 'not_found', 'conflict', 'unavailable', 'internal']);
+const FAILURE_CODE_SET: ReadonlySet<string> = new Set(FAILURE_CODES);
 const METHODS: ReadonlySet<string> = new Set(API_METHODS);
 
 export const INTERNAL_FAILURE: ApiFailure = {
@@ -45,7 +45,7 @@ export const REFUSED_SENDER: ApiFailure = {
 
 /** Copies a failure field by field so nothing but plain, expected data goes back to the window. */
 export function safeFailure(failure: ApiFailure): ApiFailure {
-  if (!FAILURE_CODES.has(failure.code) || typeof failure.message !== 'string') return INTERNAL_FAILURE;
+  if (!FAILURE_CODE_SET.has(failure.code) || typeof failure.message !== 'string') return INTERNAL_FAILURE;
   const out: ApiFailure = { code: failure.code, message: failure.message.slice(0, 2000) };
   if (Array.isArray(failure.issues)) {
     out.issues = failure.issues.slice(0, 50).map((i) => ({ path: String(i.path).slice(0, 200), message: String(i.message).slice(0, 500) }));

@@ -1,17 +1,19 @@
 // The object the preload exposes as `window.casebook`: one named function per API method and
-// `on` for the contract's events, nothing else (no generic invoke, no ipcRenderer). `satisfies
-// CasebookApi` makes a method missing from, or extra to, the contract a compile error.
+// `on` for the contract's events, nothing else (no generic invoke, no ipcRenderer). Both lists
+// come from the names module, which the contract's types are derived from.
 //
-// Only type imports from the contract: the sandboxed preload stays a small bundle without zod.
+// Only type imports from the contract and the dependency-free names module: the sandboxed preload
+// stays a small bundle without zod.
 import type { IpcRenderer, IpcRendererEvent } from 'electron';
 import type { ApiArgs, ApiEventName, ApiEvents, ApiFailure, ApiMethod, ApiResults, CasebookApi } from '../../shared/src/api/index.js';
+import { API_EVENT_NAMES, API_METHOD_NAMES } from '../../shared/src/api/names.js';
 import { apiChannel, eventChannel } from '../main/channels.js';
 import type { ApiEnvelope } from '../main/channels.js';
 
 export type IpcRendererLike = Pick<IpcRenderer, 'invoke' | 'on' | 'removeListener'>;
 
-/** Every event of the contract (a Record, so a new event is a compile error until listed here). */
-export const BRIDGE_EVENTS: Readonly<Record<ApiEventName, true>> = { runProgress: true, importProgress: true, messagesChanged: true, menuCommand: true };
+/** Every event of the contract. */
+export const BRIDGE_EVENTS: Readonly<Record<ApiEventName, true>> = Object.freeze(Object.fromEntries(API_EVENT_NAMES.map((e) => [e, true])) as Record<ApiEventName, true>);
 
 /**
  * What a failed call rejects with. Electron's contextBridge rebuilds a rejected Error in the page
@@ -60,38 +62,8 @@ export function createPreloadApi(ipc: IpcRendererLike): CasebookApi {
     };
   }
 
-  const api = {
-    getAppInfo: (args) => call('getAppInfo', args),
-    getCounts: (args) => call('getCounts', args),
-    listMessages: (args) => call('listMessages', args),
-    getMessage: (args) => call('getMessage', args),
-    getRulebook: (args) => call('getRulebook', args),
-    getSettings: (args) => call('getSettings', args),
-    updateSettings: (args) => call('updateSettings', args),
-    setApiKey: (args) => call('setApiKey', args),
-    previewImport: (args) => call('previewImport', args),
-    importMessages: (args) => call('importMessages', args),
-    acceptExtraction: (args) => call('acceptExtraction', args),
-    correctExtraction: (args) => call('correctExtraction', args),
-    previewRule: (args) => call('previewRule', args),
-    saveRule: (args) => call('saveRule', args),
-    setRuleEnabled: (args) => call('setRuleEnabled', args),
-    deleteRule: (args) => call('deleteRule', args),
-    restoreRule: (args) => call('restoreRule', args),
-    listRules: (args) => call('listRules', args),
-    listRuleMessages: (args) => call('listRuleMessages', args),
-    listPrecedents: (args) => call('listPrecedents', args),
-    updatePrecedent: (args) => call('updatePrecedent', args),
-    deletePrecedent: (args) => call('deletePrecedent', args),
-    restorePrecedent: (args) => call('restorePrecedent', args),
-    startRun: (args) => call('startRun', args),
-    cancelRun: (args) => call('cancelRun', args),
-    resumeRun: (args) => call('resumeRun', args),
-    retryRunErrors: (args) => call('retryRunErrors', args),
-    getRun: (args) => call('getRun', args),
-    listRuns: (args) => call('listRuns', args),
-    listRunErrors: (args) => call('listRunErrors', args),
-    on,
-  } satisfies CasebookApi;
+  // One named function per method of the names module: the list the contract's types come from.
+  const methods = Object.fromEntries(API_METHOD_NAMES.map((method) => [method, (args: ApiArgs<typeof method>) => call(method, args)]));
+  const api = { ...methods, on } as CasebookApi;
   return Object.freeze(api);
 }

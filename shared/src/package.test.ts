@@ -18,5 +18,9 @@ describe('the @casebook/runtime package', () => {
     const files = (JSON.parse(out) as { files: { path: string }[] }[])[0]!.files.map((f) => f.path);
     for (const f of ['dist/index.js', 'dist/index.d.ts', 'dist/cli/main.js', 'bin/casebook.mjs', 'rulebook.schema.json', 'package.json']) expect(files).toContain(f);
     expect(files.filter((f) => /\.test\.|test-fixtures|testkit|bench|\/src\//.test(f))).toEqual([]);
+    // The app's window-to-backend contract is not the runtime's business: production never calls it.
+    expect(files.filter((f) => f.startsWith('dist/api/'))).toEqual([]);
+    const pkg = JSON.parse(readFileSync(resolve(root, 'package.json'), 'utf8')) as { exports: Record<string, unknown> };
+    expect(Object.keys(pkg.exports)).toEqual(['.', './rulebook.schema.json']);
   });
 });

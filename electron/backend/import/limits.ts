@@ -1,7 +1,6 @@
-// Limits of an import. The file itself is capped by MAX_IMPORT_CHARS in the API contract.
-
-/** A row (all its fields together) longer than this is refused as a problem. */
-export const MAX_ROW_CHARS = 100_000;
+// Limits of an import. The file itself, and a row, are capped by the names module's limits, which
+// the window shows too.
+export { MAX_ROW_CHARS } from '../../../shared/src/api/names.js';
 /** Rows shown by previewImport. */
 export const PREVIEW_ROWS = 20;
 /** Rows inserted per transaction. */

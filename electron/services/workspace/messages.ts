@@ -5,8 +5,11 @@ import { toFtsQuery } from './fts.js';
 import { fromJson, isoTime, toJson } from './json.js';
 import type { Workspace } from './workspace.js';
 
-export const MESSAGE_STATUSES = ['new', 'extracted', 'needs_review', 'corrected', 'accepted'] as const;
-export type MessageStatus = (typeof MESSAGE_STATUSES)[number];
+import { REVIEW_STATUSES, type ReviewStatus } from '../../../shared/src/api/names.js';
+
+/** A message's review status: the names module's list, which the window and the API share. */
+export const MESSAGE_STATUSES = REVIEW_STATUSES;
+export type MessageStatus = ReviewStatus;
 
 /** A message to import. */
 export interface NewMessage {

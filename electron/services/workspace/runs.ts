@@ -5,8 +5,8 @@ import { ExtractionRepository } from './extractions.js';
 import { fromJson, toJson } from './json.js';
 import type { Workspace } from './workspace.js';
 
-export const RUN_STATUSES = ['queued', 'running', 'cancelled', 'done', 'failed'] as const;
-export type RunStatus = (typeof RUN_STATUSES)[number];
+export { RUN_STATUSES, type RunStatus } from '../../../shared/src/api/names.js';
+import type { RunStatus } from '../../../shared/src/api/names.js';
 export type RunItemStatus = 'pending' | 'done' | 'error';
 /** `extract` runs feed the inbox; the others (regression, replay, drift ...) are kept beside it. */
 export type RunKind = 'extract' | 'regression' | 'replay' | 'drift' | (string & {});

@@ -1,5 +1,5 @@
 // The renderer's view of the one typed API. Types come from shared/ (type-only, so the validators and
-// zod stay out of the window's bundle); REVIEW_STATUSES is plain data.
+// zod stay out of the window's bundle); names and limits are plain data from the names module.
 export type {
   ApiArgs,
   ApiEventName,
@@ -34,42 +34,17 @@ export type {
   RunRecord,
   RunStatus,
 } from '../../../shared/src/api/records.js';
-export { REVIEW_STATUSES } from '../../../shared/src/api/records.js';
 export type * from '../../../shared/src/domain.js';
 
-import type { ApiMethod } from '../../../shared/src/api/contract.js';
-
-/** Every method of the contract, for adapters that build the API by name. Checked against ApiMethod both ways. */
-const METHODS = {
-  getAppInfo: true,
-  getCounts: true,
-  listMessages: true,
-  getMessage: true,
-  getRulebook: true,
-  getSettings: true,
-  updateSettings: true,
-  setApiKey: true,
-  previewImport: true,
-  importMessages: true,
-  acceptExtraction: true,
-  correctExtraction: true,
-  previewRule: true,
-  saveRule: true,
-  setRuleEnabled: true,
-  deleteRule: true,
-  restoreRule: true,
-  listRules: true,
-  listRuleMessages: true,
-  listPrecedents: true,
-  updatePrecedent: true,
-  deletePrecedent: true,
-  restorePrecedent: true,
-  startRun: true,
-  cancelRun: true,
-  resumeRun: true,
-  retryRunErrors: true,
-  getRun: true,
-  listRuns: true,
-  listRunErrors: true,
-} as const satisfies Record<ApiMethod, true>;
-export const API_METHOD_NAMES = Object.keys(METHODS) as ApiMethod[];
+// Names (methods, events, failure codes, statuses, limits) from the dependency-free names module.
+export {
+  API_EVENT_NAMES,
+  API_METHOD_NAMES,
+  FAILURE_CODES,
+  IMPORT_FORMATS,
+  MAX_IMPORT_BYTES,
+  MAX_IMPORT_CHARS,
+  MAX_ROW_CHARS,
+  REVIEW_STATUSES,
+  RUN_STATUSES,
+} from '../../../shared/src/api/names.js';

@@ -1,4 +1,5 @@
 import type { ApiFailure } from './contract';
+import { FAILURE_CODES } from './contract';
 
 /** An API call that failed, carrying the backend's failure (code, message, and for bad_request the wrong arguments). */
 export class ApiCallError extends Error {
@@ -8,7 +9,7 @@ export class ApiCallError extends Error {
   }
 }
 
-const CODES: ReadonlySet<string> = new Set(['bad_request', 'not_found', 'conflict', 'unavailable', 'internal']);
+const CODES: ReadonlySet<string> = new Set(FAILURE_CODES);
 
 /** Whatever was thrown, as a failure a person can read. */
 export function toFailure(error: unknown): ApiFailure {

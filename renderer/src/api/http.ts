@@ -2,7 +2,7 @@
 // per-launch token as a bearer token; events from `GET /api/events` as a server-sent-events stream,
 // reconnecting with backoff while anyone listens.
 import type { ApiEventName, ApiMethod, CasebookApi } from './contract';
-import { API_METHOD_NAMES } from './contract';
+import { API_EVENT_NAMES, API_METHOD_NAMES } from './contract';
 import { ApiCallError, isFailure } from './errors';
 import { EventHub } from './eventHub';
 import { readSse } from './sse';
@@ -18,14 +18,13 @@ export interface HttpApiOptions {
   knownEvents?: readonly ApiEventName[];
 }
 
-const EVENTS: readonly ApiEventName[] = ['runProgress', 'importProgress', 'messagesChanged', 'menuCommand'];
 
 export function createHttpApi(options: HttpApiOptions): CasebookApi {
   const doFetch = options.fetch ?? globalThis.fetch.bind(globalThis);
   const base = options.baseUrl ?? '';
   const auth: Record<string, string> = options.token ? { authorization: `Bearer ${options.token}` } : {};
   const backoff = options.backoff ?? { initialMs: 500, maxMs: 30_000 };
-  const known = new Set<string>(options.knownEvents ?? EVENTS);
+  const known = new Set<string>(options.knownEvents ?? API_EVENT_NAMES);
 
   async function call(method: ApiMethod, args: unknown): Promise<unknown> {
     let response: Response;

@@ -19,7 +19,20 @@ import type {
   RunErrorItem,
   RunRecord,
 } from './records.js';
-import { REVIEW_STATUSES } from './records.js';
+import {
+  API_EVENT_NAMES,
+  API_METHOD_NAMES,
+  IMPORT_FORMATS,
+  MAX_IMPORT_BASE64_CHARS,
+  MAX_IMPORT_BYTES,
+  MAX_IMPORT_CHARS,
+  REVIEW_STATUSES,
+  type ApiEventName,
+  type ApiMethod,
+  type FailureCode,
+} from './names.js';
+
+export { API_EVENT_NAMES, API_METHOD_NAMES, type ApiEventName, type ApiMethod } from './names.js';
 import { extractionOutput, fieldName, rule } from './teach-schemas.js';
 import { MAX_JSON_DEPTH, unsafeValueAt } from '../json/depth.js';
 
@@ -28,7 +41,7 @@ const text = (max: number) => z.string().max(max);
 
 export const listMessagesArgs = z
   .object({
-    status: z.enum(REVIEW_STATUSES as [string, ...string[]]).optional(),
+    status: z.enum(REVIEW_STATUSES).optional(),
     valid: z.boolean().optional(),
     field: z.object({ name: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/), value: z.union([z.string().max(500), z.number(), z.boolean(), z.null()]) }).strict().optional(),
     search: text(500).optional(),
@@ -51,17 +64,12 @@ export const messageSelection = z.union([
  * bodies for the import calls only: up to MAX_IMPORT_BASE64_CHARS bytes of base64 (ASCII), or
  * MAX_IMPORT_CHARS characters of text, plus the rest of the call.
  */
-export const MAX_IMPORT_CHARS = 64 * 1024 * 1024;
-/** The largest file an import takes, in bytes (64 MiB). */
-export const MAX_IMPORT_BYTES = 64 * 1024 * 1024;
-/** MAX_IMPORT_BYTES as base64: 4 characters for every 3 bytes. */
-export const MAX_IMPORT_BASE64_CHARS = 4 * Math.ceil(MAX_IMPORT_BYTES / 3);
 const importFile = z
   .object({
     name: z.string().min(1).max(500),
     content: z.string().max(Math.max(MAX_IMPORT_CHARS, MAX_IMPORT_BASE64_CHARS)),
     encoding: z.enum(['text', 'base64']).optional(),
-    format: z.enum(['jsonl', 'csv', 'eml', 'mbox', 'text']).optional(),
+    format: z.enum(IMPORT_FORMATS).optional(),
   })
   .strict()
   .superRefine((file, ctx) => {
@@ -141,7 +149,7 @@ export const apiArgs = {
   getRun: z.object({ runId: id }).strict(),
   listRuns: z.object({ limit: z.number().int().min(1).max(200).default(20) }).strict(),
   listRunErrors: z.object({ runId: id, limit: z.number().int().min(1).max(1000).default(100) }).strict(),
-} as const;
+} as const satisfies Record<ApiMethod, z.ZodType>;
 
 export interface ApiResults {
   getAppInfo: AppInfo;
@@ -176,8 +184,8 @@ export interface ApiResults {
   listRunErrors: RunErrorItem[];
 }
 
-export type ApiMethod = keyof typeof apiArgs;
-export const API_METHODS = Object.keys(apiArgs) as ApiMethod[];
+/** Every method, in contract order (the names module's list). */
+export const API_METHODS: readonly ApiMethod[] = API_METHOD_NAMES;
 /** What a caller passes (defaults may be left out). */
 export type ApiArgs<M extends ApiMethod> = z.input<(typeof apiArgs)[M]>;
 /** What a handler receives, after parsing. */
@@ -191,8 +199,13 @@ export interface ApiEvents {
   /** From the native menu (Electron only): a command the window carries out, e.g. open the import dialog. */
   menuCommand: { command: 'import' };
 }
-export type ApiEventName = keyof ApiEvents;
-export const API_EVENTS: readonly ApiEventName[] = ['runProgress', 'importProgress', 'messagesChanged', 'menuCommand'];
+export const API_EVENTS: readonly ApiEventName[] = API_EVENT_NAMES;
+
+// Compile-time checks that the results and events name exactly the methods and events of the
+// names module: a method added there without its result type, or the other way round, fails here.
+type Exactly<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+type Assert<T extends true> = T;
+export type ContractIsComplete = Assert<Exactly<keyof ApiResults, ApiMethod>> & Assert<Exactly<keyof ApiEvents, ApiEventName>>;
 
 /** The API as the renderer sees it: one named async function per method, and event subscription. */
 export type CasebookApi = { [M in ApiMethod]: (args: ApiArgs<M>) => Promise<ApiResults[M]> } & {
@@ -204,7 +217,7 @@ export type ApiHandlers = { [M in ApiMethod]: (args: ApiParsedArgs<M>) => Promis
 
 /** An API failure as it crosses the boundary: a code the UI can act on and a message a person can read. */
 export interface ApiFailure {
-  code: 'bad_request' | 'not_found' | 'conflict' | 'unavailable' | 'internal';
+  code: FailureCode;
   message: string;
   /** For bad_request: which argument was wrong. */
   issues?: { path: string; message: string }[];

@@ -1,3 +1,4 @@
+export * from './names.js';
 export * from './contract.js';
 export * from './records.js';
 export * from './teach-schemas.js';

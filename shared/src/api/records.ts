@@ -1,8 +1,9 @@
 // What the app's backend hands the window: rows of the workspace as plain data.
 import type { Extraction, ExtractionSchema, FieldChange, JsonValue, MessageInput, ModelSettings, Precedent, Rule, Trace, ValidationError } from '../domain.js';
 
-export type ReviewStatus = 'new' | 'extracted' | 'needs_review' | 'corrected' | 'accepted';
-export const REVIEW_STATUSES: readonly ReviewStatus[] = ['new', 'extracted', 'needs_review', 'corrected', 'accepted'];
+import type { ImportFormat, ReviewStatus, RunStatus } from './names.js';
+
+export { REVIEW_STATUSES, type ImportFormat, type ReviewStatus, type RunStatus } from './names.js';
 
 export interface MessageRecord extends MessageInput {
   id: string;
@@ -136,7 +137,6 @@ export interface RuleMessages {
   total: number;
 }
 
-export type RunStatus = 'queued' | 'running' | 'cancelled' | 'done' | 'failed';
 
 export interface RunRecord {
   id: string;
@@ -156,7 +156,6 @@ export interface RunErrorItem {
   error: string;
 }
 
-export type ImportFormat = 'jsonl' | 'csv' | 'eml' | 'mbox' | 'text';
 
 export interface ImportProblem {
   /** 1-based line (or record) number in the file. */

@@ -13,7 +13,7 @@ import { ImportMappingForm } from './ImportMappingForm';
 import { ImportPreviewTable } from './ImportPreviewTable';
 import { ImportProblems } from './ImportProblems';
 import { ImportResultView } from './ImportResultView';
-import { MAX_IMPORT_BYTES } from './importLimits';
+import { MAX_IMPORT_BYTES } from '../../api/contract';
 const FORMATS: ImportFormat[] = ['csv', 'jsonl', 'eml', 'mbox', 'text'];
 const FORMAT_LABELS: Record<ImportFormat, string> = { csv: 'CSV', jsonl: 'JSON Lines', eml: 'E-mail (.eml)', mbox: 'Mailbox (mbox)', text: 'Plain text' };
 

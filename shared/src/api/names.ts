@@ -1,0 +1,69 @@
+// Every name the window and the backend share, in one dependency-free module: the API's methods
+// and events, failure codes, statuses, import formats and limits. Adapters (the preload bridge,
+// the IPC gate, the browser host, the renderer's HTTP client) are built from these lists, and the
+// contract's types are derived from them, so a name is spelled once. It imports nothing, so the
+// sandboxed preload and the window's bundle take it without zod.
+
+/** The API's methods, in the order the contract lists them. */
+export const API_METHOD_NAMES = [
+  'getAppInfo',
+  'getCounts',
+  'listMessages',
+  'getMessage',
+  'getRulebook',
+  'getSettings',
+  'updateSettings',
+  'setApiKey',
+  'previewImport',
+  'importMessages',
+  'acceptExtraction',
+  'correctExtraction',
+  'previewRule',
+  'saveRule',
+  'setRuleEnabled',
+  'deleteRule',
+  'restoreRule',
+  'listRules',
+  'listRuleMessages',
+  'listPrecedents',
+  'updatePrecedent',
+  'deletePrecedent',
+  'restorePrecedent',
+  'startRun',
+  'cancelRun',
+  'resumeRun',
+  'retryRunErrors',
+  'getRun',
+  'listRuns',
+  'listRunErrors',
+] as const;
+export type ApiMethod = (typeof API_METHOD_NAMES)[number];
+
+/** Events the backend pushes to the window. */
+export const API_EVENT_NAMES = ['runProgress', 'importProgress', 'messagesChanged', 'menuCommand'] as const;
+export type ApiEventName = (typeof API_EVENT_NAMES)[number];
+
+/** What kind of failure a call ended in; each host maps them to its own transport (HTTP statuses). */
+export const FAILURE_CODES = ['bad_request', 'not_found', 'conflict', 'unavailable', 'internal'] as const;
+export type FailureCode = (typeof FAILURE_CODES)[number];
+
+/** Where a message stands in review. A machine may replace the extraction of the first three only. */
+export const REVIEW_STATUSES = ['new', 'extracted', 'needs_review', 'corrected', 'accepted'] as const;
+export type ReviewStatus = (typeof REVIEW_STATUSES)[number];
+/** The statuses a person's work has not yet settled: a run may replace their extraction. */
+export const MACHINE_STATUSES = ['new', 'extracted', 'needs_review'] as const satisfies readonly ReviewStatus[];
+
+export const RUN_STATUSES = ['queued', 'running', 'cancelled', 'done', 'failed'] as const;
+export type RunStatus = (typeof RUN_STATUSES)[number];
+
+export const IMPORT_FORMATS = ['jsonl', 'csv', 'eml', 'mbox', 'text'] as const;
+export type ImportFormat = (typeof IMPORT_FORMATS)[number];
+
+/** Pasted or text-encoded import content, in characters. */
+export const MAX_IMPORT_CHARS = 64 * 1024 * 1024;
+/** The largest file an import takes, in bytes (64 MiB). */
+export const MAX_IMPORT_BYTES = 64 * 1024 * 1024;
+/** MAX_IMPORT_BYTES as base64: 4 characters for every 3 bytes. */
+export const MAX_IMPORT_BASE64_CHARS = 4 * Math.ceil(MAX_IMPORT_BYTES / 3);
+/** An imported row (all its fields together) longer than this is a bad row. */
+export const MAX_ROW_CHARS = 100_000;
