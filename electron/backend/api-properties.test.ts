@@ -9,16 +9,15 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { API_METHODS, ApiError, apiArgs, parseApiArgs, type ApiEventName, type ApiEvents, type ApiMethod } from '../../shared/src/api/index.js';
+import { API_METHODS, ApiError, apiArgs, parseApiArgs, type ApiMethod } from '../../shared/src/api/index.js';
 import type { ExtractionSchema, FieldSpec, JsonValue } from '../../shared/src/domain.js';
 import { propertyOptions } from '../../shared/src/testing/property.js';
 import { MAX_BODY_BYTES, startWebHost, type WebHost } from '../web-host/server.js';
 import type { Backend, BackendOptions } from './ports.js';
 import { createBackend } from './service.js';
+import { backendOptions } from './test-support.js';
 
-const RESOURCES = fileURLToPath(new URL('../../resources', import.meta.url));
 const TOKEN = 'api-properties-token';
 /** A request that has not been answered after this long is a hang. */
 const HANG_MS = 15_000;
@@ -33,20 +32,7 @@ const hostLog: string[] = [];
 const crashes: unknown[] = [];
 const onCrash = (err: unknown) => void crashes.push(err);
 
-function options(workspacePath: string): BackendOptions {
-  const data = new Map<string, unknown>();
-  let key: string | null = null;
-  return {
-    workspacePath,
-    resourcesDir: RESOURCES,
-    demo: true,
-    host: 'web',
-    appVersion: '0.0.0-properties',
-    settings: { get: (k) => data.get(k), set: (k, v) => void data.set(k, v) },
-    secrets: { getApiKey: () => key, setApiKey: (k) => void (key = k || null) },
-    emit: <E extends ApiEventName>(_event: E, _payload: ApiEvents[E]) => undefined,
-  };
-}
+const options = (workspacePath: string): BackendOptions => backendOptions(workspacePath, { appVersion: '0.0.0-properties', emit: () => undefined });
 
 interface Reply {
   status: number;

@@ -1,29 +1,23 @@
 // The draft rulebook artifact, assembled from a real workspace file: its hash depends on content only.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Rule } from '../../shared/src/domain.js';
 import { rulebookHash, validateRulebookFormat } from '../../shared/src/rulebook/index.js';
 import { openWorkspace, repositories, seedDemoWorkspace, SETTING_KEYS, type DraftRulebook, type Workspace } from '../services/workspace/index.js';
 import { draftArtifact, draftVersion, readDraft } from './draft.js';
+import { RESOURCES, tempFolder, type TempFolder } from './test-support.js';
 
-const RESOURCES = fileURLToPath(new URL('../../resources', import.meta.url));
-
-let dir: string;
-let n = 0;
+let folder: TempFolder;
 const workspaces: Workspace[] = [];
 beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'casebook-draft-'));
+  folder = tempFolder('casebook-draft-');
 });
 afterEach(() => {
   for (const ws of workspaces.splice(0)) ws.close();
 });
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+afterAll(() => folder.cleanup());
 
-function open(name = `ws-${++n}.casebook`): Workspace {
-  const ws = openWorkspace(join(dir, name));
+function open(name?: string): Workspace {
+  const ws = openWorkspace(folder.path(name));
   workspaces.push(ws);
   return ws;
 }

@@ -1,9 +1,5 @@
 // ExtractionService over a real workspace file: the embedded provider, and the OpenAI-compatible
 // provider over real HTTP against the project's scripted test server.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ProviderError } from '../../shared/src/providers/types.js';
 import type { ProviderConfig } from '../../shared/src/providers/create.js';
@@ -22,18 +18,7 @@ import { draftArtifact, readDraft } from './draft.js';
 import { ExtractionService, statusAfter } from './extraction.js';
 import { HOST_SETTING } from './handlers.js';
 import type { SecretStore, SettingsStore } from './ports.js';
-
-const RESOURCES = fileURLToPath(new URL('../../resources', import.meta.url));
-
-function memorySettings(): SettingsStore {
-  const data = new Map<string, unknown>();
-  return { get: (k) => data.get(k), set: (k, v) => void data.set(k, v) };
-}
-
-function memorySecrets(): SecretStore {
-  let key: string | null = null;
-  return { getApiKey: () => key, setApiKey: (k) => void (key = k || null) };
-}
+import { memorySecrets, memorySettings, RESOURCES, tempFolder, type TempFolder } from './test-support.js';
 
 interface Fixture {
   ws: Workspace;
@@ -45,23 +30,22 @@ interface Fixture {
   messages: StoredMessage[];
 }
 
-let dir: string;
-let n = 0;
+let folder: TempFolder;
 const workspaces: Workspace[] = [];
 beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'casebook-extraction-'));
+  folder = tempFolder('casebook-extraction-');
 });
 afterEach(() => {
   for (const ws of workspaces.splice(0)) ws.close();
 });
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+afterAll(() => folder.cleanup());
 
 /**
  * A demo workspace (not extracted) and a service wired the way createBackend wires it: the draft
  * rulebook's provider, the host's baseURL and the SecretStore's key. Retries are kept short.
  */
 async function fixture(): Promise<Fixture> {
-  const ws = openWorkspace(join(dir, `ws-${++n}.casebook`));
+  const ws = openWorkspace(folder.path());
   workspaces.push(ws);
   await seedDemoWorkspace(ws, RESOURCES);
   const repos = repositories(ws);

@@ -1,66 +1,39 @@
 // The API handlers over a real demo workspace (seeded and extracted by createBackend), called the
 // way the IPC gate and the browser host call them: with arguments parsed by the contract.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  ApiError,
-  parseApiArgs,
-  type ApiArgs,
-  type ApiEventName,
-  type ApiEvents,
-  type ApiMethod,
-  type ApiResults,
-  type MessagePage,
-  type MessageSummary,
-} from '../../shared/src/api/index.js';
+import type { ApiArgs, ApiError, ApiEventName, ApiMethod, ApiResults, MessagePage, MessageSummary } from '../../shared/src/api/index.js';
 import type { Rule, RulebookArtifact } from '../../shared/src/domain.js';
-import { messageContentHash, messageIdFromHash, openWorkspace, repositories } from '../services/workspace/index.js';
+import { openWorkspace, repositories } from '../services/workspace/index.js';
 import { draftArtifact } from './draft.js';
 import { ExtractionService } from './extraction.js';
 import { HOST_SETTING } from './handlers.js';
-import type { Backend, BackendOptions, SecretStore, SettingsStore } from './ports.js';
+import type { Backend, BackendOptions } from './ports.js';
 import { createBackend } from './service.js';
+import {
+  apiFailure,
+  backendOptions,
+  call as callHandler,
+  demoId,
+  demoRows,
+  demoWorkspaces,
+  readDemo,
+  type DemoWorkspaces,
+  type MemorySecrets,
+  type MemorySettings,
+  type TestOptionsOver,
+} from './test-support.js';
 
-const RESOURCES = fileURLToPath(new URL('../../resources', import.meta.url));
-const readDemo = (file: string) => readFileSync(join(RESOURCES, 'demo', file), 'utf8');
-type DemoRow = { id: string; text: string; subject: string; sender: string; receivedAt: string };
-const demoRows = readDemo('messages.jsonl').trim().split('\n').map((l) => JSON.parse(l) as DemoRow);
 const demoSchema = JSON.parse(readDemo('schema.json')) as { fields: { name: string }[] };
 const demoRules = JSON.parse(readDemo('rules.json')) as Rule[];
 const demoPrecedentCount = readDemo('precedents.jsonl').trim().split('\n').length;
-
 const demoRow = (externalId: string) => demoRows.find((r) => r.id === externalId)!;
-const demoId = (externalId: string) => {
-  const r = demoRow(externalId);
-  return messageIdFromHash(messageContentHash({ text: r.text, subject: r.subject, sender: r.sender, receivedAt: r.receivedAt }));
-};
-
-function memorySettings(): SettingsStore & { data: Map<string, unknown> } {
-  const data = new Map<string, unknown>();
-  return { data, get: (k) => data.get(k), set: (k, v) => void data.set(k, v) };
-}
-
-function memorySecrets(): SecretStore & { writes: (string | null)[] } {
-  let key: string | null = null;
-  const writes: (string | null)[] = [];
-  return {
-    writes,
-    getApiKey: () => key,
-    setApiKey: (k) => {
-      writes.push(k);
-      key = k || null;
-    },
-  };
-}
 
 interface Harness {
   backend: Backend;
   path: string;
-  settings: ReturnType<typeof memorySettings>;
-  secrets: ReturnType<typeof memorySecrets>;
+  opts: BackendOptions;
+  settings: MemorySettings;
+  secrets: MemorySecrets;
   events: [ApiEventName, unknown][];
   /** Every result a handler returned through `call`. */
   results: unknown[];
@@ -69,52 +42,29 @@ interface Harness {
   failure<M extends ApiMethod>(method: M, args: ApiArgs<M>): Promise<ApiError>;
 }
 
-let dir: string;
+let demo: DemoWorkspaces;
 const opened: Backend[] = [];
-beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'casebook-handlers-'));
-});
+beforeAll(async () => {
+  demo = await demoWorkspaces('casebook-handlers-');
+}, 60_000);
 afterAll(() => {
   for (const b of opened) b.close();
-  rmSync(dir, { recursive: true, force: true });
+  demo.cleanup();
 });
 
-let counter = 0;
-async function harness(over: Partial<BackendOptions> = {}): Promise<Harness> {
-  const path = join(dir, `ws-${++counter}.casebook`);
-  const settings = memorySettings();
-  const secrets = memorySecrets();
-  const events: [ApiEventName, unknown][] = [];
-  const opts: BackendOptions = {
-    workspacePath: path,
-    resourcesDir: RESOURCES,
-    demo: true,
-    host: 'web',
-    appVersion: '0.0.0-test',
-    settings,
-    secrets,
-    emit: <E extends ApiEventName>(event: E, payload: ApiEvents[E]) => void events.push([event, payload]),
-    ...over,
-  };
+/** A backend over a fresh copy of the demo workspace. */
+async function harness(over: TestOptionsOver = {}): Promise<Harness> {
+  const opts = backendOptions(demo.copy(), over);
   const backend = await createBackend(opts);
   opened.push(backend);
   const results: unknown[] = [];
   const call = async <M extends ApiMethod>(method: M, args: ApiArgs<M>): Promise<ApiResults[M]> => {
-    const handler = backend.handlers[method] as (a: unknown) => Promise<ApiResults[M]> | ApiResults[M];
-    const result = await handler(parseApiArgs(method, args));
+    const result = await callHandler(backend, method, args);
     results.push(result);
     return result;
   };
-  const failure = async <M extends ApiMethod>(method: M, args: ApiArgs<M>): Promise<ApiError> => {
-    const outcome = await call(method, args).then(
-      (r) => ({ ok: true as const, r }),
-      (e: unknown) => ({ ok: false as const, e }),
-    );
-    if (outcome.ok) throw new Error(`${method} succeeded: ${JSON.stringify(outcome.r).slice(0, 200)}`);
-    if (!(outcome.e instanceof ApiError)) throw outcome.e;
-    return outcome.e;
-  };
-  return { backend, path, settings, secrets, events, results, call, failure };
+  const failure = <M extends ApiMethod>(method: M, args: ApiArgs<M>) => apiFailure(call(method, args));
+  return { backend, path: opts.workspacePath, opts, settings: opts.settings, secrets: opts.secrets, events: opts.events, results, call, failure };
 }
 
 describe('handlers over the demo workspace (read only)', () => {

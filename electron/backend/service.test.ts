@@ -1,72 +1,31 @@
 // createBackend against real workspace files in a temporary directory: the first run seeds and
 // extracts the demo, later runs open what is there, and a file that is not a workspace is refused.
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ApiError, parseApiArgs, type ApiMethod, type ApiResults, type ApiArgs, type ApiEventName, type ApiEvents } from '../../shared/src/api/index.js';
+import { ApiError } from '../../shared/src/api/index.js';
 import { RUNTIME_VERSION } from '../../shared/src/version.js';
-import { messageContentHash, messageIdFromHash, WorkspaceOpenError } from '../services/workspace/index.js';
-import type { Backend, BackendOptions, SecretStore, SettingsStore } from './ports.js';
+import { WorkspaceOpenError } from '../services/workspace/index.js';
+import type { Backend } from './ports.js';
 import { createBackend } from './service.js';
+import { backendOptions, call, demoId, readDemo, tempFolder, type TempFolder, type TestOptionsOver } from './test-support.js';
 
-const RESOURCES = fileURLToPath(new URL('../../resources', import.meta.url));
-const demoRows = readFileSync(join(RESOURCES, 'demo', 'messages.jsonl'), 'utf8')
-  .trim()
-  .split('\n')
-  .map((l) => JSON.parse(l) as { id: string; text: string; subject: string; sender: string; receivedAt: string });
-const schemaFields = (JSON.parse(readFileSync(join(RESOURCES, 'demo', 'schema.json'), 'utf8')) as { fields: { name: string }[] }).fields.map((f) => f.name);
+const schemaFields = (JSON.parse(readDemo('schema.json')) as { fields: { name: string }[] }).fields.map((f) => f.name);
+const options = (workspacePath: string, over: TestOptionsOver = {}) => backendOptions(workspacePath, { appVersion: '9.9.9-test', ...over });
 
-/** The workspace id of a demo message (ids derive from the content hash). */
-function demoId(externalId: string): string {
-  const row = demoRows.find((r) => r.id === externalId)!;
-  return messageIdFromHash(messageContentHash({ text: row.text, subject: row.subject, sender: row.sender, receivedAt: row.receivedAt }));
-}
-
-function memorySettings(): SettingsStore & { data: Map<string, unknown> } {
-  const data = new Map<string, unknown>();
-  return { data, get: (k) => data.get(k), set: (k, v) => void data.set(k, v) };
-}
-
-function memorySecrets(): SecretStore {
-  let key: string | null = null;
-  return { getApiKey: () => key, setApiKey: (k) => void (key = k || null) };
-}
-
-function options(workspacePath: string, over: Partial<BackendOptions> = {}): BackendOptions & { events: [ApiEventName, unknown][] } {
-  const events: [ApiEventName, unknown][] = [];
-  return {
-    workspacePath,
-    resourcesDir: RESOURCES,
-    demo: true,
-    host: 'web',
-    appVersion: '9.9.9-test',
-    settings: memorySettings(),
-    secrets: memorySecrets(),
-    emit: <E extends ApiEventName>(event: E, payload: ApiEvents[E]) => void events.push([event, payload]),
-    events,
-    ...over,
-  };
-}
-
-/** Calls a handler the way the IPC gate and the browser host do: with parsed arguments. */
-async function call<M extends ApiMethod>(backend: Backend, method: M, args: ApiArgs<M>): Promise<ApiResults[M]> {
-  const handler = backend.handlers[method] as (a: unknown) => Promise<ApiResults[M]> | ApiResults[M];
-  return handler(parseApiArgs(method, args));
-}
-
+let folder: TempFolder;
 let dir: string;
 const open: Backend[] = [];
 beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'casebook-backend-'));
+  folder = tempFolder('casebook-backend-');
+  dir = folder.dir;
 });
 afterEach(() => {
   for (const b of open.splice(0)) b.close();
 });
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+afterAll(() => folder.cleanup());
 
-async function start(name: string, over: Partial<BackendOptions> = {}): Promise<Backend> {
+async function start(name: string, over: TestOptionsOver = {}): Promise<Backend> {
   const backend = await createBackend(options(join(dir, name), over));
   open.push(backend);
   return backend;

@@ -2,38 +2,25 @@
 // 30,000 messages the browser host answers calls within 100 ms, a cancel takes effect within a
 // second, and after a restart the host listens before the interrupted run takes up its work.
 // Everything is real: the backend over a SQLite file, the browser host over HTTP.
-import { mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiArgs, ApiMethod, ApiResults, RunRecord } from '../../../shared/src/api/index.js';
 import { startWebHost, type WebHost } from '../../web-host/server.js';
 import type { Backend, BackendOptions } from '../ports.js';
 import { createBackend } from '../service.js';
+import { backendOptions, memorySettings, tempFolder, type TempFolder } from '../test-support.js';
 
-const RESOURCES = fileURLToPath(new URL('../../../resources', import.meta.url));
 const MESSAGES = 30_000;
 
+let folder: TempFolder;
 let dir: string;
 let path: string;
-const settings = new Map<string, unknown>();
+/** The host's settings, kept across a restart as the host keeps them. */
+const settings = memorySettings();
 let backend: Backend | null = null;
 let host: WebHost | null = null;
 
-function options(): BackendOptions {
-  return {
-    workspacePath: path,
-    resourcesDir: RESOURCES,
-    demo: true,
-    host: 'web',
-    appVersion: '0.0.0-test',
-    settings: { get: (k) => settings.get(k), set: (k, v) => void settings.set(k, v) },
-    secrets: { getApiKey: () => null, setApiKey: () => undefined },
-    emit: () => undefined,
-  };
-}
+const options = (): BackendOptions => backendOptions(path, { settings, emit: () => undefined });
 
 /** One API call over HTTP, as the window makes it; resolves with the result and how long it took. */
 function call<M extends ApiMethod>(method: M, args: ApiArgs<M>): Promise<{ result: ApiResults[M]; ms: number }> {
@@ -90,8 +77,9 @@ async function until<T>(read: () => Promise<T>, ok: (v: T) => boolean, what: str
 const run = async (id: string): Promise<RunRecord> => (await call('getRun', { runId: id })).result;
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'casebook-responsive-'));
-  path = join(dir, 'workspace.casebook');
+  folder = tempFolder('casebook-responsive-');
+  dir = folder.dir;
+  path = folder.path('workspace.casebook');
   await open();
   const lines = Array.from({ length: MESSAGES }, (_, i) =>
     JSON.stringify({ id: `bulk-${i}`, text: `Ticket ${i}: my order TW-${100000 + i} has not arrived and I am ${i % 3 ? 'upset' : 'waiting'}. Can you refund it? - Customer ${i}` }),
@@ -101,7 +89,7 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(async () => {
   await shut();
-  rmSync(dir, { recursive: true, force: true });
+  folder.cleanup();
 });
 
 describe('a long embedded run and the host', () => {

@@ -2,63 +2,36 @@
 // with the scripted OpenAI-compatible server: progress, filters and ids, cancel and resume, a
 // restart in the middle of a run, per-message errors and their retry, auth failures, the
 // persistent response cache, the concurrency limit and the rate limit.
-import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { ApiError, parseApiArgs, type ApiArgs, type ApiEventName, type ApiEvents, type ApiMethod, type ApiResults, type RunRecord } from '../../../shared/src/api/index.js';
+import type { ApiEvents, RunRecord } from '../../../shared/src/api/index.js';
 import { defaultAnswer } from '../../../shared/testkit/answer.js';
 import { startScriptedServer, type ChatRequestBody, type ParsedMessage, type ScriptedServer } from '../../../shared/testkit/scripted-server.js';
-import { messageContentHash, messageIdFromHash, openWorkspace, repositories } from '../../services/workspace/index.js';
-import type { Backend, BackendOptions, SecretStore, SettingsStore } from '../ports.js';
+import { openWorkspace, repositories } from '../../services/workspace/index.js';
+import type { Backend } from '../ports.js';
 import { createBackend, PROVIDER_SETTING } from '../service.js';
+import {
+  apiFailure as failure,
+  backendOptions,
+  call,
+  demoId as idOf,
+  demoRows,
+  demoWorkspaces,
+  type DemoWorkspaces,
+  type Events,
+  type TestOptions as Options,
+  type TestOptionsOver,
+} from '../test-support.js';
 import { RUN_SETTING } from './service.js';
 
-const RESOURCES = fileURLToPath(new URL('../../../resources', import.meta.url));
-type DemoRow = { id: string; text: string; subject: string; sender: string; receivedAt: string };
-const demoRows = readFileSync(join(RESOURCES, 'demo', 'messages.jsonl'), 'utf8')
-  .trim()
-  .split('\n')
-  .map((l) => JSON.parse(l) as DemoRow);
-const idOf = (r: DemoRow) => messageIdFromHash(messageContentHash({ text: r.text, subject: r.subject, sender: r.sender, receivedAt: r.receivedAt }));
-
-type Events = [ApiEventName, unknown][];
-type Options = BackendOptions & { events: Events };
-
-function memorySettings(): SettingsStore {
-  const data = new Map<string, unknown>();
-  return { get: (k) => data.get(k), set: (k, v) => void data.set(k, v) };
-}
-function memorySecrets(): SecretStore {
-  let key: string | null = null;
-  return { getApiKey: () => key, setApiKey: (k) => void (key = k || null) };
-}
-
-async function call<M extends ApiMethod>(backend: Backend, method: M, args: ApiArgs<M>): Promise<ApiResults[M]> {
-  const handler = backend.handlers[method] as (a: unknown) => Promise<ApiResults[M]> | ApiResults[M];
-  return handler(parseApiArgs(method, args));
-}
-async function failure(p: () => unknown): Promise<ApiError> {
-  const err = await Promise.resolve().then(p).catch((e: unknown) => e);
-  expect(err).toBeInstanceOf(ApiError);
-  return err as ApiError;
-}
-
-let dir: string;
-let template: string;
+let demo: DemoWorkspaces;
 let server: ScriptedServer;
-let n = 0;
 const open: Backend[] = [];
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'casebook-runs-'));
   server = await startScriptedServer();
   // One demo workspace, seeded and extracted once, copied for each test.
-  template = join(dir, 'template.casebook');
-  const b = await createBackend(options(template));
-  b.close();
+  demo = await demoWorkspaces('casebook-runs-');
 }, 60_000);
 afterEach(() => {
   for (const b of open.splice(0)) b.close();
@@ -66,29 +39,14 @@ afterEach(() => {
 });
 afterAll(async () => {
   await server.close();
-  rmSync(dir, { recursive: true, force: true });
+  demo.cleanup();
 });
 
-function options(workspacePath: string, over: Partial<BackendOptions> = {}): Options {
-  const events: Events = [];
-  return {
-    workspacePath,
-    resourcesDir: RESOURCES,
-    demo: true,
-    host: 'web',
-    appVersion: '9.9.9-test',
-    settings: memorySettings(),
-    secrets: memorySecrets(),
-    emit: <E extends ApiEventName>(event: E, payload: ApiEvents[E]) => void events.push([event, payload]),
-    events,
-    ...over,
-  };
-}
+const options = (workspacePath: string, over: TestOptionsOver = {}): Options => backendOptions(workspacePath, { appVersion: '9.9.9-test', ...over });
 
 /** A fresh copy of the demo workspace and a backend over it. */
-async function demoBackend(over: Partial<BackendOptions> = {}): Promise<{ backend: Backend; opts: Options; path: string }> {
-  const path = join(dir, `ws-${++n}.casebook`);
-  copyFileSync(template, path);
+async function demoBackend(over: TestOptionsOver = {}): Promise<{ backend: Backend; opts: Options; path: string }> {
+  const path = demo.copy();
   const opts = options(path, over);
   const backend = await createBackend(opts);
   open.push(backend);
@@ -225,8 +183,7 @@ describe('a run with the embedded provider', () => {
   });
 
   it('starts a run over 100,000 messages at once (one transaction) and cancels it', async () => {
-    const path = join(dir, `big-${++n}.casebook`);
-    copyFileSync(template, path);
+    const path = demo.copy();
     const ws = openWorkspace(path);
     const rows = Array.from({ length: 100_000 }, (_, i) => ({ text: `Message number ${i}: my card was charged twice`, receivedAt: new Date(Date.UTC(2025, 0, 1) + i * 1000).toISOString() }));
     repositories(ws).messages.insertMany(rows);

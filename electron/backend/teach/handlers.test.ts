@@ -2,22 +2,8 @@
 // createBackend, copied for each test), called with arguments parsed by the contract. The story of
 // issue 4 runs with the scripted OpenAI-compatible server as the model, which files "It's me again.
 // Still locked out. Billing said it wasn't them." under billing.
-import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import {
-  ApiError,
-  parseApiArgs,
-  type ApiArgs,
-  type ApiEventName,
-  type ApiEvents,
-  type ApiHandlers,
-  type ApiMethod,
-  type ApiResults,
-  type MessageDetail,
-} from '../../../shared/src/api/index.js';
+import type { ApiArgs, ApiError, ApiEventName, ApiHandlers, ApiMethod, ApiResults, MessageDetail } from '../../../shared/src/api/index.js';
 import type { ExtractionResult, Rule, Trace } from '../../../shared/src/domain.js';
 import type { ProviderConfig } from '../../../shared/src/providers/create.js';
 import { startScriptedServer, type ScriptedServer } from '../../../shared/testkit/scripted-server.js';
@@ -26,28 +12,23 @@ import type { BackendContext } from '../context.js';
 import { draftArtifact, readDraft } from '../draft.js';
 import { ExtractionService } from '../extraction.js';
 import { createHandlers, HOST_SETTING } from '../handlers.js';
-import type { BackendOptions, SettingsStore } from '../ports.js';
 import { createBackend } from '../service.js';
+import { apiFailure, backendOptions, call as callHandler, demoWorkspaces, memorySettings, type DemoWorkspaces } from '../test-support.js';
 import { HUMAN_PROVIDER } from './correction.js';
 import { CHANGE_REASONS, createTeachHandlers } from './handlers.js';
 import { previewImpact } from './impact.js';
 import { textFilter } from './prefilter.js';
 
-const RESOURCES = fileURLToPath(new URL('../../../resources', import.meta.url));
 const STORY = "It's me again. Still locked out. Billing said it wasn't them.";
 const RATIONALE = 'prioritize the current problem over historical mentions';
 const AUTHOR = 'Maya Chen (support lead)';
 
-let dir: string;
-let template: string;
+let demo: DemoWorkspaces;
 let server: ScriptedServer;
 const open: Workspace[] = [];
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'casebook-teach-'));
-  template = join(dir, 'template.casebook');
-  const backend = await createBackend(options(template, memorySettings()));
-  backend.close();
+  demo = await demoWorkspaces('casebook-teach-');
   server = await startScriptedServer();
 }, 60_000);
 afterEach(() => {
@@ -55,26 +36,11 @@ afterEach(() => {
 });
 afterAll(async () => {
   await server.close();
-  rmSync(dir, { recursive: true, force: true });
+  demo.cleanup();
 });
 
-function memorySettings(): SettingsStore {
-  const data = new Map<string, unknown>([['author', AUTHOR]]);
-  return { get: (k) => data.get(k), set: (k, v) => void data.set(k, v) };
-}
-
-function options(path: string, settings: SettingsStore, events: [ApiEventName, unknown][] = []): BackendOptions {
-  return {
-    workspacePath: path,
-    resourcesDir: RESOURCES,
-    demo: true,
-    host: 'web',
-    appVersion: '0.0.0-test',
-    settings,
-    secrets: { getApiKey: () => null, setApiKey: () => undefined },
-    emit: <E extends ApiEventName>(event: E, payload: ApiEvents[E]) => void events.push([event, payload]),
-  };
-}
+/** The options of a backend over `path`, acting as AUTHOR. */
+const options = (path: string) => backendOptions(path, { settings: memorySettings({ author: AUTHOR }) });
 
 interface Harness {
   repos: Repositories;
@@ -88,18 +54,14 @@ interface Harness {
   allIds(): string[];
 }
 
-let counter = 0;
 /** A copy of the demo workspace with the backend's context wired the way createBackend wires it. */
 function harness(): Harness {
-  const path = join(dir, `ws-${++counter}.casebook`);
-  copyFileSync(template, path);
-  if (existsSync(`${template}-wal`)) copyFileSync(`${template}-wal`, `${path}-wal`);
+  const path = demo.copy();
   const ws = openWorkspace(path);
   open.push(ws);
   const repos = repositories(ws);
-  const settings = memorySettings();
-  const events: [ApiEventName, unknown][] = [];
-  const opts = options(path, settings, events);
+  const opts = options(path);
+  const { settings, events } = opts;
   const provider = (): ProviderConfig => {
     const s = readDraft(repos)?.settings;
     if (s?.provider !== 'openai') return { kind: 'embedded' };
@@ -109,19 +71,8 @@ function harness(): Harness {
   const extraction = new ExtractionService(repos, () => draftArtifact(repos), provider);
   const ctx: BackendContext = { repos, opts, extraction, emit: opts.emit, author: () => String(settings.get('author')) };
   const handlers = { ...createHandlers(repos, opts), ...createTeachHandlers(ctx) } as Partial<ApiHandlers>;
-  const call = async <M extends ApiMethod>(method: M, args: ApiArgs<M>): Promise<ApiResults[M]> => {
-    const handler = handlers[method] as unknown as (a: unknown) => Promise<ApiResults[M]> | ApiResults[M];
-    return handler(parseApiArgs(method, args));
-  };
-  const failure = async <M extends ApiMethod>(method: M, args: ApiArgs<M>): Promise<ApiError> => {
-    try {
-      await call(method, args);
-    } catch (err) {
-      expect(err).toBeInstanceOf(ApiError);
-      return err as ApiError;
-    }
-    throw new Error(`${method} succeeded`);
-  };
+  const call = <M extends ApiMethod>(method: M, args: ApiArgs<M>): Promise<ApiResults[M]> => callHandler(handlers, method, args);
+  const failure = <M extends ApiMethod>(method: M, args: ApiArgs<M>): Promise<ApiError> => apiFailure(call(method, args));
   const allIds = () => repos.messages.ids();
   const idOf = (text: string) => allIds().find((id) => repos.messages.get(id)!.text === text)!;
   return { repos, ctx, events, call, failure, idOf, allIds, detail: (id) => call('getMessage', { id }) };
@@ -308,15 +259,15 @@ describe('acceptExtraction', () => {
   });
 
   it('is wired into createBackend', async () => {
-    const path = join(dir, `backend-${++counter}.casebook`);
-    copyFileSync(template, path);
-    const events: [ApiEventName, unknown][] = [];
-    const backend = await createBackend(options(path, memorySettings(), events));
+    const path = demo.copy();
+    const opts = options(path);
+    const events = opts.events;
+    const backend = await createBackend(opts);
     try {
       const ws = openWorkspace(path);
       const id = repositories(ws).messages.ids().find((m) => repositories(ws).messages.get(m)!.text === STORY)!;
       ws.close();
-      const result = await (backend.handlers.acceptExtraction as (a: unknown) => Promise<MessageDetail>)(parseApiArgs('acceptExtraction', { messageId: id }));
+      const result = await callHandler(backend, 'acceptExtraction', { messageId: id });
       expect(result.message.status).toBe('accepted');
       expect(events).toContainEqual(['messagesChanged', { reason: CHANGE_REASONS.accepted }]);
     } finally {

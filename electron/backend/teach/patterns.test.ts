@@ -1,58 +1,31 @@
 // A rule's regular expression in the app and in production (issue 7): a pattern that hung a
 // backtracking engine runs at once in both, a pattern the linear-time engine cannot run is refused
 // by both with the same reason, and both extract the same output with the same spans.
-import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ApiError, parseApiArgs, type ApiArgs, type ApiMethod, type ApiResults } from '../../../shared/src/api/index.js';
+import type { ApiArgs, ApiMethod, ApiResults } from '../../../shared/src/api/index.js';
 import type { Rule } from '../../../shared/src/domain.js';
 import { createExtractor } from '../../../shared/src/pipeline/extractor.js';
 import { parseRulebook } from '../../../shared/src/rulebook/load.js';
 import { RulebookError } from '../../../shared/src/rulebook/errors.js';
 import { openWorkspace, repositories } from '../../services/workspace/index.js';
 import { draftArtifact } from '../draft.js';
-import type { Backend, BackendOptions } from '../ports.js';
+import type { Backend } from '../ports.js';
 import { createBackend } from '../service.js';
+import { apiFailure as failure, backendOptions, call, demoWorkspaces, type DemoWorkspaces } from '../test-support.js';
 
-const RESOURCES = fileURLToPath(new URL('../../../resources', import.meta.url));
 // 31 "a"s took more than 60 s under RegExp (issue 7), each extra one doubling it: 40 would take hours.
 const HUNG = `${'a'.repeat(40)}!`;
 
-let dir: string;
-let template: string;
-
-function options(path: string): BackendOptions {
-  const data = new Map<string, unknown>();
-  return {
-    workspacePath: path,
-    resourcesDir: RESOURCES,
-    demo: true,
-    host: 'web',
-    appVersion: '0.0.0-test',
-    settings: { get: (k) => data.get(k), set: (k, v) => void data.set(k, v) },
-    secrets: { getApiKey: () => null, setApiKey: () => undefined },
-    emit: () => undefined,
-  };
-}
-
+let demo: DemoWorkspaces;
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'casebook-patterns-'));
-  template = join(dir, 'template.casebook');
-  (await createBackend(options(template))).close();
+  demo = await demoWorkspaces('casebook-patterns-');
 }, 60_000);
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+afterAll(() => demo.cleanup());
 
-let copies = 0;
 async function backend(): Promise<Backend & { call: <M extends ApiMethod>(m: M, a: ApiArgs<M>) => Promise<ApiResults[M]>; path: string }> {
-  const path = join(dir, `ws-${++copies}.casebook`);
-  copyFileSync(template, path);
-  if (existsSync(`${template}-wal`)) copyFileSync(`${template}-wal`, `${path}-wal`);
-  const b = await createBackend({ ...options(path), demo: false });
-  const call = async <M extends ApiMethod>(method: M, args: ApiArgs<M>) =>
-    (b.handlers[method] as unknown as (a: unknown) => Promise<ApiResults[M]>)(parseApiArgs(method, args));
-  return { ...b, call, path };
+  const path = demo.copy();
+  const b = await createBackend(backendOptions(path, { demo: false }));
+  return { ...b, call: (method, args) => call(b, method, args), path };
 }
 
 const rule = (id: string, pattern: string): Rule => ({
@@ -64,16 +37,6 @@ const rule = (id: string, pattern: string): Rule => ({
   when: { kind: 'regex', pattern },
   set: { urgency: 'high' },
 });
-
-async function failure(p: Promise<unknown>): Promise<ApiError> {
-  try {
-    await p;
-  } catch (err) {
-    expect(err).toBeInstanceOf(ApiError);
-    return err as ApiError;
-  }
-  throw new Error('the call succeeded');
-}
 
 describe('rule patterns in the app and in the runtime', () => {
   it('a catastrophic backtracking pattern is saved, previewed, run and extracted at once, with the same result in both', async () => {
