@@ -1,7 +1,7 @@
 // The backend: one open workspace and the API handlers over it. Plain Node (never imports
 // electron), so it runs in Electron's utility process, in the browser host and in tests alike.
 import { existsSync, rmSync } from 'node:fs';
-import { openWorkspace, repositories, seedDemoWorkspace } from '../services/workspace/index.js';
+import { openWorkspace, repositories, seedDemoWorkspace, type Workspace } from '../services/workspace/index.js';
 import type { ProviderConfig } from '../../shared/src/providers/create.js';
 import { draftArtifact, readDraft } from './draft.js';
 import { ExtractionService } from './extraction.js';
@@ -18,9 +18,12 @@ import type { ApiHandlers } from '../../shared/src/api/index.js';
 /** Optional host settings of the OpenAI-compatible provider. */
 export const PROVIDER_SETTING = { maxRetries: 'provider.maxRetries', timeoutMs: 'provider.timeoutMs' } as const;
 
-export async function createBackend(opts: BackendOptions): Promise<Backend> {
-  const isNew = !existsSync(opts.workspacePath);
-  const ws = openWorkspace(opts.workspacePath, opts.nativeBinding ? { nativeBinding: opts.nativeBinding } : {});
+/**
+ * What the handlers work with, over an open workspace: its repositories, the host's options, the
+ * extraction service (provider from the draft's settings and the host's, answers cached in the
+ * workspace, requests spaced by the host's rate limit) and who is acting.
+ */
+export function createBackendContext(ws: Workspace, opts: BackendOptions): BackendContext {
   const repos = repositories(ws);
 
   const hostSetting = (key: string): number | undefined => {
@@ -52,6 +55,22 @@ export async function createBackend(opts: BackendOptions): Promise<Backend> {
     ratePerSecond: () => hostSetting(RUN_SETTING.ratePerSecond) ?? 0,
   });
 
+  return {
+    repos,
+    transaction: (work) => ws.write(work),
+    opts,
+    extraction,
+    emit: opts.emit,
+    author: () => (typeof opts.settings.get('author') === 'string' ? String(opts.settings.get('author')) : 'support lead'),
+  };
+}
+
+export async function createBackend(opts: BackendOptions): Promise<Backend> {
+  const isNew = !existsSync(opts.workspacePath);
+  const ws = openWorkspace(opts.workspacePath, opts.nativeBinding ? { nativeBinding: opts.nativeBinding } : {});
+  const ctx = createBackendContext(ws, opts);
+  const { repos, extraction } = ctx;
+
   try {
     // A new workspace starts with the demo, already extracted by the embedded provider, so the
     // first screen shows messages beside their JSON with no setup at all.
@@ -68,13 +87,6 @@ export async function createBackend(opts: BackendOptions): Promise<Backend> {
     throw err;
   }
 
-  const ctx: BackendContext = {
-    repos,
-    opts,
-    extraction,
-    emit: opts.emit,
-    author: () => (typeof opts.settings.get('author') === 'string' ? String(opts.settings.get('author')) : 'support lead'),
-  };
   // Runs execute in the background, one at a time. A run left queued or running by a crash or a
   // restart is resumed by startBackgroundWork (only its pending items: nothing is extracted twice).
   const runs = createRunService(ctx);

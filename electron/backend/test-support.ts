@@ -6,9 +6,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ApiError, parseApiArgs, type ApiArgs, type ApiEventName, type ApiEvents, type ApiHandlers, type ApiMethod, type ApiResults } from '../../shared/src/api/index.js';
-import { messageContentHash, messageIdFromHash } from '../services/workspace/index.js';
+import { messageContentHash, messageIdFromHash, openWorkspace, type Workspace } from '../services/workspace/index.js';
+import type { BackendContext } from './context.js';
+import { createHandlers } from './handlers.js';
+import { createImportHandlers } from './import/handlers.js';
 import type { Backend, BackendOptions, SecretStore, SettingsStore } from './ports.js';
-import { createBackend } from './service.js';
+import { createRunHandlers, createRunService } from './runs/handlers.js';
+import { createBackendContext, createBackend } from './service.js';
+import { createTeachHandlers } from './teach/handlers.js';
+
+export { failAfter, failStatement, InjectedFailure, workspaceSnapshot } from '../services/workspace/test-helpers.js';
 
 /** The repository's `resources/` (the demo seed data is in `resources/demo`). */
 export const RESOURCES = fileURLToPath(new URL('../../resources', import.meta.url));
@@ -79,6 +86,47 @@ export async function apiFailure(work: Promise<unknown> | (() => unknown)): Prom
   if (outcome.ok) throw new Error(`the call succeeded: ${String(JSON.stringify(outcome.result)).slice(0, 200)}`);
   if (!(outcome.error instanceof ApiError)) throw outcome.error;
   return outcome.error;
+}
+
+/**
+ * The backend's context over a workspace file, wired as createBackend wires it, with the handlers
+ * over it: for tests that reach past the API (to break a repository midway through a use case).
+ */
+export interface ContextHarness {
+  ws: Workspace;
+  ctx: BackendContext;
+  opts: TestOptions;
+  handlers: Partial<ApiHandlers>;
+  call<M extends ApiMethod>(method: M, args: ApiArgs<M>): Promise<ApiResults[M]>;
+  /** The ApiError a call fails with. */
+  failure<M extends ApiMethod>(method: M, args: ApiArgs<M>): Promise<ApiError>;
+  close(): void;
+}
+
+export function openContext(workspacePath: string, over: TestOptionsOver = {}): ContextHarness {
+  const opts = backendOptions(workspacePath, over);
+  const ws = openWorkspace(workspacePath);
+  const ctx = createBackendContext(ws, opts);
+  const runs = createRunService(ctx);
+  const handlers: Partial<ApiHandlers> = {
+    ...createHandlers(ctx.repos, opts),
+    ...createImportHandlers(ctx),
+    ...createTeachHandlers(ctx),
+    ...createRunHandlers(ctx, runs),
+  };
+  const invoke = <M extends ApiMethod>(method: M, args: ApiArgs<M>) => call(handlers, method, args);
+  return {
+    ws,
+    ctx,
+    opts,
+    handlers,
+    call: invoke,
+    failure: (method, args) => apiFailure(invoke(method, args)),
+    close: () => {
+      runs.close();
+      ws.close();
+    },
+  };
 }
 
 /** A temporary folder of workspace files, removed with everything in it. */

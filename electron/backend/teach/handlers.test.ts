@@ -3,19 +3,16 @@
 // issue 4 runs with the scripted OpenAI-compatible server as the model, which files "It's me again.
 // Still locked out. Billing said it wasn't them." under billing.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { ApiArgs, ApiError, ApiEventName, ApiHandlers, ApiMethod, ApiResults, MessageDetail } from '../../../shared/src/api/index.js';
+import type { ApiArgs, ApiError, ApiEventName, ApiMethod, ApiResults, MessageDetail } from '../../../shared/src/api/index.js';
 import type { ExtractionResult, Rule, Trace } from '../../../shared/src/domain.js';
-import type { ProviderConfig } from '../../../shared/src/providers/create.js';
 import { startScriptedServer, type ScriptedServer } from '../../../shared/testkit/scripted-server.js';
-import { openWorkspace, repositories, type Repositories, type Workspace } from '../../services/workspace/index.js';
+import { openWorkspace, repositories, type Repositories } from '../../services/workspace/index.js';
 import type { BackendContext } from '../context.js';
 import { draftArtifact, readDraft } from '../draft.js';
-import { ExtractionService } from '../extraction.js';
-import { createHandlers, HOST_SETTING } from '../handlers.js';
-import { createBackend } from '../service.js';
-import { apiFailure, backendOptions, call as callHandler, demoWorkspaces, memorySettings, type DemoWorkspaces } from '../test-support.js';
+import { createBackend, PROVIDER_SETTING } from '../service.js';
+import { backendOptions, call as callHandler, demoWorkspaces, memorySettings, openContext, type ContextHarness, type DemoWorkspaces } from '../test-support.js';
 import { HUMAN_PROVIDER } from './correction.js';
-import { CHANGE_REASONS, createTeachHandlers } from './handlers.js';
+import { CHANGE_REASONS } from './handlers.js';
 import { previewImpact } from './impact.js';
 import { textFilter } from './prefilter.js';
 
@@ -25,14 +22,14 @@ const AUTHOR = 'Maya Chen (support lead)';
 
 let demo: DemoWorkspaces;
 let server: ScriptedServer;
-const open: Workspace[] = [];
+const open: ContextHarness[] = [];
 
 beforeAll(async () => {
   demo = await demoWorkspaces('casebook-teach-');
   server = await startScriptedServer();
 }, 60_000);
 afterEach(() => {
-  for (const ws of open.splice(0)) ws.close();
+  for (const h of open.splice(0)) h.close();
 });
 afterAll(async () => {
   await server.close();
@@ -56,26 +53,14 @@ interface Harness {
 
 /** A copy of the demo workspace with the backend's context wired the way createBackend wires it. */
 function harness(): Harness {
-  const path = demo.copy();
-  const ws = openWorkspace(path);
-  open.push(ws);
-  const repos = repositories(ws);
-  const opts = options(path);
-  const { settings, events } = opts;
-  const provider = (): ProviderConfig => {
-    const s = readDraft(repos)?.settings;
-    if (s?.provider !== 'openai') return { kind: 'embedded' };
-    const baseURL = settings.get(HOST_SETTING.baseURL);
-    return { kind: 'openai', model: s.model, ...(typeof baseURL === 'string' ? { baseURL } : {}), apiKey: '', maxRetries: 1, timeoutMs: 10_000 };
-  };
-  const extraction = new ExtractionService(repos, () => draftArtifact(repos), provider);
-  const ctx: BackendContext = { repos, opts, extraction, emit: opts.emit, author: () => String(settings.get('author')) };
-  const handlers = { ...createHandlers(repos, opts), ...createTeachHandlers(ctx) } as Partial<ApiHandlers>;
-  const call = <M extends ApiMethod>(method: M, args: ApiArgs<M>): Promise<ApiResults[M]> => callHandler(handlers, method, args);
-  const failure = <M extends ApiMethod>(method: M, args: ApiArgs<M>): Promise<ApiError> => apiFailure(call(method, args));
+  // Short retries, so a failing model fails the test quickly.
+  const settings = memorySettings({ author: AUTHOR, [PROVIDER_SETTING.maxRetries]: 1, [PROVIDER_SETTING.timeoutMs]: 10_000 });
+  const h = openContext(demo.copy(), { settings });
+  open.push(h);
+  const { repos } = h.ctx;
   const allIds = () => repos.messages.ids();
   const idOf = (text: string) => allIds().find((id) => repos.messages.get(id)!.text === text)!;
-  return { repos, ctx, events, call, failure, idOf, allIds, detail: (id) => call('getMessage', { id }) };
+  return { repos, ctx: h.ctx, events: h.opts.events, call: h.call, failure: h.failure, idOf, allIds, detail: (id) => h.call('getMessage', { id }) };
 }
 
 /** Switches the harness to the scripted model and extracts every message with it. */

@@ -2,7 +2,9 @@
 // and the message's newest extraction), rules with an impact preview, and the rules and precedents
 // screens (edit, disable, delete with undo). Every rule or precedent change changes the draft
 // rulebook (draft.ts assembles it from these tables, so its hash moves and the next extraction runs
-// under the new draft); the window hears of it through `messagesChanged`.
+// under the new draft); the window hears of it through `messagesChanged`. Each use case reads,
+// checks and writes in one unit of work (`ctx.transaction`): all its writes or none; the window
+// hears of a change only once it is committed.
 import { ApiError, type ApiHandlers, type MessageDetail, type PrecedentRecord, type RuleRecord } from '../../../shared/src/api/index.js';
 import type { Extraction, MessageInput, RulebookArtifact } from '../../../shared/src/domain.js';
 import type { DraftRulebook, StoredPrecedent, StoredRule } from '../../services/workspace/index.js';
@@ -73,7 +75,7 @@ const previewOf = (text: string) => text.replace(/\s+/g, ' ').trim().slice(0, PR
 const searchWords = (search: string | undefined) => (search ?? '').toLowerCase().split(/\s+/u).filter(Boolean);
 
 export function createTeachHandlers(ctx: BackendContext): TeachHandlers {
-  const { repos } = ctx;
+  const { repos, transaction } = ctx;
   const changed = (reason: string) => ctx.emit('messagesChanged', { reason });
 
   installReviewCheck(ctx);
@@ -116,38 +118,44 @@ export function createTeachHandlers(ctx: BackendContext): TeachHandlers {
 
   return {
     acceptExtraction: ({ messageId }) => {
-      const before = detail(messageId);
-      if (!before.extraction) throw conflict('acceptExtraction: this message has no extraction to accept yet; extract it first');
-      if (!before.extraction.valid) throw conflict('acceptExtraction: its output does not fit the schema; correct it instead');
-      // The newest extraction, confirmed right by a person: the status records it, and the message
-      // with that extraction can be turned into a precedent later ("confirmed example").
-      repos.messages.setStatus(messageId, 'accepted');
+      transaction(() => {
+        const before = detail(messageId);
+        if (!before.extraction) throw conflict('acceptExtraction: this message has no extraction to accept yet; extract it first');
+        if (!before.extraction.valid) throw conflict('acceptExtraction: its output does not fit the schema; correct it instead');
+        // The newest extraction, confirmed right by a person: the status records it, and the message
+        // with that extraction can be turned into a precedent later ("confirmed example").
+        repos.messages.setStatus(messageId, 'accepted');
+      });
       changed(CHANGE_REASONS.accepted);
       return detail(messageId);
     },
 
     correctExtraction: ({ messageId, output, rationale }) => {
-      const message = repos.messages.get(messageId);
-      if (!message) throw notFound('message', messageId);
-      const d = draft('correctExtraction');
-      const checked = checkOutput(output, d.schema, repos.rules.active());
-      if (checked.issues.length) refuse('correctExtraction', checked.issues);
+      // The precedent, the correction as the message's newest extraction, and its status: together.
+      const precedent = transaction(() => {
+        const message = repos.messages.get(messageId);
+        if (!message) throw notFound('message', messageId);
+        const d = draft('correctExtraction');
+        const checked = checkOutput(output, d.schema, repos.rules.active());
+        if (checked.issues.length) refuse('correctExtraction', checked.issues);
 
-      // One precedent per message: a second correction replaces the first one's output (and its
-      // rationale, when a new one is given).
-      const existing = repos.precedents.forMessage(messageId)[0];
-      const note = rationale.trim();
-      const precedent = existing
-        ? repos.precedents.update(existing.id, { output: checked.output, ...(note ? { rationale: note } : {}) })!
-        : repos.precedents.create({
-            message: copyOf(message),
-            output: checked.output,
-            ...(note ? { rationale: note } : {}),
-            author: ctx.author(),
-            messageId,
-          });
-      storeCorrection(messageId, checked.output, checked.aliases);
-      repos.messages.setStatus(messageId, 'corrected');
+        // One precedent per message: a second correction replaces the first one's output (and its
+        // rationale, when a new one is given).
+        const existing = repos.precedents.forMessage(messageId)[0];
+        const note = rationale.trim();
+        const stored = existing
+          ? repos.precedents.update(existing.id, { output: checked.output, ...(note ? { rationale: note } : {}) })!
+          : repos.precedents.create({
+              message: copyOf(message),
+              output: checked.output,
+              ...(note ? { rationale: note } : {}),
+              author: ctx.author(),
+              messageId,
+            });
+        storeCorrection(messageId, checked.output, checked.aliases);
+        repos.messages.setStatus(messageId, 'corrected');
+        return stored;
+      });
       changed(CHANGE_REASONS.corrected);
       return { detail: detail(messageId), precedent: precedentRecord(precedent) };
     },
@@ -161,43 +169,49 @@ export function createTeachHandlers(ctx: BackendContext): TeachHandlers {
     },
 
     saveRule: ({ rule }) => {
-      const d = draft('saveRule');
-      const issues = checkRule(rule, d.schema, repos.rules.active());
-      if (issues.length) refuse('saveRule', issues);
-      const existing = repos.rules.get(rule.id);
-      if (existing?.deletedAt) throw conflict(`saveRule: rule ${rule.id} is deleted; restore it first`);
-      // Replacing keeps the rule's place in the order (overrides apply in that order).
-      const saved = existing ? repos.rules.update(rule) : repos.rules.create(rule);
-      if (!saved) throw conflict(`saveRule: rule ${rule.id} changed while it was being saved; try again`);
+      // Checked against the draft and saved in one unit: nothing can change the draft in between.
+      const saved = transaction(() => {
+        const d = draft('saveRule');
+        const issues = checkRule(rule, d.schema, repos.rules.active());
+        if (issues.length) refuse('saveRule', issues);
+        const existing = repos.rules.get(rule.id);
+        if (existing?.deletedAt) throw conflict(`saveRule: rule ${rule.id} is deleted; restore it first`);
+        // Replacing keeps the rule's place in the order (overrides apply in that order).
+        const stored = existing ? repos.rules.update(rule) : repos.rules.create(rule);
+        if (!stored) throw conflict(`saveRule: rule ${rule.id} changed while it was being saved; try again`);
+        return stored;
+      });
       changed(CHANGE_REASONS.ruleSaved);
       return ruleRecord(saved);
     },
 
     setRuleEnabled: ({ id, enabled }) => {
-      const r = existingRule(id);
-      if (r.deletedAt) throw conflict(`setRuleEnabled: rule ${id} is deleted; restore it first`);
-      if (r.rule.enabled !== enabled) {
-        repos.rules.setEnabled(id, enabled);
-        changed(CHANGE_REASONS.ruleEnabled);
-      }
+      const switched = transaction(() => {
+        const r = existingRule(id);
+        if (r.deletedAt) throw conflict(`setRuleEnabled: rule ${id} is deleted; restore it first`);
+        return r.rule.enabled !== enabled && repos.rules.setEnabled(id, enabled);
+      });
+      if (switched) changed(CHANGE_REASONS.ruleEnabled);
       return ruleRecord(existingRule(id));
     },
 
     deleteRule: ({ id }) => {
-      const r = existingRule(id);
       // Deleting a deleted rule changes nothing (an undo screen may send it twice).
-      if (r.deletedAt === null && repos.rules.delete(id)) changed(CHANGE_REASONS.ruleDeleted);
+      const deleted = transaction(() => existingRule(id).deletedAt === null && repos.rules.delete(id));
+      if (deleted) changed(CHANGE_REASONS.ruleDeleted);
       return { id };
     },
 
     restoreRule: ({ id }) => {
-      const r = existingRule(id);
-      if (r.deletedAt !== null) {
+      const restored = transaction(() => {
+        const r = existingRule(id);
+        if (r.deletedAt === null) return false;
         // Back in the draft, it must fit the draft as it is now (its fields, the patterns' budget).
         const issues = checkRule(r.rule, draft('restoreRule').schema, repos.rules.active());
         if (issues.length) throw conflict(`restoreRule: rule ${id} no longer fits the draft: ${issues.map((i) => i.message).join('; ')}`);
-      }
-      if (r.deletedAt !== null && repos.rules.restore(id)) changed(CHANGE_REASONS.ruleRestored);
+        return repos.rules.restore(id);
+      });
+      if (restored) changed(CHANGE_REASONS.ruleRestored);
       return ruleRecord(existingRule(id));
     },
 
@@ -229,38 +243,42 @@ export function createTeachHandlers(ctx: BackendContext): TeachHandlers {
     },
 
     updatePrecedent: ({ id, output, rationale, tags }) => {
-      const p = existingPrecedent(id);
-      if (p.deletedAt) throw conflict(`updatePrecedent: precedent ${id} is deleted; restore it first`);
-      let checked: ReturnType<typeof checkOutput> | null = null;
-      if (output !== undefined) {
-        checked = checkOutput(output, draft('updatePrecedent').schema, repos.rules.active());
-        if (checked.issues.length) refuse('updatePrecedent', checked.issues);
-      }
-      const updated = repos.precedents.update(id, {
-        ...(checked ? { output: checked.output } : {}),
-        ...(rationale !== undefined ? { rationale: rationale.trim() || null } : {}),
-        ...(tags !== undefined ? { tags: [...new Set(tags.map((t) => t.trim()).filter(Boolean))] } : {}),
+      // The precedent and, when it is a message's correction, that message's newest extraction: together.
+      const updated = transaction(() => {
+        const p = existingPrecedent(id);
+        if (p.deletedAt) throw conflict(`updatePrecedent: precedent ${id} is deleted; restore it first`);
+        let checked: ReturnType<typeof checkOutput> | null = null;
+        if (output !== undefined) {
+          checked = checkOutput(output, draft('updatePrecedent').schema, repos.rules.active());
+          if (checked.issues.length) refuse('updatePrecedent', checked.issues);
+        }
+        const stored = repos.precedents.update(id, {
+          ...(checked ? { output: checked.output } : {}),
+          ...(rationale !== undefined ? { rationale: rationale.trim() || null } : {}),
+          ...(tags !== undefined ? { tags: [...new Set(tags.map((t) => t.trim()).filter(Boolean))] } : {}),
+        });
+        if (!stored) throw conflict(`updatePrecedent: precedent ${id} was deleted meanwhile`);
+        // A precedent made by correcting a message is that message's correction: keep the two the same.
+        if (checked && stored.messageId && repos.messages.get(stored.messageId)?.status === 'corrected') {
+          const latest = repos.extractions.latestForMessage(stored.messageId);
+          if (JSON.stringify(latest?.output) !== JSON.stringify(checked.output)) storeCorrection(stored.messageId, checked.output, checked.aliases);
+        }
+        return stored;
       });
-      if (!updated) throw conflict(`updatePrecedent: precedent ${id} was deleted meanwhile`);
-      // A precedent made by correcting a message is that message's correction: keep the two the same.
-      if (checked && updated.messageId && repos.messages.get(updated.messageId)?.status === 'corrected') {
-        const latest = repos.extractions.latestForMessage(updated.messageId);
-        if (JSON.stringify(latest?.output) !== JSON.stringify(checked.output)) storeCorrection(updated.messageId, checked.output, checked.aliases);
-      }
       changed(CHANGE_REASONS.precedentUpdated);
       return precedentRecord(updated);
     },
 
     deletePrecedent: ({ id }) => {
-      const p = existingPrecedent(id);
       // The message it was made from keeps its correction (its extraction); only the example goes.
-      if (p.deletedAt === null && repos.precedents.delete(id)) changed(CHANGE_REASONS.precedentDeleted);
+      const deleted = transaction(() => existingPrecedent(id).deletedAt === null && repos.precedents.delete(id));
+      if (deleted) changed(CHANGE_REASONS.precedentDeleted);
       return { id };
     },
 
     restorePrecedent: ({ id }) => {
-      const p = existingPrecedent(id);
-      if (p.deletedAt !== null && repos.precedents.restore(id)) changed(CHANGE_REASONS.precedentRestored);
+      const restored = transaction(() => existingPrecedent(id).deletedAt !== null && repos.precedents.restore(id));
+      if (restored) changed(CHANGE_REASONS.precedentRestored);
       return precedentRecord(existingPrecedent(id));
     },
   };

@@ -6,7 +6,7 @@ import { migrationHash } from './migrate.js';
 import { MIGRATIONS } from './migrations/index.js';
 import { ExtractionRepository } from './extractions.js';
 import { MessageRepository } from './messages.js';
-import { result, tempWorkspaces, type TempWorkspaces } from './test-helpers.js';
+import { failAfter, failStatement, InjectedFailure, result, tempWorkspaces, workspaceSnapshot, type TempWorkspaces } from './test-helpers.js';
 import { CASEBOOK_APPLICATION_ID, openWorkspace } from './workspace.js';
 
 let t: TempWorkspaces;
@@ -176,11 +176,83 @@ describe('transactions', () => {
     expect(messages.countByStatus().accepted).toBe(0);
   });
 
+  it('a nested write joins the outer one: it commits only with it, and a later failure undoes it', () => {
+    const ws = t.open();
+    const messages = new MessageRepository(ws);
+    messages.insert({ text: 'before' });
+    const before = workspaceSnapshot(ws);
+    expect(() =>
+      ws.write(() => {
+        // Each repository call is a write of its own, nested in the use case's.
+        const { id } = messages.insert({ text: 'inside' });
+        messages.setStatus(id, 'accepted');
+        expect(ws.db.inTransaction).toBe(true);
+        throw new Error('the use case failed after its writes');
+      }),
+    ).toThrow('the use case failed');
+    expect(workspaceSnapshot(ws)).toEqual(before);
+
+    const inner = ws.write(() => ws.write(() => messages.insert({ text: 'nested' }).id));
+    expect(messages.get(inner)?.text).toBe('nested');
+  });
+
+  it('refuses work that returns a promise (its writes after an await would escape the transaction), writing nothing', async () => {
+    const ws = t.open();
+    const messages = new MessageRepository(ws);
+    const before = workspaceSnapshot(ws);
+    let afterAwait = false;
+    expect(() =>
+      // @ts-expect-error: the compiler refuses async work too
+      ws.write(async () => {
+        messages.insert({ text: 'before the await' });
+        await Promise.resolve();
+        afterAwait = true;
+      }),
+    ).toThrow(/promise/);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(afterAwait).toBe(true);
+    expect(workspaceSnapshot(ws)).toEqual(before);
+  });
+
   it('check() reports ok on a healthy file and close() runs optimize and closes', () => {
     const ws = t.open();
     expect(ws.check()).toEqual(['ok']);
     ws.close();
     ws.close();
     expect(ws.isOpen).toBe(false);
+  });
+});
+
+describe('the failure injection tests use', () => {
+  it('a snapshot holds every table: it changes with a write and is equal again after a rollback', () => {
+    const ws = t.open();
+    const messages = new MessageRepository(ws);
+    const empty = workspaceSnapshot(ws);
+    expect(Object.keys(empty)).toEqual(expect.arrayContaining(['messages', 'extractions', 'precedents', 'rules', 'runs', 'run_items', 'settings', 'traces', 'messages_fts_data']));
+    messages.insert({ text: 'one' });
+    const one = workspaceSnapshot(ws);
+    expect(one).not.toEqual(empty);
+    expect(one.messages).toHaveLength(1);
+    const restore = failAfter(messages, 'count');
+    expect(() => ws.write(() => [messages.insert({ text: 'two' }), messages.count()])).toThrow(InjectedFailure);
+    restore();
+    expect(workspaceSnapshot(ws)).toEqual(one);
+  });
+
+  it('failAfter does the work, then throws; failStatement makes SQLite refuse a statement until dropped', () => {
+    const ws = t.open();
+    const messages = new MessageRepository(ws);
+    const restore = failAfter(messages, 'insert');
+    expect(() => messages.insert({ text: 'written, then a failure' })).toThrow(InjectedFailure);
+    restore();
+    expect(messages.count()).toBe(1);
+    expect(messages.insert({ text: 'fine again' }).inserted).toBe(true);
+
+    const id = messages.insert({ text: 'third' }).id;
+    const drop = failStatement(ws, 'UPDATE OF status ON messages');
+    expect(() => messages.setStatus(id, 'accepted')).toThrow(/injected failure on UPDATE OF status ON messages/);
+    drop();
+    expect(messages.setStatus(id, 'accepted')).toBe(true);
+    expect(ws.db.prepare("SELECT count(*) FROM sqlite_schema WHERE type = 'trigger' AND name LIKE 'injected%'").pluck().get()).toBe(0);
   });
 });

@@ -22,6 +22,18 @@ export interface OpenWorkspaceOptions {
 }
 
 /**
+ * What a unit of work may return: anything but a promise. better-sqlite3 commits when the work
+ * returns, so writes after an `await` would run outside the transaction (or inside another).
+ */
+export type NotAPromise<T> = T extends PromiseLike<unknown> ? never : T;
+
+/**
+ * A use case's writes as one transaction: all of them or none. Called inside another unit of
+ * work it joins it (commits only with it). The work is synchronous: nothing may be awaited in it.
+ */
+export type UnitOfWork = <T>(work: () => NotAPromise<T>) => T;
+
+/**
  * One open workspace: a single SQLite file. Crash safety: WAL with `synchronous = NORMAL` keeps
  * every committed transaction across a crash or SIGKILL of the app; only a power loss or OS crash
  * can drop the last transactions before a checkpoint, and never corrupts the file. Every write goes
@@ -46,14 +58,18 @@ export class Workspace {
     return this.now().toISOString();
   }
 
-  /** Runs `fn` in one write transaction (`BEGIN IMMEDIATE`); nested calls become savepoints. */
-  write<T>(fn: () => T): T {
-    return this.db.transaction(fn).immediate();
+  /**
+   * Runs `fn` in one write transaction (`BEGIN IMMEDIATE`): all its writes or none. A call inside
+   * another joins it as a savepoint, so it commits only with the outer one. `fn` must be synchronous:
+   * work that returns a promise is refused (by the compiler, and rolled back at run time).
+   */
+  write<T>(fn: () => NotAPromise<T>): T {
+    return this.db.transaction(fn).immediate() as T;
   }
 
   /** Runs `fn` in one read transaction, so several queries see the same snapshot. */
-  read<T>(fn: () => T): T {
-    return this.db.transaction(fn).deferred();
+  read<T>(fn: () => NotAPromise<T>): T {
+    return this.db.transaction(fn).deferred() as T;
   }
 
   /** `PRAGMA quick_check`: 'ok', or the problems found. Slow on big files; for a repair screen. */
