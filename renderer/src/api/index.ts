@@ -16,12 +16,7 @@ export function chooseApi(env: HostEnvironment, fetchImpl?: typeof fetch): Caseb
   return createHttpApi({ token: takeLaunchToken(env), fetch: fetchImpl });
 }
 
-/** The API for this window: the mock in mock builds (`vite --mode mock`), the real host otherwise. */
+/** The API for this window: always a real host (the dev server too runs a real backend; see vite.config.ts). */
 export async function createApi(): Promise<CasebookApi> {
-  if (__CASEBOOK_MOCK__) {
-    const [{ createMockApi }, { demoData }] = await Promise.all([import('./mock'), import('./mockData')]);
-    const count = Number(new URLSearchParams(window.location.search).get('mockMessages') ?? '') || undefined;
-    return createMockApi(demoData({ count }), { latencyMs: 80 });
-  }
   return chooseApi(window);
 }
