@@ -1,155 +1,179 @@
 // @vitest-environment jsdom
-import { act, screen, waitFor, within } from '@testing-library/react';
+import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
-import { createMockApi } from '../../api/mock';
-import { demoData, HOSTILE_TEXT } from '../../api/mockData';
+import type { MessageSummary } from '../../api/contract';
+import { startBackend, type TestBackend } from '../../test/backend';
+import { listedTotal, openMessage, rowWith, rows } from '../../test/inbox';
 import { renderApp } from '../../test/render';
+import { DEMO } from '../../test/workspaces';
 
 async function openInbox(options: Parameters<typeof renderApp>[0] = {}) {
-  const app = renderApp(options);
+  const app = await renderApp(options);
   await screen.findByTestId('app-ready');
   await screen.findAllByTestId('inbox-row');
   return app;
 }
 
-function messageIdByText(api: ReturnType<typeof renderApp>['api'], text: string): string {
-  const m = api.data.messages.find((x) => x.text === text);
-  if (!m) throw new Error('no such message');
-  return m.id;
+/** Every message's summary, newest first, as the backend lists them. */
+async function everyMessage(backend: TestBackend): Promise<MessageSummary[]> {
+  return (await backend.handlers.listMessages({ limit: 500, sort: 'received_desc' })).items;
 }
 
 describe('Inbox', () => {
   it('lists messages from the API with sender, status and key fields', async () => {
-    const { api } = await openInbox();
-    const rows = screen.getAllByTestId('inbox-row');
-    expect(rows).toHaveLength(api.data.messages.length);
-    const priya = rows.find((r) => r.textContent?.includes('Priya Raman'));
-    expect(priya).toBeDefined();
-    expect(priya!.textContent).toContain("Can't log in after password reset");
-    expect(priya!.textContent).toContain('account');
-    expect(priya!.textContent).toContain('Extracted');
-    expect(priya!.getAttribute('data-message-id')).toMatch(/^msg-/);
+    const { backend } = await openInbox();
+    const [first, second] = await everyMessage(backend);
+    expect(listedTotal()).toBe(141);
+    const [newest, next] = rows();
+    // The newest is the template's unextracted message: status New, no fields yet.
+    expect(newest!.getAttribute('data-message-id')).toBe(first!.id);
+    expect(newest!.textContent).toContain(DEMO.unextracted.subject);
+    expect(newest!.textContent).toContain('Ana Souza');
+    expect(newest!.textContent).toContain('New');
+    expect(next!.getAttribute('data-message-id')).toBe(second!.id);
+    expect(next!.textContent).toContain(second!.subject);
+    expect(next!.textContent).toContain(second!.sender!.replace(/ <.*>$/, ''));
+    expect(next!.textContent).toContain(String(second!.output!.issue_type));
+    expect(next!.textContent).toContain('Extracted');
   });
 
-  it('renders only a window of rows at scale and loads further pages with the cursor', async () => {
-    const { api } = await openInbox({ count: 100_000 });
-    expect(screen.getAllByTestId('inbox-row').length).toBeLessThan(60);
-    expect(screen.getByText(/100,000 messages/)).toBeTruthy();
-    const list = api.calls.filter((c) => c.method === 'listMessages');
+  it('renders only a window of rows and loads further pages with the cursor', async () => {
+    const backend = await startBackend();
+    // 300 more messages: the first page (200) no longer holds them all.
+    const lines = Array.from({ length: 300 }, (_, i) => JSON.stringify({ text: `Generated message ${i} about an invoice.`, subject: `Question #${i}`, receivedAt: '2026-02-01T00:00:00.000Z' }));
+    expect(await backend.handlers.importMessages({ file: { name: 'many.jsonl', content: lines.join('\n') }, asPrecedents: false })).toMatchObject({ inserted: 300 });
+    const { api } = await openInbox({ backend });
+    expect(rows().length).toBeLessThan(60);
+    expect(screen.getByText(/441 messages/)).toBeTruthy();
+    const list = api.callsOf('listMessages');
     expect(list).toHaveLength(1);
-    expect(list[0]?.args).toMatchObject({ cursor: null, limit: 200 });
-    // Building 100,000 mock messages is the slow part; allow for a busy machine.
-  }, 60_000);
+    expect(list[0]).toMatchObject({ cursor: null, limit: 200 });
+
+    // Scrolled to the end of what is loaded, the next page is asked for with the cursor.
+    const scroller = screen.getByTestId('inbox-list');
+    Object.defineProperty(scroller, 'scrollTop', { configurable: true, value: 200 * 76 - 600 });
+    fireEvent.scroll(scroller);
+    await waitFor(() => expect(api.callsOf('listMessages')).toHaveLength(2));
+    expect(api.callsOf('listMessages')[1]).toMatchObject({ cursor: expect.any(String), limit: 200 });
+    await waitFor(() => expect(screen.getByText(/441 messages/).textContent).toContain('400 loaded'));
+  });
 
   it('shows a hostile message as inert text: no img or script element is created', async () => {
-    const { api, user, container } = await openInbox();
-    const id = messageIdByText(api, HOSTILE_TEXT);
-    const row = screen.getAllByTestId('inbox-row').find((r) => r.getAttribute('data-message-id') === id)!;
-    // The row's subject carries markup too and stays text.
-    expect(row.textContent).toContain('<b>Urgent</b> <script>alert(1)</script>');
-    await user.click(row);
+    const { user, container } = await openInbox();
+    // The subject carries markup too and stays text.
+    await openMessage(user, DEMO.hostile.subject, 'problem with login please help');
     const text = await screen.findByTestId('message-text');
-    expect(text.textContent).toContain(HOSTILE_TEXT);
-    expect(text.textContent).toContain('<script>alert("pwned")</script>');
+    expect(text.textContent).toContain(DEMO.hostile.text);
+    expect(rowWith(DEMO.hostile.subject)).toBeTruthy();
+    await openMessage(user, 'Re: my invoice', 'INV-2026-0311');
+    expect(screen.getByTestId('message-text').textContent).toContain('Hi <img src=x onerror=alert(1)> my invoice number');
     expect(container.querySelector('img')).toBeNull();
     expect(container.querySelector('script')).toBeNull();
-    expect(document.querySelector('img, script, b')).toBeNull();
+    expect(document.querySelector('img, script, a[href^="javascript"]')).toBeNull();
   });
 
   it('shows the extraction as fields, the raw JSON one tab away, and the why panel from the trace', async () => {
     const { user } = await openInbox();
-    const row = screen.getAllByTestId('inbox-row').find((r) => r.textContent?.includes('Still locked out'))!;
-    await user.click(row);
+    // The scripted model answered bug and medium; the demo's chargeback override set billing and high.
+    await openMessage(user, DEMO.chargeback.subject, 'chargeback');
     const extraction = await screen.findByTestId('extraction-json');
     // The value as shown is the row's <dd> (the editor beside it lists every choice).
     const shown = (name: string) => screen.getByTestId(`extraction-field-${name}`).querySelector('dd')!;
     expect(within(shown('issue_type')).getByText('billing')).toBeTruthy();
-    expect(within(shown('name')).getByText('null').className).toContain('null-value');
+    expect(within(shown('order_id')).getByText('null').className).toContain('null-value');
     await user.click(within(extraction).getByRole('tab', { name: 'Raw JSON' }));
-    expect(JSON.parse(screen.getByTestId('extraction-raw').textContent!)).toMatchObject({ issue_type: 'billing', name: null });
+    expect(JSON.parse(screen.getByTestId('extraction-raw').textContent!)).toMatchObject({ issue_type: 'billing', urgency: 'high', order_id: null });
 
     const why = screen.getByTestId('why-panel');
-    expect(within(why).getByTestId('why-provider').textContent).toBe('embedded');
-    expect(within(why).getByTestId('why-rulebook').textContent).toContain('v3');
-    expect(within(why).getByTestId('why-rules').textContent).toContain('rule-locked-out');
-    expect(within(why).getByTestId('why-rules').textContent).toMatch(/issue_type: billing → account/);
-    expect(within(why).getByTestId('why-precedents').textContent).toContain('p-1');
+    expect(within(why).getByTestId('why-provider').textContent).toBe('openai');
+    expect(within(why).getByTestId('why-model').textContent).toBe('casebook-test-1');
+    expect(within(why).getByTestId('why-rulebook').textContent).toContain('v1');
+    expect(within(why).getByTestId('why-rules').textContent).toContain(DEMO.chargeback.ruleId);
+    expect(within(why).getByTestId('why-rules').textContent).toMatch(/issue_type: bug → billing/);
+    expect(within(why).getByTestId('why-rules').textContent).toMatch(/urgency: medium → high/);
+    expect(within(why).getByTestId('why-precedents').textContent).toContain('p-demo-07');
   });
 
   it('marks invalid outputs and their field errors', async () => {
     const { user } = await openInbox();
-    await user.click(screen.getAllByTestId('inbox-row').find((r) => r.textContent?.includes('Lena Vogel'))!);
+    await openMessage(user, DEMO.lena.subject, 'Lena Vogel');
     const field = await screen.findByTestId('extraction-field-urgency');
-    expect(field.textContent).toContain('ASAP');
+    expect(field.textContent).toContain(DEMO.lena.invalidUrgency);
     expect(field.textContent).toContain('must be one of');
     expect(within(screen.getByTestId('extraction-json')).getByText('Invalid')).toBeTruthy();
   });
 
   it('says when a message has no extraction yet', async () => {
     const { user } = await openInbox();
-    await user.click(screen.getAllByTestId('inbox-row').find((r) => r.textContent?.includes('Ana Souza'))!);
+    await openMessage(user, DEMO.unextracted.subject);
     expect(await screen.findByTestId('extraction-empty')).toBeTruthy();
     expect(screen.queryByTestId('why-panel')).toBeNull();
   });
 
   it('moves the selection with j and k', async () => {
     const { user } = await openInbox();
-    const ids = screen.getAllByTestId('inbox-row').map((r) => r.getAttribute('data-message-id'));
+    const ids = rows().map((r) => r.getAttribute('data-message-id'));
     await user.keyboard('j');
     await waitFor(() => expect(screen.getByTestId('message-detail').getAttribute('data-message-id')).toBe(ids[0]));
     await user.keyboard('jj');
     await waitFor(() => expect(screen.getByTestId('message-detail').getAttribute('data-message-id')).toBe(ids[2]));
     await user.keyboard('k');
     await waitFor(() => expect(screen.getByTestId('message-detail').getAttribute('data-message-id')).toBe(ids[1]));
-    const selected = screen.getAllByTestId('inbox-row').filter((r) => r.getAttribute('aria-selected') === 'true');
+    const selected = rows().filter((r) => r.getAttribute('aria-selected') === 'true');
     expect(selected.map((r) => r.getAttribute('data-message-id'))).toEqual([ids[1]]);
   });
 
   it('passes the status filter and a debounced search to listMessages', async () => {
     const { api, user } = await openInbox();
     await user.selectOptions(screen.getByTestId('status-filter'), 'needs_review');
-    await waitFor(() => expect(screen.getAllByTestId('inbox-row')).toHaveLength(2));
+    // Lena's invalid answer and the story the review check flagged.
+    await waitFor(() => expect(rows()).toHaveLength(2));
     expect(api.calls.at(-1)).toMatchObject({ method: 'listMessages', args: { status: 'needs_review' } });
 
     const before = api.calls.length;
     await user.type(screen.getByTestId('search-input'), 'locked out');
     // Typing ten characters does not make ten queries.
-    await waitFor(() => expect(screen.getAllByTestId('inbox-row')).toHaveLength(1));
+    await waitFor(() => expect(rows()).toHaveLength(1));
+    expect(rows()[0]!.textContent).toContain(DEMO.story.subject);
     const searches = api.calls.slice(before).filter((c) => c.method === 'listMessages');
     expect(searches.length).toBeLessThanOrEqual(2);
     expect(searches.at(-1)?.args).toMatchObject({ status: 'needs_review', search: 'locked out' });
   });
 
   it('filters by a field value of the newest extraction: enum and boolean from a select, text typed, any clears', async () => {
-    const { api, user } = await openInbox();
-    const all = screen.getAllByTestId('inbox-row').length;
-    const matching = (name: string, value: unknown) => api.data.messages.filter((m) => (api.data.extractions.get(m.id)?.output[name] ?? null) === value).length;
-    const rows = () => screen.queryAllByTestId('inbox-row').length;
+    const { api, backend, user } = await openInbox();
+    const all = await everyMessage(backend);
+    // Counted here from the summaries' outputs, not by the backend's filter.
+    const matching = (name: string, value: unknown) => all.filter((m) => m.output !== null && (m.output[name] ?? null) === value).length;
     expect((screen.getByTestId('field-filter-value') as HTMLSelectElement).disabled).toBe(true);
     // The draft schema's fields, lists left out.
     const names = [...(screen.getByTestId('field-filter-name') as HTMLSelectElement).options].map((o) => o.value);
-    expect(names).toEqual(['', 'name', 'issue_type', 'urgency', 'sentiment', 'order_id', 'is_repeat_contact']);
+    expect(names).toEqual(['', 'name', 'issue_type', 'urgency', 'product_area', 'sentiment', 'order_id', 'requested_action', 'language', 'is_repeat_contact']);
 
     await user.selectOptions(screen.getByTestId('field-filter-name'), 'issue_type');
     const values = [...(screen.getByTestId('field-filter-value') as HTMLSelectElement).options].map((o) => o.textContent);
     expect(values).toEqual(['Any value', 'account', 'billing', 'bug', 'feature_request', 'shipping', 'cancellation', 'other']);
-    await user.selectOptions(screen.getByTestId('field-filter-value'), 'billing');
-    expect(matching('issue_type', 'billing')).toBeGreaterThan(0);
-    await waitFor(() => expect(rows()).toBe(matching('issue_type', 'billing')));
-    expect(api.calls.at(-1)).toMatchObject({ method: 'listMessages', args: { field: { name: 'issue_type', value: 'billing' } } });
+    await user.selectOptions(screen.getByTestId('field-filter-value'), 'shipping');
+    expect(matching('issue_type', 'shipping')).toBeGreaterThan(0);
+    await waitFor(() => expect(listedTotal()).toBe(matching('issue_type', 'shipping')));
+    expect(api.calls.at(-1)).toMatchObject({ method: 'listMessages', args: { field: { name: 'issue_type', value: 'shipping' } } });
 
     await user.selectOptions(screen.getByTestId('field-filter-name'), 'is_repeat_contact');
     await user.selectOptions(screen.getByTestId('field-filter-value'), 'true');
     await waitFor(() => expect(api.calls.at(-1)).toMatchObject({ method: 'listMessages', args: { field: { name: 'is_repeat_contact', value: true } } }));
-    await waitFor(() => expect(rows()).toBe(matching('is_repeat_contact', true)));
+    expect(matching('is_repeat_contact', true)).toBeGreaterThan(0);
+    await waitFor(() => expect(listedTotal()).toBe(matching('is_repeat_contact', true)));
 
+    const named = all.find((m) => typeof m.output?.name === 'string' && m.output.name !== '')!;
+    const name = String(named.output!.name);
     await user.selectOptions(screen.getByTestId('field-filter-name'), 'name');
-    await user.type(screen.getByTestId('field-filter-value'), 'Lena Vogel');
-    await waitFor(() => expect(rows()).toBe(1));
-    expect(api.calls.at(-1)).toMatchObject({ method: 'listMessages', args: { field: { name: 'name', value: 'Lena Vogel' } } });
+    await user.type(screen.getByTestId('field-filter-value'), name);
+    await waitFor(() => expect(listedTotal()).toBe(matching('name', name)));
+    expect(api.calls.at(-1)).toMatchObject({ method: 'listMessages', args: { field: { name: 'name', value: name } } });
+    expect(rowWith(named.subject!)).toBeTruthy();
 
     await user.selectOptions(screen.getByTestId('field-filter-name'), '');
-    await waitFor(() => expect(rows()).toBe(all));
+    await waitFor(() => expect(listedTotal()).toBe(all.length));
     expect(api.calls.at(-1)?.args).not.toHaveProperty('field');
   });
 
@@ -158,16 +182,14 @@ describe('Inbox', () => {
     await user.type(screen.getByTestId('search-input'), 'zzzz-nothing');
     expect((await screen.findByTestId('inbox-empty')).textContent).toContain('No messages match');
 
-    const data = demoData();
-    data.messages = [];
-    renderApp({ api: createMockApi(data) });
+    await renderApp({ workspace: 'empty' });
     await waitFor(() => expect(screen.getAllByTestId('inbox-empty').some((e) => e.textContent?.includes('No messages yet'))).toBe(true));
   });
 
   it('shows an API failure with its message and retries', async () => {
-    const api = createMockApi(demoData());
-    api.failNext('listMessages', { code: 'unavailable', message: 'The workspace is busy' });
-    const { user } = renderApp({ api });
+    const backend = await startBackend();
+    backend.api.failNext('listMessages', { code: 'unavailable', message: 'The workspace is busy' });
+    const { user } = await renderApp({ backend });
     const error = await screen.findByTestId('error-state');
     expect(error.textContent).toContain('The workspace is busy');
     await user.click(within(error).getByTestId('retry-button'));
@@ -176,10 +198,10 @@ describe('Inbox', () => {
 
   it('reloads when the backend says messages changed', async () => {
     const { api } = await openInbox();
-    const first = api.data.messages[0]!;
-    api.data.messages.push({ ...first, id: 'msg-new', subject: 'Arrived just now', receivedAt: '2030-01-01T00:00:00.000Z' });
-    act(() => api.emit('messagesChanged', { reason: 'import' }));
-    await waitFor(() => expect(screen.getAllByTestId('inbox-row')[0]?.textContent).toContain('Arrived just now'));
-    await waitFor(() => expect(screen.getByTestId('count-total').textContent).toBe(String(api.data.messages.length)));
+    // Imported behind the window's back: the backend's messagesChanged is what brings it in.
+    const line = JSON.stringify({ text: 'A message that arrived just now.', subject: 'Arrived just now', receivedAt: '2030-01-01T00:00:00.000Z' });
+    await api.importMessages({ file: { name: 'late.jsonl', content: line } });
+    await waitFor(() => expect(rows()[0]?.textContent).toContain('Arrived just now'));
+    await waitFor(() => expect(screen.getByTestId('count-total').textContent).toBe('142'));
   });
 });

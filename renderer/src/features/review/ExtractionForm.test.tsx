@@ -1,15 +1,29 @@
 // @vitest-environment jsdom
-import { act, render, screen, waitFor, within } from '@testing-library/react';
+import { act, render, screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { useState } from 'react';
 import { describe, expect, it } from 'vitest';
 import type { Extraction } from '../../api/contract';
-import { demoData } from '../../api/mockData';
+import { demoSchema } from '../../test/backend';
+import { openMessage } from '../../test/inbox';
 import { renderApp } from '../../test/render';
+import { DEMO } from '../../test/workspaces';
 import { ExtractionForm } from './ExtractionForm';
 
-const schema = demoData().rulebook.schema;
-const start: Extraction = { name: 'Priya Raman', issue_type: 'account', urgency: 'high', sentiment: 'negative', order_id: null, is_repeat_contact: false };
+// The demo's schema as the backend has it, except that sentiment may be null here: the demo has no
+// nullable enum, and the form clears one with 0.
+const schema = { fields: demoSchema().fields.map((f) => (f.name === 'sentiment' ? { ...f, nullable: true } : f)) };
+const start: Extraction = {
+  name: 'Priya Raman',
+  issue_type: 'account',
+  urgency: 'high',
+  product_area: 'accounts',
+  sentiment: 'negative',
+  order_id: null,
+  requested_action: null,
+  language: 'en',
+  is_repeat_contact: false,
+};
 
 function Harness({ onValue }: { onValue: (v: Extraction) => void }) {
   const [value, setValue] = useState(start);
@@ -86,22 +100,30 @@ describe('ExtractionForm', () => {
   });
 
   it('shows the validation message on its field when the API refuses the correction', async () => {
-    const { user } = renderApp();
+    const { api, user } = await renderApp();
     await screen.findAllByTestId('inbox-row');
-    // Lena's output has urgency "ASAP", which the schema refuses: correcting another field is refused too.
-    await user.click(screen.getAllByTestId('inbox-row').find((r) => r.textContent?.includes('Lena Vogel'))!);
+    // Lena's output has urgency "sofort", which the schema refuses: correcting another field is refused too.
+    // Oldest first among those needing review, the story comes after her.
+    await user.selectOptions(screen.getByTestId('status-filter'), 'needs_review');
+    await user.selectOptions(screen.getByTestId('sort-order'), 'received_asc');
+    await waitFor(() => expect(screen.getAllByTestId('inbox-row').map((r) => r.textContent?.includes(DEMO.lena.subject))).toEqual([true, false]));
+    await openMessage(user, DEMO.lena.subject);
     await screen.findByTestId('extraction-field-sentiment');
     await user.click(screen.getByTestId('enum-option-sentiment-neutral'));
     await user.click(screen.getByTestId('correction-save'));
     const issue = await screen.findByTestId('field-issue-urgency');
-    expect(issue.textContent).toContain('must be one of low, medium, high, critical');
+    expect(issue.textContent).toContain('must be one of "low", "medium", "high", "critical"');
     expect(screen.getByTestId('review-error').textContent).toContain('output.urgency');
     // Fixing it with the picker, the correction goes through and the next message opens.
     const lena = screen.getByTestId('message-detail').getAttribute('data-message-id');
     await user.click(screen.getByTestId('enum-option-urgency-high'));
     await user.click(screen.getByTestId('correction-save'));
     await waitFor(() => expect(screen.getByTestId('message-detail').getAttribute('data-message-id')).not.toBe(lena));
-    const row = screen.getAllByTestId('inbox-row').find((r) => r.getAttribute('data-message-id') === lena)!;
-    expect(within(row).getByText('Corrected')).toBeTruthy();
+    expect(screen.getByTestId('message-subject').textContent).toBe(DEMO.story.subject);
+    // Corrected, it no longer needs review: the backend says the messages changed and the list follows.
+    await waitFor(() => expect(screen.getAllByTestId('inbox-row').map((r) => r.getAttribute('data-message-id'))).not.toContain(lena));
+    const stored = await api.getMessage({ id: lena! });
+    expect(stored.message.status).toBe('corrected');
+    expect(stored.extraction!.output).toMatchObject({ urgency: 'high', sentiment: 'neutral' });
   });
 });

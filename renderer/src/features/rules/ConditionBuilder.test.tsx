@@ -4,13 +4,14 @@ import userEvent from '@testing-library/user-event';
 import { useState } from 'react';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Condition } from '../../api/contract';
-import { demoData } from '../../api/mockData';
+import { demoSchema } from '../../test/backend';
 import { ConditionBuilder } from './ConditionBuilder';
 import { initialCondition, suggestPhrases } from './conditions';
 
 afterEach(() => cleanup());
 
-const schema = demoData().rulebook.schema;
+// The demo's schema as the backend has it.
+const schema = demoSchema();
 const message = { subject: 'Still locked out', text: "It's me again. Still locked out. Billing said it wasn't them." };
 
 function setup(initial: Condition, sample?: { text: string; output: Record<string, string> }) {

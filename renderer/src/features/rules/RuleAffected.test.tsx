@@ -2,17 +2,23 @@
 import { act, screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { renderApp } from '../../test/render';
+import { DEMO } from '../../test/workspaces';
 import { RULE_AFFECTED_LIMIT } from './RuleAffected';
 
-const RULE = 'rule-locked-out';
+const RULE = DEMO.chargeback.ruleId;
 
 describe('Rules screen: the messages a rule affected', () => {
   it("lists, for the expanded rule, the messages whose latest extraction fired it, with the change, each opening in the inbox", async () => {
-    const { api, stores, user } = renderApp({ screen: 'rules' });
-    const fired = [...api.data.messages]
-      .sort((a, b) => (b.receivedAt ?? '').localeCompare(a.receivedAt ?? '') || b.id.localeCompare(a.id))
-      .filter((m) => api.data.extractions.get(m.id)?.trace.rulesFired.some((f) => f.ruleId === RULE));
-    expect(fired.length).toBeGreaterThan(0);
+    const { api, backend, stores, user } = await renderApp({ screen: 'rules' });
+    // Worked out from each message's own trace, newest first (not by the backend's listRuleMessages).
+    const { items } = await backend.handlers.listMessages({ limit: 500, sort: 'received_desc' });
+    const fired = [];
+    for (const m of items) {
+      const detail = await backend.handlers.getMessage({ id: m.id });
+      if (detail.extraction?.trace.rulesFired.some((f) => f.ruleId === RULE)) fired.push(detail.message);
+    }
+    // The demo's two chargeback messages; the one the scripted model answered is changed by it.
+    expect(fired.map((m) => m.subject)).toEqual([DEMO.chargeback.subject, 'Re: YOU CHARGED ME AGAIN']);
 
     const row = (await screen.findAllByTestId('rule-row')).find((r) => r.getAttribute('data-rule-id') === RULE)!;
     expect(screen.queryByTestId('rule-affected')).toBeNull();
@@ -20,22 +26,23 @@ describe('Rules screen: the messages a rule affected', () => {
 
     const section = await screen.findByTestId('rule-affected');
     await waitFor(() => expect(within(section).getByRole('heading').textContent).toBe(`Affected messages (${fired.length})`));
-    const items = within(section).getAllByTestId('rule-affected-item');
-    expect(items.map((i) => i.getAttribute('data-message-id'))).toEqual(fired.slice(0, RULE_AFFECTED_LIMIT).map((m) => m.id));
+    const listed = within(section).getAllByTestId('rule-affected-item');
+    expect(listed.map((i) => i.getAttribute('data-message-id'))).toEqual(fired.slice(0, RULE_AFFECTED_LIMIT).map((m) => m.id));
     const first = fired[0]!;
-    expect(items[0]!.textContent).toContain(first.subject ?? first.id);
-    expect(items[0]!.textContent).toContain(first.text.replace(/\s+/g, ' ').trim().slice(0, 40));
-    expect(items[0]!.textContent).toContain('issue_type: billing → account');
-    expect(api.calls.filter((c) => c.method === 'listRuleMessages').map((c) => c.args)).toEqual([{ id: RULE, limit: RULE_AFFECTED_LIMIT }]);
+    expect(listed[0]!.textContent).toContain(first.subject ?? first.id);
+    expect(listed[0]!.textContent).toContain(first.text.replace(/\s+/g, ' ').trim().slice(0, 40));
+    expect(listed[0]!.textContent).toContain('issue_type: bug → billing');
+    expect(listed[0]!.textContent).toContain('urgency: medium → high');
+    expect(api.callsOf('listRuleMessages')).toEqual([{ id: RULE, limit: RULE_AFFECTED_LIMIT }]);
 
-    await user.click(within(items[0]!).getByRole('button'));
+    await user.click(within(listed[0]!).getByRole('button'));
     expect(stores.navigation.getState().screen).toBe('inbox');
     expect(stores.inbox.getState().selectedId).toBe(first.id);
   });
 
   it('shows none for a rule that fired nowhere, and opens the rule a link arrived at', async () => {
-    const { stores, user } = renderApp({ screen: 'rules' });
-    const row = (await screen.findAllByTestId('rule-row')).find((r) => r.getAttribute('data-rule-id') === 'rule-asap')!;
+    const { stores, user } = await renderApp({ screen: 'rules' });
+    const row = (await screen.findAllByTestId('rule-row')).find((r) => r.getAttribute('data-rule-id') === 'rule-demo-blocking-critical')!;
     await user.click(within(row).getByTestId('rule-affected-toggle'));
     const section = await screen.findByTestId('rule-affected');
     await waitFor(() => expect(within(section).getByRole('heading').textContent).toBe('Affected messages (0)'));
