@@ -25,3 +25,14 @@ export function isFailure(value: unknown): value is ApiFailure {
   const v = value as Record<string, unknown>;
   return typeof v.code === 'string' && CODES.has(v.code) && typeof v.message === 'string';
 }
+
+/**
+ * Whether a failure says the workspace cannot be written (a read-only file or folder): the only
+ * failure that makes the rules and precedents screens read-only. The contract has no code of its own
+ * for it, so the backend says it in words: SQLite's "attempt to write a readonly database", or a
+ * message naming the workspace read-only. `unavailable` alone is not it: a host that is busy,
+ * restarting or unreachable answers that, and a retry may well work.
+ */
+export function isReadOnlyFailure(failure: ApiFailure): boolean {
+  return /\bread-?only\b|cannot be written/i.test(failure.message);
+}

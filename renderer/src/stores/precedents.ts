@@ -1,7 +1,7 @@
 // Precedents: corrections kept with their message, output and rationale. Search, edit, delete, restore.
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { ApiArgs, ApiFailure, CasebookApi, PrecedentRecord } from '../api/contract';
-import { toFailure } from '../api/errors';
+import { isReadOnlyFailure, toFailure } from '../api/errors';
 import { changeThenReload } from './changeThenReload';
 import type { RulebookState } from './rulebook';
 import type { ToastsState } from './toasts';
@@ -11,6 +11,10 @@ export interface PrecedentsState {
   search: string;
   loading: boolean;
   error: ApiFailure | null;
+  /**
+   * The backend said the workspace cannot be written (isReadOnlyFailure): no edit controls. Any other
+   * failure, `unavailable` included, is an error to retry.
+   */
   readOnly: boolean;
   saveError: ApiFailure | null;
   load(search?: string): Promise<void>;
@@ -24,7 +28,10 @@ export interface PrecedentsState {
 export function createPrecedentsStore(api: CasebookApi, deps: { rulebook: StoreApi<RulebookState>; toasts: StoreApi<ToastsState> }) {
   let generation = 0;
   return createStore<PrecedentsState>()((set, get) => {
-    const changed = changeThenReload(deps, () => get().load());
+    const readOnlyOn = (failure: ApiFailure) => {
+      if (isReadOnlyFailure(failure)) set({ readOnly: true });
+    };
+    const changed = changeThenReload(deps, () => get().load(), readOnlyOn);
     return {
       records: null,
       search: '',
@@ -37,14 +44,15 @@ export function createPrecedentsStore(api: CasebookApi, deps: { rulebook: StoreA
         set({ loading: true, error: null, search });
         try {
           const records = await api.listPrecedents(search.trim() ? { search: search.trim() } : {});
-          if (mine === generation) set({ records, loading: false, readOnly: false });
+          if (mine === generation) set({ records, loading: false });
         } catch (error) {
           if (mine !== generation) return;
           const failure = toFailure(error);
-          if (failure.code !== 'unavailable') {
+          if (!isReadOnlyFailure(failure)) {
             set({ loading: false, error: failure });
             return;
           }
+          // The workspace cannot be written: show the draft rulebook's precedents, read-only.
           if (!deps.rulebook.getState().rulebook) await deps.rulebook.getState().load();
           const rb = deps.rulebook.getState().rulebook;
           if (mine !== generation) return;
@@ -64,7 +72,9 @@ export function createPrecedentsStore(api: CasebookApi, deps: { rulebook: StoreA
         try {
           await api.updatePrecedent(patch);
         } catch (error) {
-          set({ saveError: toFailure(error) });
+          const failure = toFailure(error);
+          set({ saveError: failure });
+          readOnlyOn(failure);
           return false;
         }
         await Promise.all([get().load(), deps.rulebook.getState().load()]);

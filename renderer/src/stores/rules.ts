@@ -2,7 +2,7 @@
 // and restore. Every change reloads the draft rulebook, which the inbox's "why" panel reads.
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { ApiFailure, CasebookApi, Rule, RuleRecord } from '../api/contract';
-import { toFailure } from '../api/errors';
+import { isReadOnlyFailure, toFailure } from '../api/errors';
 import { changeThenReload } from './changeThenReload';
 import type { RulebookState } from './rulebook';
 import type { ToastsState } from './toasts';
@@ -11,7 +11,10 @@ export interface RulesState {
   records: RuleRecord[] | null;
   loading: boolean;
   error: ApiFailure | null;
-  /** The backend cannot list rule records yet: the list comes from the draft rulebook, read-only. */
+  /**
+   * The backend said the workspace cannot be written (isReadOnlyFailure): no edit controls. Any other
+   * failure, `unavailable` included, is an error to retry.
+   */
   readOnly: boolean;
   saveError: ApiFailure | null;
   load(): Promise<void>;
@@ -23,7 +26,10 @@ export interface RulesState {
 
 export function createRulesStore(api: CasebookApi, deps: { rulebook: StoreApi<RulebookState>; toasts: StoreApi<ToastsState> }) {
   return createStore<RulesState>()((set, get) => {
-    const changed = changeThenReload(deps, () => get().load());
+    const readOnlyOn = (failure: ApiFailure) => {
+      if (isReadOnlyFailure(failure)) set({ readOnly: true });
+    };
+    const changed = changeThenReload(deps, () => get().load(), readOnlyOn);
     return {
       records: null,
       loading: false,
@@ -33,14 +39,14 @@ export function createRulesStore(api: CasebookApi, deps: { rulebook: StoreApi<Ru
       async load() {
         set({ loading: true, error: null });
         try {
-          set({ records: await api.listRules({}), loading: false, readOnly: false });
+          set({ records: await api.listRules({}), loading: false });
         } catch (error) {
           const failure = toFailure(error);
-          if (failure.code !== 'unavailable') {
+          if (!isReadOnlyFailure(failure)) {
             set({ loading: false, error: failure });
             return;
           }
-          // Until the backend lists rule records, show the draft rulebook's rules.
+          // The workspace cannot be written: show the draft rulebook's rules, read-only.
           if (!deps.rulebook.getState().rulebook) await deps.rulebook.getState().load();
           const rb = deps.rulebook.getState().rulebook;
           if (!rb) {
@@ -58,7 +64,9 @@ export function createRulesStore(api: CasebookApi, deps: { rulebook: StoreApi<Ru
           await Promise.all([get().load(), deps.rulebook.getState().load()]);
           return record;
         } catch (error) {
-          set({ saveError: toFailure(error) });
+          const failure = toFailure(error);
+          set({ saveError: failure });
+          readOnlyOn(failure);
           return null;
         }
       },

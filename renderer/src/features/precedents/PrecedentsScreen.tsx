@@ -56,7 +56,7 @@ export function PrecedentsScreen() {
         <h2>Precedents</h2>
         <p className="muted">
           Corrected examples: the model is shown the closest ones. {records ? `${records.length} shown.` : ''}
-          {readOnly ? ' Read-only: the backend cannot edit precedents yet.' : ''}
+          {readOnly ? ' Read-only: the workspace cannot be written.' : ''}
         </p>
         <input type="search" className="input page-search" placeholder="Search precedents" aria-label="Search precedents" data-testid="precedent-search" value={search} onChange={(e) => setSearch(e.target.value)} />
       </header>

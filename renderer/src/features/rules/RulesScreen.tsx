@@ -49,7 +49,7 @@ export function RulesScreen() {
         <p className="muted">
           {records.length} rule{records.length === 1 ? '' : 's'}
           {rulebook ? ` in ${rulebook.name} (draft v${rulebook.version})` : ''}
-          {readOnly ? ' · read-only: the backend cannot edit rules yet' : ''}
+          {readOnly ? ' · read-only: the workspace cannot be written' : ''}
         </p>
         <input type="search" className="input page-search" placeholder="Search rules" aria-label="Search rules" data-testid="rule-search" value={search} onChange={(e) => setSearch(e.target.value)} />
       </header>
