@@ -6,10 +6,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ApiError, parseApiArgs, type ApiArgs, type ApiEventName, type ApiEvents, type ApiHandlers, type ApiMethod, type ApiResults } from '../../shared/src/api/index.js';
-import { messageContentHash, messageIdFromHash, openWorkspace, type Workspace } from '../services/workspace/index.js';
+import { messageContentHash, messageIdFromHash, openWorkspace, repositories, type Workspace } from '../services/workspace/index.js';
 import type { BackendContext } from './context.js';
 import { createHandlers } from './handlers.js';
 import { createImportHandlers } from './import/handlers.js';
+import type { ImportContext } from './import/importer.js';
 import type { Backend, BackendOptions, SecretStore, SettingsStore } from './ports.js';
 import { createRunHandlers, createRunService } from './runs/handlers.js';
 import { createBackendContext, createBackend } from './service.js';
@@ -127,6 +128,11 @@ export function openContext(workspacePath: string, over: TestOptionsOver = {}): 
       ws.close();
     },
   };
+}
+
+/** What an import works with, over an open workspace: its repositories and unit of work; no events, 'tester' acting. */
+export function importContext(ws: Workspace, over: Partial<ImportContext> = {}): ImportContext {
+  return { repos: repositories(ws), transaction: (work) => ws.write(work), emit: () => undefined, author: () => 'tester', ...over };
 }
 
 /** A temporary folder of workspace files, removed with everything in it. */

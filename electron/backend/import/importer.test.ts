@@ -3,10 +3,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ApiError, parseApiArgs, type ApiArgs, type ApiEventName, type ImportResult } from '../../../shared/src/api/index.js';
 import { DEFAULT_SETTINGS, type ExtractionSchema } from '../../../shared/src/domain.js';
-import { repositories, SETTING_KEYS, type DraftRulebook, type Repositories } from '../../services/workspace/index.js';
-import { tempWorkspaces, type TempWorkspaces } from '../../services/workspace/test-helpers.js';
+import { repositories, SETTING_KEYS, type DraftRulebook, type Repositories, type Workspace } from '../../services/workspace/index.js';
+import { failAfter, tempWorkspaces, workspaceSnapshot, type TempWorkspaces } from '../../services/workspace/test-helpers.js';
 import type { BackendContext } from '../context.js';
 import { createImportHandlers } from './handlers.js';
+import { importContext } from '../test-support.js';
 import { importMessages, previewImport, type ImportContext } from './importer.js';
 
 const schema: ExtractionSchema = {
@@ -25,17 +26,19 @@ const schema: ExtractionSchema = {
 };
 
 let temp: TempWorkspaces;
+let ws: Workspace;
 let repos: Repositories;
 let events: [ApiEventName, unknown][];
 let ctx: ImportContext;
 
 beforeEach(() => {
   temp = tempWorkspaces();
-  repos = repositories(temp.open());
+  ws = temp.open();
+  repos = repositories(ws);
   const draft: DraftRulebook = { id: 'rb_test', name: 'Test', instructions: 'Extract.', schema, settings: DEFAULT_SETTINGS };
   repos.settings.set(SETTING_KEYS.draftRulebook, draft);
   events = [];
-  ctx = { repos, emit: (event, payload) => void events.push([event, payload]), author: () => 'Maya (lead)' };
+  ctx = importContext(ws, { repos, emit: (event, payload) => void events.push([event, payload]), author: () => 'Maya (lead)' });
 });
 afterEach(() => temp.cleanup());
 
@@ -267,20 +270,50 @@ describe('importMessages', () => {
     expect(events.at(-1)).toEqual(['messagesChanged', { reason: 'import' }]);
   });
 
-  it('a failing precedent store keeps the messages of its chunk and says so', async () => {
-    const precedentsRepo = Object.create(repos.precedents) as Repositories['precedents'];
-    precedentsRepo.createMany = () => {
-      throw new Error('database is locked');
-    };
-    const failing: ImportContext = { ...ctx, repos: { ...repos, precedents: precedentsRepo } };
-    const csv = 'text,category,priority\nLocked out,login,high\nCharged twice,billing,low\n';
-    const result = await run({ file: { name: 'h.csv', content: csv }, mapping: { text: 'text', labels: { category: 'issue_type', priority: 'urgency' } }, asPrecedents: true }, failing);
-    expect(result).toMatchObject({ inserted: 2, precedents: 0 });
-    expect(result.problems).toEqual([
-      { line: 2, reason: 'import stopped: the precedents of lines 2-3 could not be stored (database is locked). The messages up to line 3 are imported and kept; the 0 rows after it were not imported' },
+  it('labelled rows: a failure while storing precedents leaves the workspace as it was, and the import succeeds when run again', async () => {
+    const lines = ['text,category,priority'];
+    for (let i = 1; i <= 1_500; i += 1) lines.push(`Locked out of till ${i},login,${i % 2 ? 'high' : 'low'}`);
+    const args: ApiArgs<'importMessages'> = { file: { name: 'history.csv', content: lines.join('\n') }, mapping: { text: 'text', labels: { category: 'issue_type', priority: 'urgency' } }, asPrecedents: true };
+    const before = workspaceSnapshot(ws);
+    // The first chunk's precedents are written, then the store fails: its messages must go with them.
+    const restore = failAfter(repos.precedents, 'createMany');
+    const failed = await run(args);
+    restore();
+    expect(failed).toMatchObject({ inserted: 0, skipped: 0, precedents: 0 });
+    expect(failed.problems).toEqual([
+      {
+        line: 2,
+        reason: 'import stopped: the precedents of lines 2-1001 could not be stored (injected failure after createMany). The 0 messages imported before this line are kept; this row and the 1499 rows after it were not imported',
+      },
     ]);
-    expect(repos.messages.count()).toBe(2);
-    expect(repos.precedents.count()).toBe(0);
+    expect(workspaceSnapshot(ws)).toEqual(before);
+    expect(events.some(([e]) => e === 'messagesChanged')).toBe(false);
+
+    // Run again: nothing is skipped as a duplicate, and every labelled row is a precedent.
+    const again = await run(args);
+    expect(again).toMatchObject({ inserted: 1_500, skipped: 0, precedents: 1_500, problems: [] });
+    expect(repos.precedents.count()).toBe(1_500);
+    expect(new Set(repos.precedents.list().map((p) => p.messageId))).toEqual(new Set(repos.messages.ids()));
+  });
+
+  it('labelled rows: a failure in the second chunk keeps the first chunk whole (messages with their precedents) and says where it stopped', async () => {
+    const lines = ['text,category,priority'];
+    for (let i = 1; i <= 1_500; i += 1) lines.push(`Charged twice ${i},billing,high`);
+    let calls = 0;
+    const createMany = repos.precedents.createMany.bind(repos.precedents);
+    repos.precedents.createMany = (rows) => {
+      const stored = createMany(rows);
+      if (++calls === 2) throw new Error('disk I/O error');
+      return stored;
+    };
+    const result = await run({ file: { name: 'h.csv', content: lines.join('\n') }, mapping: { text: 'text', labels: { category: 'issue_type', priority: 'urgency' } }, asPrecedents: true });
+    expect(result).toMatchObject({ inserted: 1_000, precedents: 1_000 });
+    expect(result.problems).toEqual([
+      { line: 1_002, reason: 'import stopped: the precedents of lines 1002-1501 could not be stored (disk I/O error). The 1000 messages imported before this line are kept; this row and the 499 rows after it were not imported' },
+    ]);
+    expect(repos.messages.count()).toBe(1_000);
+    expect(repos.precedents.count()).toBe(1_000);
+    expect(events.at(-1)).toEqual(['messagesChanged', { reason: 'import' }]);
   });
 
   it('reports progress at most every 250 ms, ending at the total, then messagesChanged', async () => {

@@ -1,7 +1,8 @@
 // previewImport and importMessages: a file parsed into rows and problems; the preview writes
-// nothing, the import inserts the good rows in chunks (one transaction each, duplicates by content
-// hash skipped), reports progress, and with `asPrecedents` stores each validly labelled row as a
-// precedent too. A failure mid-import keeps the chunks already written and says where it stopped.
+// nothing, the import inserts the good rows in chunks (duplicates by content hash skipped), reports
+// progress, and with `asPrecedents` stores each validly labelled row as a precedent too. A chunk's
+// messages and their precedents are one transaction; a failure mid-import keeps the chunks already
+// written, writes nothing of the chunk it failed in, and says where it stopped.
 import { createHash } from 'node:crypto';
 import { ApiError, type ApiParsedArgs, type ImportMapping, type ImportPreview, type ImportResult } from '../../../shared/src/api/index.js';
 import { applyAliases } from '../../../shared/src/schema/index.js';
@@ -15,7 +16,7 @@ import { parseFile } from './parse.js';
 import { listProblems, ProblemList } from './rows.js';
 import type { ImportRow, ParseOutput } from './types.js';
 
-export interface ImportContext extends Pick<BackendContext, 'repos' | 'emit' | 'author'> {
+export interface ImportContext extends Pick<BackendContext, 'repos' | 'transaction' | 'emit' | 'author'> {
   /** The clock progress events are paced by (tests pass their own). */
   now?: () => number;
 }
@@ -134,24 +135,27 @@ export async function importMessages(ctx: ImportContext, args: ApiParsedArgs<'im
   let lastProgress = now();
   ctx.emit('importProgress', { name: file.name, processed, total });
 
-  /** The precedents of a chunk's labelled rows (`ids`: their messages); label problems are listed. */
-  const precedentsOf = (chunk: readonly ImportRow[], ids: readonly string[]): NewPrecedent[] => {
+  /**
+   * The precedents of a chunk's labelled rows (`ids`: their messages). Label problems go to
+   * `chunkProblems` and new output keys to `chunkKeys`: they count only if the chunk is stored.
+   */
+  const precedentsOf = (chunk: readonly ImportRow[], ids: readonly string[], chunkProblems: ProblemList, chunkKeys: Set<string>): NewPrecedent[] => {
     const batch: NewPrecedent[] = [];
     chunk.forEach((row, i) => {
       if (labelsEmpty(row.labels)) {
-        problems.add(row.line, 'no label values: imported as a message only, not as a precedent');
+        chunkProblems.add(row.line, 'no label values: imported as a message only, not as a precedent');
         return;
       }
       const result = labelOutput(row.labels!, schema!, rules);
       if ('problem' in result) {
-        problems.add(row.line, `${result.problem}: imported as a message only, not as a precedent`);
+        chunkProblems.add(row.line, `${result.problem}: imported as a message only, not as a precedent`);
         return;
       }
       const messageId = ids[i]!;
       // The same message with the same output is one precedent, however often it is imported.
       const key = outputKey(messageId, result.output);
-      if (stored.has(key)) return;
-      stored.add(key);
+      if (stored.has(key) || chunkKeys.has(key)) return;
+      chunkKeys.add(key);
       if (ctx.repos.precedents.forMessage(messageId).some((p) => outputKey(messageId, p.output) === key)) return;
       batch.push({
         message: precedentMessage(row, messageId),
@@ -166,32 +170,34 @@ export async function importMessages(ctx: ImportContext, args: ApiParsedArgs<'im
 
   for (let at = 0; at < total; at += CHUNK_ROWS) {
     const chunk = rows.slice(at, at + CHUNK_ROWS);
-    let ids: string[];
+    const chunkProblems = new ProblemList();
+    const chunkKeys = new Set<string>();
+    // A chunk's messages and their precedents are one unit: were the precedents to fail alone, the
+    // messages would stay, and importing the file again would skip them as duplicates for good.
+    let step: 'messages' | 'precedents' = 'messages';
+    let written: { inserted: number; skipped: number; precedents: number };
     try {
-      const result = ctx.repos.messages.insertMany(chunk.map((r) => toNewMessage(r, file.name)));
-      inserted += result.inserted;
-      skipped += result.skipped;
-      ids = result.ids;
+      written = ctx.transaction(() => {
+        step = 'messages';
+        const result = ctx.repos.messages.insertMany(chunk.map((r) => toNewMessage(r, file.name)));
+        step = 'precedents';
+        const made = asPrecedents && schema ? ctx.repos.precedents.createMany(precedentsOf(chunk, result.ids, chunkProblems, chunkKeys)).length : 0;
+        return { inserted: result.inserted, skipped: result.skipped, precedents: made };
+      });
     } catch (err) {
+      const cause = (err as Error).message;
+      const what = step === 'messages' ? cause : `the precedents of ${linesOf(chunk)} could not be stored (${cause})`;
       problems.add(
         chunk[0]!.line,
-        `import stopped: ${(err as Error).message}. The ${inserted} messages imported before this line are kept; this row and the ${total - at - 1} rows after it were not imported`,
+        `import stopped: ${what}. The ${inserted} messages imported before this line are kept; this row and the ${total - at - 1} rows after it were not imported`,
       );
       break;
     }
-
-    if (asPrecedents && schema) {
-      try {
-        precedents += ctx.repos.precedents.createMany(precedentsOf(chunk, ids)).length;
-      } catch (err) {
-        problems.add(
-          chunk[0]!.line,
-          `import stopped: the precedents of ${linesOf(chunk)} could not be stored (${(err as Error).message}). The messages up to line ${chunk.at(-1)!.line} are imported and kept; the ${total - at - chunk.length} rows after it were not imported`,
-        );
-        processed += chunk.length;
-        break;
-      }
-    }
+    inserted += written.inserted;
+    skipped += written.skipped;
+    precedents += written.precedents;
+    for (const problem of chunkProblems.list()) problems.add(problem.line, problem.reason);
+    for (const key of chunkKeys) stored.add(key);
 
     processed += chunk.length;
     if (processed < total && now() - lastProgress >= PROGRESS_INTERVAL_MS) {

@@ -6,6 +6,7 @@ import { ApiError, MAX_IMPORT_BYTES, parseApiArgs, type ApiArgs } from '../../..
 import { DEFAULT_SETTINGS } from '../../../shared/src/domain.js';
 import { repositories, SETTING_KEYS, type Repositories } from '../../services/workspace/index.js';
 import { tempWorkspaces, type TempWorkspaces } from '../../services/workspace/test-helpers.js';
+import { importContext } from '../test-support.js';
 import { importMessages, previewImport, type ImportContext } from './importer.js';
 import { MAX_ROW_CHARS } from './limits.js';
 
@@ -48,9 +49,10 @@ let repos: Repositories;
 let ctx: ImportContext;
 beforeEach(() => {
   temp = tempWorkspaces();
-  repos = repositories(temp.open());
+  const ws = temp.open();
+  repos = repositories(ws);
   repos.settings.set(SETTING_KEYS.draftRulebook, { id: 'rb_mail', name: 'Mail', instructions: 'Extract.', schema: { fields: [] }, settings: DEFAULT_SETTINGS });
-  ctx = { repos, emit: () => undefined, author: () => 'tester' };
+  ctx = importContext(ws, { repos, author: () => 'tester' });
 });
 afterEach(() => temp.cleanup());
 

@@ -6,6 +6,7 @@ import { DEFAULT_SETTINGS, type ExtractionSchema } from '../../../shared/src/dom
 import { MAX_JSON_DEPTH } from '../../../shared/src/json/depth.js';
 import { repositories, SETTING_KEYS, type Repositories } from '../../services/workspace/index.js';
 import { tempWorkspaces, type TempWorkspaces } from '../../services/workspace/test-helpers.js';
+import { importContext } from '../test-support.js';
 import { importMessages, type ImportContext } from './importer.js';
 import { parseJsonl } from './jsonl.js';
 
@@ -27,9 +28,10 @@ let repos: Repositories;
 let ctx: ImportContext;
 beforeEach(() => {
   temp = tempWorkspaces();
-  repos = repositories(temp.open());
+  const ws = temp.open();
+  repos = repositories(ws);
   repos.settings.set(SETTING_KEYS.draftRulebook, { id: 'rb_nest', name: 'Nesting', instructions: 'Extract.', schema, settings: DEFAULT_SETTINGS });
-  ctx = { repos, emit: () => undefined, author: () => 'tester' };
+  ctx = importContext(ws, { repos, author: () => 'tester' });
 });
 afterEach(() => temp.cleanup());
 

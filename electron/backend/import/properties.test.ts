@@ -11,6 +11,7 @@ import { DEFAULT_SETTINGS, type ExtractionSchema } from '../../../shared/src/dom
 import { propertyOptions } from '../../../shared/src/testing/property.js';
 import { messageContentHash, messageIdFromHash, repositories, SETTING_KEYS, type NewMessage, type Repositories } from '../../services/workspace/index.js';
 import { tempWorkspaces, type TempWorkspaces } from '../../services/workspace/test-helpers.js';
+import { importContext } from '../test-support.js';
 import { importMessages, previewImport, type ImportContext } from './importer.js';
 import { MAX_ROW_CHARS } from './limits.js';
 import { cleanText } from './rows.js';
@@ -30,9 +31,10 @@ let before: { id: string; text: string }[];
 
 beforeAll(async () => {
   temp = tempWorkspaces();
-  repos = repositories(temp.open());
+  const ws = temp.open();
+  repos = repositories(ws);
   repos.settings.set(SETTING_KEYS.draftRulebook, { id: 'rb_props', name: 'Properties', instructions: 'Extract.', schema, settings: DEFAULT_SETTINGS });
-  ctx = { repos, emit: () => undefined, author: () => 'property' };
+  ctx = importContext(ws, { repos, author: () => 'property' });
   const seed = ['Stored before: locked out', 'Stored before: refund please', 'Stored before: printer jammed'].map((t) => JSON.stringify({ text: t })).join('\n');
   await importMessages(ctx, parseApiArgs('importMessages', { file: { name: 'seed.jsonl', content: seed } }));
   before = repos.messages.page({ order: 'oldest', limit: 10 }).items.map((m) => ({ id: m.id, text: repos.messages.get(m.id)!.text }));
