@@ -1,6 +1,6 @@
 // What every group of API handlers works with: the open workspace's repositories and its unit of
 // work, the host's options (settings, secrets, events) and the extraction service.
-import type { Repositories, UnitOfWork } from '../services/workspace/index.js';
+import { repositories, type Repositories, type UnitOfWork, type Workspace } from '../services/workspace/index.js';
 import type { ExtractionService } from './extraction.js';
 import type { BackendOptions, EmitEvent } from './ports.js';
 
@@ -17,4 +17,11 @@ export interface BackendContext {
   emit: EmitEvent;
   /** Who is acting, for provenance (the app has one user per workspace today). */
   author(): string;
+}
+
+/** The workspace as a service uses it: its repositories and its unit of work. */
+export type WorkspaceAccess = Pick<BackendContext, 'repos' | 'transaction'>;
+
+export function workspaceAccess(ws: Workspace): WorkspaceAccess {
+  return { repos: repositories(ws), transaction: (work) => ws.write(work) };
 }

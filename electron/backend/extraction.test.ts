@@ -2,11 +2,9 @@
 // provider over real HTTP against the project's scripted test server.
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ProviderError } from '../../shared/src/providers/types.js';
-import type { ProviderConfig } from '../../shared/src/providers/create.js';
 import { startScriptedServer, type ScriptedServer } from '../../shared/testkit/scripted-server.js';
 import {
   openWorkspace,
-  repositories,
   seedDemoWorkspace,
   SETTING_KEYS,
   type DraftRulebook,
@@ -15,10 +13,11 @@ import {
   type Workspace,
 } from '../services/workspace/index.js';
 import { draftArtifact, readDraft } from './draft.js';
-import { ExtractionService, statusAfter } from './extraction.js';
+import { statusAfter, type ExtractionService } from './extraction.js';
 import { HOST_SETTING } from './handlers.js';
 import type { SecretStore, SettingsStore } from './ports.js';
-import { memorySecrets, memorySettings, RESOURCES, tempFolder, type TempFolder } from './test-support.js';
+import { createBackendContext, PROVIDER_SETTING } from './service.js';
+import { backendOptions, failAfter, InjectedFailure, memorySecrets, memorySettings, RESOURCES, tempFolder, workspaceSnapshot, type TempFolder } from './test-support.js';
 
 interface Fixture {
   ws: Workspace;
@@ -41,30 +40,17 @@ afterEach(() => {
 afterAll(() => folder.cleanup());
 
 /**
- * A demo workspace (not extracted) and a service wired the way createBackend wires it: the draft
+ * A demo workspace (not extracted) and its service wired as createBackend wires it: the draft
  * rulebook's provider, the host's baseURL and the SecretStore's key. Retries are kept short.
  */
 async function fixture(): Promise<Fixture> {
-  const ws = openWorkspace(folder.path());
+  const path = folder.path();
+  const ws = openWorkspace(path);
   workspaces.push(ws);
   await seedDemoWorkspace(ws, RESOURCES);
-  const repos = repositories(ws);
-  const settings = memorySettings();
+  const settings = memorySettings({ [PROVIDER_SETTING.maxRetries]: 1, [PROVIDER_SETTING.timeoutMs]: 10_000 });
   const secrets = memorySecrets();
-  const provider = (): ProviderConfig => {
-    const s = readDraft(repos)?.settings;
-    if (s?.provider !== 'openai') return { kind: 'embedded' };
-    const baseURL = settings.get(HOST_SETTING.baseURL);
-    return {
-      kind: 'openai',
-      model: s.model,
-      ...(typeof baseURL === 'string' && baseURL ? { baseURL } : {}),
-      apiKey: secrets.getApiKey() ?? '',
-      maxRetries: 1,
-      timeoutMs: 10_000,
-    };
-  };
-  const service = new ExtractionService(repos, () => draftArtifact(repos), provider);
+  const { repos, extraction: service } = createBackendContext(ws, backendOptions(path, { settings, secrets }));
   const messages = repos.messages.ids().map((id) => repos.messages.get(id)!);
   return { ws, repos, settings, secrets, service, messages };
 }
@@ -141,6 +127,17 @@ describe('ExtractionService with the embedded provider', () => {
     repos.messages.setStatus(m.id, 'corrected');
     await service.extractOne(m);
     expect(repos.messages.get(m.id)!.status).toBe('corrected');
+  });
+
+  it('stores the extraction and the status it earns in one unit: a failure between them leaves the workspace as it was', async () => {
+    const { ws, repos, service, messages } = await fixture();
+    const m = messages[13]!;
+    const before = workspaceSnapshot(ws);
+    const restore = failAfter(repos.extractions, 'insert');
+    await expect(service.extractOne(m)).rejects.toThrow(InjectedFailure);
+    restore();
+    expect(workspaceSnapshot(ws)).toEqual(before);
+    expect(repos.messages.get(m.id)).toMatchObject({ status: 'new', latestExtractionId: null });
   });
 
   it('extracts many, counting done and failed', async () => {

@@ -8,12 +8,13 @@ import { MemoryCache, type ResponseCache } from '../../shared/src/pipeline/cache
 import { createProvider, type ProviderConfig } from '../../shared/src/providers/create.js';
 import { ProviderError, type Provider } from '../../shared/src/providers/types.js';
 import { PrecedentIndex } from '../../shared/src/retrieval/index.js';
-import { toMessageInput, type MessageStatus, type Repositories, type StoredMessage } from '../services/workspace/index.js';
+import { toMessageInput, type StoredMessage } from '../services/workspace/index.js';
+import type { WorkspaceAccess } from './context.js';
 import { RateLimiter } from './runs/rate-limit.js';
 import { reviewPriority } from './teach/review-priority.js';
 
 /** Valid output counts as extracted; anything the schema refuses (or a review check flags) needs a person. */
-export function statusAfter(result: ExtractionResult, flagged = false): MessageStatus {
+export function statusAfter(result: ExtractionResult, flagged = false): 'extracted' | 'needs_review' {
   return result.valid && !flagged ? 'extracted' : 'needs_review';
 }
 
@@ -44,7 +45,7 @@ export class ExtractionService {
   private readonly precedentOutputs = new WeakMap<RulebookArtifact, Map<string, Extraction>>();
 
   constructor(
-    private readonly repos: Repositories,
+    private readonly workspace: WorkspaceAccess,
     private readonly draft: () => RulebookArtifact,
     private readonly provider: () => ProviderConfig,
     options: ExtractionServiceOptions = {},
@@ -97,7 +98,7 @@ export class ExtractionService {
   }
 
   /** The status a fresh result gives its message: `statusAfter`, with the review check applied. */
-  statusFor(result: ExtractionResult, rulebook: RulebookArtifact): MessageStatus {
+  statusFor(result: ExtractionResult, rulebook: RulebookArtifact): 'extracted' | 'needs_review' {
     let flagged = false;
     if (result.valid && this.reviewCheck) {
       try {
@@ -130,25 +131,21 @@ export class ExtractionService {
     }
   }
 
-  /** Extracts and stores one message; the message's status follows the result. */
+  /**
+   * Extracts and stores one message; the message's status follows the result, unless a person has
+   * decided on it (`machineMayReplace`), also while it was being extracted (a run loads its
+   * messages before it starts). The extraction and the status are stored in one unit of work.
+   */
   async extractOne(message: StoredMessage, runId: string | null = null): Promise<ExtractionResult> {
     const extractor = this.current();
     const result = await extractor.extract(toMessageInput(message));
-    this.repos.extractions.insert({
-      messageId: message.id,
-      runId,
-      rulebookVersion: null,
-      rulebookHash: extractor.rulebook.hash,
-      result,
-      reviewPriority: this.reviewPriorityFor(result, extractor.rulebook),
+    const { repos, transaction } = this.workspace;
+    const reviewPriority = this.reviewPriorityFor(result, extractor.rulebook);
+    const status = this.statusFor(result, extractor.rulebook);
+    transaction(() => {
+      repos.extractions.insert({ messageId: message.id, runId, rulebookVersion: null, rulebookHash: extractor.rulebook.hash, result, reviewPriority });
+      repos.messages.setMachineStatus(message.id, status);
     });
-    // The status as stored now, not as `message` had it: a person may have corrected or accepted
-    // the message while it was being extracted (a run loads its messages before it starts).
-    // No await between this read and the write, so nothing else in this process comes between.
-    const status = this.repos.messages.get(message.id)?.status;
-    if (status === 'new' || status === 'extracted' || status === 'needs_review') {
-      this.repos.messages.setStatus(message.id, this.statusFor(result, extractor.rulebook));
-    }
     return result;
   }
 

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiArgs, ApiError, ApiEventName, ApiMethod, ApiResults, MessagePage, MessageSummary } from '../../shared/src/api/index.js';
 import type { Rule, RulebookArtifact } from '../../shared/src/domain.js';
 import { openWorkspace, repositories } from '../services/workspace/index.js';
+import { workspaceAccess } from './context.js';
 import { draftArtifact } from './draft.js';
 import { ExtractionService } from './extraction.js';
 import { HOST_SETTING } from './handlers.js';
@@ -361,7 +362,8 @@ describe('"needs review" puts first what is most likely wrong', () => {
     // every precedent), the newer one an urgency the schema refuses (invalid).
     const ws = openWorkspace(h.path);
     try {
-      const repos = repositories(ws);
+      const workspace = workspaceAccess(ws);
+      const { repos } = workspace;
       const draft = draftArtifact(repos);
       const [older, newer] = repos.messages.ids({ status: 'extracted' }).slice(0, 2).map((id) => repos.messages.get(id)!);
       const rulebook = (target: typeof older, set: Record<string, string>): RulebookArtifact => ({
@@ -380,12 +382,12 @@ describe('"needs review" puts first what is most likely wrong', () => {
           },
         ],
       });
-      const disagree = new ExtractionService(repos, () => rulebook(older, { issue_type: 'billing' }), () => ({ kind: 'embedded' }));
+      const disagree = new ExtractionService(workspace, () => rulebook(older, { issue_type: 'billing' }), () => ({ kind: 'embedded' }));
       disagree.setReviewCheck(() => true);
       const r = await disagree.extractOne(older!);
       expect(r.valid).toBe(true);
       expect(r.output.issue_type).toBe('billing');
-      const invalid = new ExtractionService(repos, () => rulebook(newer, { issue_type: 'billing', urgency: 'whenever' }), () => ({ kind: 'embedded' }));
+      const invalid = new ExtractionService(workspace, () => rulebook(newer, { issue_type: 'billing', urgency: 'whenever' }), () => ({ kind: 'embedded' }));
       expect((await invalid.extractOne(newer!)).valid).toBe(false);
     } finally {
       ws.close();

@@ -1,12 +1,12 @@
 // The backend: one open workspace and the API handlers over it. Plain Node (never imports
 // electron), so it runs in Electron's utility process, in the browser host and in tests alike.
 import { existsSync, rmSync } from 'node:fs';
-import { openWorkspace, repositories, seedDemoWorkspace, type Workspace } from '../services/workspace/index.js';
+import { openWorkspace, seedDemoWorkspace, type Workspace } from '../services/workspace/index.js';
 import type { ProviderConfig } from '../../shared/src/providers/create.js';
 import { draftArtifact, readDraft } from './draft.js';
 import { ExtractionService } from './extraction.js';
 import { createHandlers, HOST_SETTING } from './handlers.js';
-import type { BackendContext } from './context.js';
+import { workspaceAccess, type BackendContext } from './context.js';
 import { createImportHandlers } from './import/handlers.js';
 import type { Backend, BackendOptions } from './ports.js';
 import { createRunHandlers, createRunService } from './runs/handlers.js';
@@ -24,7 +24,8 @@ export const PROVIDER_SETTING = { maxRetries: 'provider.maxRetries', timeoutMs: 
  * workspace, requests spaced by the host's rate limit) and who is acting.
  */
 export function createBackendContext(ws: Workspace, opts: BackendOptions): BackendContext {
-  const repos = repositories(ws);
+  const workspace = workspaceAccess(ws);
+  const { repos, transaction } = workspace;
 
   const hostSetting = (key: string): number | undefined => {
     const v = opts.settings.get(key);
@@ -50,14 +51,14 @@ export function createBackendContext(ws: Workspace, opts: BackendOptions): Backe
   };
   // Model answers are kept in the workspace, so a re-run costs nothing, also after a restart; and
   // requests to a model are spaced by the host's rate limit (requests per second; 0: none).
-  const extraction = new ExtractionService(repos, () => draftArtifact(repos), providerConfig, {
+  const extraction = new ExtractionService(workspace, () => draftArtifact(repos), providerConfig, {
     cache: repos.responseCache,
     ratePerSecond: () => hostSetting(RUN_SETTING.ratePerSecond) ?? 0,
   });
 
   return {
     repos,
-    transaction: (work) => ws.write(work),
+    transaction,
     opts,
     extraction,
     emit: opts.emit,

@@ -9,6 +9,7 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { syntheticMessages } from '../../../shared/bench/retrieval.js';
 import { openWorkspace, repositories } from '../../services/workspace/index.js';
+import { workspaceAccess } from '../context.js';
 import { draftArtifact } from '../draft.js';
 import { ExtractionService } from '../extraction.js';
 import { createBackend } from '../service.js';
@@ -20,8 +21,9 @@ const COUNT = Number(process.env.CASEBOOK_BENCH_RUN_MESSAGES ?? 10_000);
 
 async function timedRun(path: string, sliceMs: number): Promise<{ perSecond: number; p99: number; max: number }> {
   const ws = openWorkspace(path);
-  const repos = repositories(ws);
-  const extraction = new ExtractionService(repos, () => draftArtifact(repos), () => ({ kind: 'embedded' }));
+  const workspace = workspaceAccess(ws);
+  const { repos } = workspace;
+  const extraction = new ExtractionService(workspace, () => draftArtifact(repos), () => ({ kind: 'embedded' }));
   const runs = new RunService({ repos, extractor: () => extraction.current(), emit: () => undefined, concurrency: () => 4, sliceMs });
   try {
     extraction.current(); // the index is built before the clock starts

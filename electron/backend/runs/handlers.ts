@@ -17,7 +17,7 @@ export function createRunService(ctx: BackendContext): RunService {
   return new RunService({
     repos: ctx.repos,
     extractor: () => ctx.extraction.current(),
-    statusFor: (result, rulebook) => (ctx.extraction.statusFor(result, rulebook) === 'needs_review' ? 'needs_review' : 'extracted'),
+    statusFor: (result, rulebook) => ctx.extraction.statusFor(result, rulebook),
     reviewPriority: (result, rulebook) => ctx.extraction.reviewPriorityFor(result, rulebook),
     emit: ctx.emit,
     concurrency: () => hostNumber(ctx, RUN_SETTING.concurrency, DEFAULT_CONCURRENCY),

@@ -5,11 +5,25 @@ import { toFtsQuery } from './fts.js';
 import { fromJson, isoTime, toJson } from './json.js';
 import type { Workspace } from './workspace.js';
 
-import { REVIEW_STATUSES, type ReviewStatus } from '../../../shared/src/api/names.js';
+import { MACHINE_STATUSES, REVIEW_STATUSES, type ReviewStatus } from '../../../shared/src/api/names.js';
 
 /** A message's review status: the names module's list, which the window and the API share. */
 export const MESSAGE_STATUSES = REVIEW_STATUSES;
 export type MessageStatus = ReviewStatus;
+
+/**
+ * Whether a machine (an extraction, a run) may set the status of a message that has this one: only
+ * while no person has decided on it (MACHINE_STATUSES: new, extracted, needs_review); a correction
+ * or an acceptance stays. The one home of this rule; SQL that decides it uses `machineMayReplaceSql`.
+ */
+export function machineMayReplace(status: MessageStatus): boolean {
+  return (MACHINE_STATUSES as readonly MessageStatus[]).includes(status);
+}
+
+/** `machineMayReplace` as an SQL condition on a status column (`m.status`, `status`). */
+export function machineMayReplaceSql(column: string): string {
+  return `${column} IN (${MACHINE_STATUSES.map((s) => `'${s}'`).join(', ')})`;
+}
 
 /** A message to import. */
 export interface NewMessage {
@@ -126,6 +140,7 @@ const SQL = {
   insertOne: insertSql(1),
   get: `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE id = ?`,
   setStatus: 'UPDATE messages SET status = @status WHERE id = @id',
+  setMachineStatus: `UPDATE messages SET status = @status WHERE id = @id AND ${machineMayReplaceSql('status')}`,
   delete: 'DELETE FROM messages WHERE id = ?',
   countAll: 'SELECT count(*) FROM messages',
   countByStatus: 'SELECT status, count(*) AS n FROM messages GROUP BY status',
@@ -223,6 +238,7 @@ export class MessageRepository {
   private readonly insertOneStmt: Statement<(string | null)[]>;
   private readonly getStmt: Statement<[string], MessageRow>;
   private readonly setStatusStmt: Statement<[{ id: string; status: MessageStatus }]>;
+  private readonly setMachineStatusStmt: Statement<[{ id: string; status: MessageStatus }]>;
   private readonly deleteStmt: Statement<[string]>;
   private readonly countAllStmt: Statement<[], number>;
   private readonly countByStatusStmt: Statement<[], { status: MessageStatus; n: number }>;
@@ -233,6 +249,7 @@ export class MessageRepository {
     this.insertOneStmt = db.prepare<(string | null)[]>(SQL.insertOne);
     this.getStmt = db.prepare(SQL.get);
     this.setStatusStmt = db.prepare(SQL.setStatus);
+    this.setMachineStatusStmt = db.prepare(SQL.setMachineStatus);
     this.deleteStmt = db.prepare(SQL.delete);
     this.countAllStmt = db.prepare<[], number>(SQL.countAll).pluck();
     this.countByStatusStmt = db.prepare(SQL.countByStatus);
@@ -296,6 +313,16 @@ export class MessageRepository {
   setStatus(id: string, status: MessageStatus): boolean {
     if (!MESSAGE_STATUSES.includes(status)) throw new TypeError(`unknown message status: ${String(status)}`);
     return this.ws.write(() => this.setStatusStmt.run({ id, status }).changes === 1);
+  }
+
+  /**
+   * The status a machine's result earns, set only where a machine may replace it
+   * (`machineMayReplace`); decided in the statement itself, so nothing comes between the check and
+   * the write. Whether it was set.
+   */
+  setMachineStatus(id: string, status: 'extracted' | 'needs_review'): boolean {
+    if (status !== 'extracted' && status !== 'needs_review') throw new TypeError(`not a status a machine gives: ${String(status)}`);
+    return this.ws.write(() => this.setMachineStatusStmt.run({ id, status }).changes === 1);
   }
 
   /** Deletes the message with its extractions; precedents made from it keep their copy. */

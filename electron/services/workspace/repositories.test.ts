@@ -1,14 +1,15 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Rule, RulebookArtifact } from '../../../shared/src/domain.js';
 import { DEFAULT_SETTINGS } from '../../../shared/src/domain.js';
+import { MACHINE_STATUSES, REVIEW_STATUSES } from '../../../shared/src/api/names.js';
 import { ExtractionRepository } from './extractions.js';
-import { MessageRepository } from './messages.js';
+import { machineMayReplace, MessageRepository } from './messages.js';
 import { PrecedentRepository } from './precedents.js';
 import { RulebookVersionRepository } from './rulebookVersions.js';
 import { RuleRepository } from './rules.js';
 import { RunRepository } from './runs.js';
 import { SettingsRepository } from './settings.js';
-import { result, tempWorkspaces, type TempWorkspaces } from './test-helpers.js';
+import { failStatement, result, tempWorkspaces, workspaceSnapshot, type TempWorkspaces } from './test-helpers.js';
 import type { Workspace } from './workspace.js';
 
 let t: TempWorkspaces;
@@ -282,6 +283,30 @@ describe('runs', () => {
     runs.completeItem(drift.id, ids[0]!, result({ issue_type: 'other' }, false));
     expect(messages.get(ids[0]!)!.latestExtractionId).toBe(inboxExtraction);
     expect(messages.get(ids[1]!)!.status).toBe('new');
+  });
+
+  it('a machine replaces the status of new, extracted and needs_review messages only: the same rule in SQL and in code', () => {
+    const { messages, runs, run, ids } = setup(REVIEW_STATUSES.length);
+    REVIEW_STATUSES.forEach((status, i) => messages.setStatus(ids[i]!, status));
+    // completeItem decides in SQL, setMachineStatus too; machineMayReplace decides in code.
+    REVIEW_STATUSES.forEach((status, i) => runs.completeItem(run.id, ids[i]!, result({ issue_type: 'bug' }), { status: 'needs_review' }));
+    expect(REVIEW_STATUSES.map((_, i) => messages.get(ids[i]!)!.status)).toEqual(REVIEW_STATUSES.map((s) => (machineMayReplace(s) ? 'needs_review' : s)));
+    REVIEW_STATUSES.forEach((status, i) => messages.setStatus(ids[i]!, status));
+    expect(REVIEW_STATUSES.map((_, i) => messages.setMachineStatus(ids[i]!, 'extracted'))).toEqual(REVIEW_STATUSES.map(machineMayReplace));
+    expect(REVIEW_STATUSES.map((_, i) => messages.get(ids[i]!)!.status)).toEqual(REVIEW_STATUSES.map((s) => (machineMayReplace(s) ? 'extracted' : s)));
+    expect(REVIEW_STATUSES.filter(machineMayReplace)).toEqual([...MACHINE_STATUSES]);
+  });
+
+  it('completes an item in one unit of work: a failure at its last statement leaves the workspace as it was', () => {
+    const { runs, run, ids } = setup(2);
+    runs.start(run.id);
+    const before = workspaceSnapshot(ws);
+    // The message's status is the last of its four writes (extraction, item, count, status).
+    const drop = failStatement(ws, 'UPDATE OF status ON messages');
+    expect(() => runs.completeItem(run.id, ids[0]!, result({ issue_type: 'bug' }))).toThrow(/injected failure/);
+    drop();
+    expect(workspaceSnapshot(ws)).toEqual(before);
+    expect(runs.completeItem(run.id, ids[0]!, result({ issue_type: 'bug' }))).toEqual(expect.any(Number));
   });
 
   it('cancels, resumes a cancelled run, and deletes a run with its extractions', () => {

@@ -3,6 +3,7 @@ import type { Statement } from 'better-sqlite3';
 import type { ExtractionResult, JsonValue, ModelSettings } from '../../../shared/src/domain.js';
 import { ExtractionRepository } from './extractions.js';
 import { fromJson, toJson } from './json.js';
+import { machineMayReplaceSql } from './messages.js';
 import type { Workspace } from './workspace.js';
 
 export { RUN_STATUSES, type RunStatus } from '../../../shared/src/api/names.js';
@@ -92,7 +93,7 @@ const SQL = {
     error_count = (SELECT count(*) FROM run_items WHERE run_id = @id AND status = 'error')
     WHERE id = @id`,
   // A finished message's status follows its new extraction unless a person already decided on it.
-  messageStatus: `UPDATE messages SET status = @status WHERE id = @message_id AND status IN ('new', 'extracted', 'needs_review')`,
+  messageStatus: `UPDATE messages SET status = @status WHERE id = @message_id AND ${machineMayReplaceSql('status')}`,
   items: `SELECT run_id, message_id, status, error, attempts, extraction_id, updated_at FROM run_items
     WHERE run_id = @run_id AND (@status IS NULL OR status = @status) AND message_id > @after ORDER BY message_id LIMIT @limit`,
   delete: 'DELETE FROM runs WHERE id = ?',
