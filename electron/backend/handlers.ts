@@ -1,10 +1,11 @@
 // The API handlers: each method of the typed contract, over the workspace repositories. Arguments
 // arrive already parsed by the contract's validators (the IPC gate and the browser host do that).
-import { ApiError, type ApiHandlers, type ApiParsedArgs, type ExtractionRecord, type MessageDetail, type MessageSummary, type ProviderSettings, type ReviewStatus } from '../../shared/src/api/index.js';
+import { ApiError, type ApiHandlers, type ExtractionRecord, type MessageDetail, type MessageSummary, type ProviderSettings, type ReviewStatus } from '../../shared/src/api/index.js';
 import type { ModelSettings } from '../../shared/src/domain.js';
 import { RUNTIME_VERSION } from '../../shared/src/version.js';
-import { SETTING_KEYS, type InboxFilter, type InboxRow, type Repositories, type StoredExtraction } from '../services/workspace/index.js';
+import { SETTING_KEYS, type InboxRow, type Repositories, type StoredExtraction } from '../services/workspace/index.js';
 import { draftVersion, readDraft } from './draft.js';
+import { inboxFilter } from './inbox-filter.js';
 import type { BackendOptions } from './ports.js';
 import { RUN_SETTING } from './runs/service.js';
 
@@ -37,14 +38,6 @@ function extractionRecord(e: StoredExtraction): ExtractionRecord {
     trace: e.trace!,
     createdAt: e.createdAt,
   };
-}
-
-function inboxFilter(args: ApiParsedArgs<'listMessages'>): InboxFilter {
-  const filter: InboxFilter = {};
-  if (args.status) filter.status = args.status as ReviewStatus;
-  if (args.valid !== undefined) filter.validity = args.valid ? 'valid' : 'invalid';
-  if (args.field) filter.field = args.field;
-  return filter;
 }
 
 /** A message with its newest extraction, as getMessage returns it; null when there is no such message. */

@@ -5,12 +5,13 @@
 // The run's items in the workspace are the ledger: an item is finished by storing its extraction
 // and marking it done in one transaction, only while it is pending (RunRepository.completeItem), so
 // resuming a run after a cancel, a crash or a restart extracts exactly the items still pending.
-import { ApiError, type ApiParsedArgs, type ReviewStatus, type RunErrorItem, type RunRecord } from '../../../shared/src/api/index.js';
+import { ApiError, type ApiParsedArgs, type RunErrorItem, type RunRecord } from '../../../shared/src/api/index.js';
 import type { ExtractionResult, RulebookArtifact } from '../../../shared/src/domain.js';
 import type { Extractor } from '../../../shared/src/pipeline/extractor.js';
 import { ProviderError } from '../../../shared/src/providers/types.js';
-import { toMessageInput, type InboxFilter, type Repositories, type StoredRun } from '../../services/workspace/index.js';
+import { toMessageInput, type Repositories, type StoredRun } from '../../services/workspace/index.js';
 import type { EmitEvent } from '../ports.js';
+import { inboxFilter } from '../inbox-filter.js';
 import { DEFAULT_SLICE_MS, TimeSlice } from '../time-slice.js';
 
 /** Which messages a run covers, as the contract's `messageSelection` parses it. */
@@ -85,15 +86,6 @@ export function describeError(err: unknown): string {
 
 function isAuthError(err: unknown): err is ProviderError {
   return err instanceof ProviderError && err.code === 'auth';
-}
-
-/** The inbox filter a selection's `filter` stands for (as listMessages reads it). */
-function inboxFilter(filter: { status?: string | undefined; valid?: boolean | undefined; field?: InboxFilter['field'] | undefined }): InboxFilter {
-  const out: InboxFilter = {};
-  if (filter.status) out.status = filter.status as ReviewStatus;
-  if (filter.valid !== undefined) out.validity = filter.valid ? 'valid' : 'invalid';
-  if (filter.field) out.field = filter.field;
-  return out;
 }
 
 /**
