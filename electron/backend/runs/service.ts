@@ -13,6 +13,8 @@ import { toMessageInput, type Repositories, type StoredRun } from '../../service
 import type { EmitEvent } from '../ports.js';
 import { inboxFilter } from '../inbox-filter.js';
 import { DEFAULT_SLICE_MS, TimeSlice } from '../time-slice.js';
+import { PendingScanner } from './pending.js';
+import { ProgressThrottle } from './progress.js';
 
 /** Which messages a run covers, as the contract's `messageSelection` parses it. */
 export type MessageSelection = ApiParsedArgs<'startRun'>['selection'];
@@ -60,6 +62,8 @@ interface Execution {
   controller: AbortController;
   cancelled: boolean;
   graceTimer: NodeJS.Timeout | null;
+  /** What failed the whole run (an auth error, the workspace), once something did; null until then. */
+  fatal: unknown;
 }
 
 export function runRecord(run: StoredRun): RunRecord {
@@ -103,7 +107,8 @@ export class RunService {
   private readonly idleWaiters: (() => void)[] = [];
   /** The last execution's stats per run, for the events after it ended. */
   private readonly lastStats = new Map<string, { started: number; processed: number }>();
-  private readonly progressIntervalMs: number;
+  /** Progress events: at most one per interval per run, the last one never lost. */
+  private readonly progress: ProgressThrottle;
   private readonly cancelGraceMs: number;
   private readonly pageSize: number;
   private readonly now: () => number;
@@ -111,11 +116,11 @@ export class RunService {
 
   constructor(private readonly opts: RunServiceOptions) {
     this.repos = opts.repos;
-    this.progressIntervalMs = opts.progressIntervalMs ?? 250;
     this.cancelGraceMs = opts.cancelGraceMs ?? 5000;
     this.pageSize = Math.max(MAX_CONCURRENCY * 2, opts.pageSize ?? 256);
     this.now = opts.now ?? (() => performance.now());
     this.slice = new TimeSlice(opts.sliceMs ?? DEFAULT_SLICE_MS);
+    this.progress = new ProgressThrottle(opts.progressIntervalMs ?? 250, this.now, (runId) => this.sendProgress(runId));
   }
 
   /** The ids of the messages a selection covers, oldest first (listed ids: in the order given, each once). */
@@ -267,8 +272,7 @@ export class RunService {
       if (exec.graceTimer) clearTimeout(exec.graceTimer);
       exec.controller.abort(new Error('the backend is closing'));
     }
-    for (const timer of this.progressTimers.values()) clearTimeout(timer);
-    this.progressTimers.clear();
+    this.progress.close();
   }
 
   // -------------------------------------------------------------------------------------------
@@ -306,115 +310,105 @@ export class RunService {
   private async execute(runId: string): Promise<void> {
     if (!this.repos.runs.start(runId)) return; // cancelled (or gone) while it waited
     const stats = { started: this.now(), processed: 0 };
-    const exec: Execution = { runId, stats, controller: new AbortController(), cancelled: false, graceTimer: null };
+    const exec: Execution = { runId, stats, controller: new AbortController(), cancelled: false, graceTimer: null, fatal: null };
     this.active = exec;
     this.lastStats.set(runId, stats);
-    let fatal: unknown = null;
     try {
       this.emitProgress(runId, true);
       // The embedded provider computes in this thread: more than one at a time only interleaves
       // them and makes the host wait longer between turns. Concurrency is for remote models.
       const embedded = this.opts.extractor().provider.name === 'embedded';
       const concurrency = embedded ? 1 : Math.min(MAX_CONCURRENCY, Math.max(1, Math.floor(this.opts.concurrency() || DEFAULT_CONCURRENCY)));
-      const inFlight = new Set<string>();
-      const buffer: string[] = [];
-      let after = '';
-      let passFoundAny = false;
       let extractor: Extractor | null = null;
-      const stopped = () => this.closed || exec.cancelled || fatal !== null;
-
-      // The next pending items, in message id order, skipping those in flight. When a pass over the
-      // pending items ends, another starts from the beginning (items made pending again by a retry
-      // while the run executes); a pass that finds nothing new ends the run.
-      const refill = (): boolean => {
-        for (;;) {
-          const page = this.repos.runs.pendingMessageIds(runId, { after, limit: this.pageSize });
-          if (page.length) after = page[page.length - 1]!;
-          const fresh = page.filter((id) => !inFlight.has(id));
-          if (fresh.length) {
-            buffer.push(...fresh);
-            passFoundAny = true;
-            // The draft (or the key) may have changed: take the current extractor once per page.
-            extractor = this.opts.extractor();
-            return true;
-          }
-          if (page.length === this.pageSize) continue;
-          if (!passFoundAny) return false;
-          after = '';
-          passFoundAny = false;
-        }
-      };
-
-      const worker = async (): Promise<void> => {
-        while (!stopped()) {
-          // An extractor that needs no network (the embedded provider, a cache hit) answers with
-          // promises that are already settled: without this the loop would never let the host in.
-          await this.slice.yieldIfDue();
-          if (stopped()) return;
-          if (buffer.length === 0 && !refill()) return;
-          const messageId = buffer.shift()!;
-          const message = this.repos.messages.get(messageId);
-          if (!message) continue; // deleted meanwhile: its item went with it
-          const ex = extractor!;
-          inFlight.add(messageId);
-          try {
-            const result = await ex.extract(toMessageInput(message), { signal: exec.controller.signal });
-            if (this.closed) return;
-            const status = this.opts.statusFor?.(result, ex.rulebook);
-            const reviewPriority = this.opts.reviewPriority?.(result, ex.rulebook) ?? null;
-            this.repos.runs.completeItem(runId, messageId, result, { rulebookHash: ex.rulebook.hash, reviewPriority, ...(status ? { status } : {}) });
-            stats.processed++;
-          } catch (err) {
-            if (this.closed) return;
-            if (exec.controller.signal.aborted) return; // cancelled past its grace, or another worker failed the run: stays pending
-            if (isAuthError(err)) {
-              // Every later call would fail the same way: fail the run now, leave the item pending.
-              fatal ??= err;
-              exec.controller.abort(err);
-              return;
-            }
-            this.repos.runs.failItem(runId, messageId, describeError(err));
-            stats.processed++;
-          } finally {
-            inFlight.delete(messageId);
-          }
-          this.emitProgress(runId);
-        }
-      };
-
-      const runWorkers = async () => {
-        await Promise.all(
+      // The draft (or the key) may have changed: the current extractor is taken once per page.
+      const pending = new PendingScanner({ pendingMessageIds: (o) => this.repos.runs.pendingMessageIds(runId, o) }, this.pageSize, () => {
+        extractor = this.opts.extractor();
+      });
+      const runWorkers = () =>
+        Promise.all(
           Array.from({ length: concurrency }, () =>
-            worker().catch((err: unknown) => {
-              // The workspace failed under us (a write refused, a full disk): stop the run.
-              fatal ??= err;
-              exec.controller.abort(err);
-            }),
+            // The workspace failing under a worker (a write refused, a full disk) stops the run.
+            this.work(exec, pending, () => extractor!).catch((err: unknown) => this.failRun(exec, err)),
           ),
         );
-      };
       await runWorkers();
       // Items made pending again after every worker had run out of work.
-      while (!stopped() && this.repos.runs.pendingMessageIds(runId, { limit: 1 }).length > 0) {
-        after = '';
-        passFoundAny = false;
+      while (!this.stopped(exec) && pending.hasPending()) {
+        pending.restart();
         await runWorkers();
       }
     } catch (err) {
-      fatal ??= err;
+      exec.fatal ??= err;
     } finally {
       if (exec.graceTimer) clearTimeout(exec.graceTimer);
       this.active = null;
     }
 
     if (this.closed) return; // left `running`: the next start resumes it
-    if (fatal !== null) {
-      this.repos.runs.finish(runId, 'failed', this.runFailure(fatal));
+    if (exec.fatal !== null) {
+      this.repos.runs.finish(runId, 'failed', this.runFailure(exec.fatal));
     } else if (!exec.cancelled) {
       this.repos.runs.finish(runId, 'done');
     }
     this.emitProgress(runId, true);
     this.opts.emit('messagesChanged', { reason: `run ${runId} ${this.repos.runs.get(runId)?.status ?? 'ended'}` });
+  }
+
+  private stopped(exec: Execution): boolean {
+    return this.closed || exec.cancelled || exec.fatal !== null;
+  }
+
+  /** Fails the whole run: the first cause is kept, and extractions in flight are aborted. */
+  private failRun(exec: Execution, err: unknown): void {
+    exec.fatal ??= err;
+    exec.controller.abort(err);
+  }
+
+  /** One worker: takes pending items and extracts them until there are none or the run stops. */
+  private async work(exec: Execution, pending: PendingScanner, extractor: () => Extractor): Promise<void> {
+    while (!this.stopped(exec)) {
+      // An extractor that needs no network (the embedded provider, a cache hit) answers with
+      // promises that are already settled: without this the loop would never let the host in.
+      await this.slice.yieldIfDue();
+      if (this.stopped(exec)) return;
+      const messageId = pending.next();
+      if (messageId === null) return;
+      let outcome: 'finished' | 'gone' | 'stop';
+      try {
+        outcome = await this.extractItem(exec, extractor(), messageId);
+      } finally {
+        pending.release(messageId);
+      }
+      if (outcome === 'stop') return;
+      if (outcome === 'finished') this.emitProgress(exec.runId);
+    }
+  }
+
+  /**
+   * Extracts one item and records it done (its extraction stored) or failed. `gone`: the message
+   * was deleted meanwhile (its item went with it); `stop`: the worker stops, the item stays pending.
+   */
+  private async extractItem(exec: Execution, ex: Extractor, messageId: string): Promise<'finished' | 'gone' | 'stop'> {
+    const message = this.repos.messages.get(messageId);
+    if (!message) return 'gone';
+    try {
+      const result = await ex.extract(toMessageInput(message), { signal: exec.controller.signal });
+      if (this.closed) return 'stop';
+      const status = this.opts.statusFor?.(result, ex.rulebook);
+      const reviewPriority = this.opts.reviewPriority?.(result, ex.rulebook) ?? null;
+      this.repos.runs.completeItem(exec.runId, messageId, result, { rulebookHash: ex.rulebook.hash, reviewPriority, ...(status ? { status } : {}) });
+    } catch (err) {
+      if (this.closed) return 'stop';
+      if (exec.controller.signal.aborted) return 'stop'; // cancelled past its grace, or another worker failed the run
+      if (isAuthError(err)) {
+        // Every later call would fail the same way: fail the run now.
+        this.failRun(exec, err);
+        return 'stop';
+      }
+      this.repos.runs.failItem(exec.runId, messageId, describeError(err));
+    }
+    exec.stats.processed++;
+    return 'finished';
   }
 
   private runFailure(err: unknown): string {
@@ -424,36 +418,19 @@ export class RunService {
     return `The run stopped: ${err instanceof Error ? err.message : String(err)}`;
   }
 
-  // Progress: at most one event per interval per run, the last one never lost (a timer sends it).
-  private readonly lastProgress = new Map<string, number>();
-  private readonly progressTimers = new Map<string, NodeJS.Timeout>();
-
   private emitProgress(runId: string, force = false): void {
     if (this.closed) return;
-    const now = this.now();
-    const last = this.lastProgress.get(runId);
-    const timer = this.progressTimers.get(runId);
-    if (!force && last !== undefined && now - last < this.progressIntervalMs) {
-      if (!timer) {
-        const t = setTimeout(() => {
-          this.progressTimers.delete(runId);
-          this.emitProgress(runId, true);
-        }, this.progressIntervalMs - (now - last));
-        t.unref?.();
-        this.progressTimers.set(runId, t);
-      }
-      return;
-    }
-    if (timer) {
-      clearTimeout(timer);
-      this.progressTimers.delete(runId);
-    }
-    this.lastProgress.set(runId, now);
+    this.progress.push(runId, force);
+  }
+
+  /** The run's progress as it is now, with the rate of its current (or last) execution. */
+  private sendProgress(runId: string): void {
+    if (this.closed) return;
     const run = this.repos.runs.get(runId);
     if (!run) return;
     // The rate of this execution (items finished per second since it started or resumed).
     const stats = this.active?.runId === runId ? this.active.stats : this.lastStats.get(runId);
-    const seconds = stats ? (now - stats.started) / 1000 : 0;
+    const seconds = stats ? (this.now() - stats.started) / 1000 : 0;
     const ratePerSecond = stats && seconds > 0 ? stats.processed / seconds : 0;
     const pending = Math.max(0, run.total - run.done - run.errors);
     const running = run.status === 'running';
