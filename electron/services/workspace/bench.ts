@@ -11,6 +11,7 @@ import { seededRandom, syntheticMessages } from '../../../shared/bench/retrieval
 import { openWorkspace, repositories } from './index.js';
 
 const COUNT = Number(process.env.CASEBOOK_BENCH_MESSAGES ?? 100_000);
+const TRACES = Number(process.env.CASEBOOK_BENCH_TRACES ?? 1_000_000);
 const ISSUES = ['account', 'billing', 'shipping', 'bug', 'cancellation', 'other'];
 
 function fakeResult(rnd: () => number): ExtractionResult {
@@ -77,5 +78,54 @@ export async function benchWorkspace(): Promise<void> {
   }
 }
 
+/**
+ * Production traces at a million (issue 12's import): the import, a day's range counted and read,
+ * and a page deep in the history. The baseline is the same range read by a full scan.
+ */
+export async function benchTraces(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'casebook-bench-traces-'));
+  const ws = openWorkspace(join(dir, 'bench.casebook'));
+  const { traces } = repositories(ws);
+  try {
+    const rnd = seededRandom(5);
+    const start = Date.UTC(2026, 0, 1);
+    const texts = syntheticMessages(1000, 13).map((m) => m.text);
+    const at = (i: number) => new Date(start + i * 3_000).toISOString(); // a trace every 3 s: a million is about 35 days
+    const t0 = performance.now();
+    for (let i = 0; i < TRACES; i += 50_000) {
+      traces.insertMany(
+        Array.from({ length: Math.min(50_000, TRACES - i) }, (_, j) => ({
+          id: `req-${i + j}`,
+          source: 'bench',
+          receivedAt: at(i + j),
+          message: { text: texts[(i + j) % texts.length]! },
+          output: { issue_type: ISSUES[Math.floor(rnd() * ISSUES.length)]! },
+          rulebookVersion: 1 + Math.floor((i + j) / 100_000),
+          model: 'gpt-4o-mini',
+        })),
+      );
+    }
+    const importMs = performance.now() - t0;
+    console.log(`\n## Production traces at ${TRACES.toLocaleString('en')}`);
+    console.log(`import (50,000 per call): ${importMs.toFixed(0)} ms; file ${(statSync(join(dir, 'bench.casebook')).size / 1e6).toFixed(0)} MB`);
+    const day = { from: at(TRACES / 2), to: new Date(Date.parse(at(TRACES / 2)) + 86_400_000).toISOString() };
+    const scan = ws.db.prepare('SELECT count(*) FROM traces NOT INDEXED WHERE received_at >= @from AND received_at < @to').pluck();
+    const rows: Timing[] = [];
+    const runs = { runs: 20, warmup: 2 };
+    rows.push(await measure('count a day by full scan (baseline)', () => scan.get(day), runs));
+    rows.push(await measure('count a day (index)', () => traces.count(day), runs));
+    rows.push(await measure('count all', () => traces.count(), runs));
+    rows.push(await measure('first 1,000 of a day', () => traces.list({ ...day, limit: 1000 }), runs));
+    rows.push(await measure('page of 1,000 deep in the history (keyset)', () => traces.list({ after: { receivedAt: at(TRACES - 5000), seq: TRACES - 5000 }, limit: 1000 }), runs));
+    printTimings(`Trace ranges at ${TRACES.toLocaleString('en')} traces`, rows);
+  } finally {
+    ws.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 // `tsx electron/services/workspace/bench.ts` runs it alone.
-if (import.meta.url === `file://${process.argv[1]}`) await benchWorkspace();
+if (import.meta.url === `file://${process.argv[1]}`) {
+  await benchWorkspace();
+  await benchTraces();
+}

@@ -10,6 +10,7 @@ export * from './precedents.js';
 export * from './rules.js';
 export * from './rulebookVersions.js';
 export * from './runs.js';
+export { TraceRepository, type NewTrace, type StoredTrace, type TraceListRequest, type TraceRange } from './traces.js';
 export * from './settings.js';
 export { WorkspaceResponseCache } from './responseCache.js';
 export { toFtsQuery } from './fts.js';
@@ -23,6 +24,7 @@ import { RuleRepository } from './rules.js';
 import { WorkspaceResponseCache } from './responseCache.js';
 import { RunRepository } from './runs.js';
 import { SettingsRepository } from './settings.js';
+import { TraceRepository } from './traces.js';
 import type { Workspace } from './workspace.js';
 
 /** Every repository over one open workspace. */
@@ -35,6 +37,7 @@ export function repositories(ws: Workspace) {
     rulebookVersions: new RulebookVersionRepository(ws),
     runs: new RunRepository(ws),
     settings: new SettingsRepository(ws),
+    traces: new TraceRepository(ws),
     responseCache: new WorkspaceResponseCache(ws),
   };
 }

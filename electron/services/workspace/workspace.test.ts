@@ -6,6 +6,7 @@ import { migrationHash } from './migrate.js';
 import { MIGRATIONS } from './migrations/index.js';
 import { ExtractionRepository } from './extractions.js';
 import { MessageRepository } from './messages.js';
+import { TraceRepository } from './traces.js';
 import { failAfter, failStatement, InjectedFailure, result, tempWorkspaces, workspaceSnapshot, type TempWorkspaces } from './test-helpers.js';
 import { CASEBOOK_APPLICATION_ID, openWorkspace } from './workspace.js';
 
@@ -75,7 +76,7 @@ describe('opening a workspace', () => {
     old.close();
 
     const ws = t.open('w.casebook');
-    expect(ws.applied.map((m) => m.id)).toEqual([5]);
+    expect(ws.applied.map((m) => m.id)).toEqual(MIGRATIONS.slice(4).map((m) => m.id));
     const messages = new MessageRepository(ws);
     const page = messages.page({ filter: { status: 'needs_review' }, order: 'priority' });
     expect(page.items.map((r) => [r.id, r.latest?.valid])).toEqual([[id, false]]);
@@ -83,6 +84,18 @@ describe('opening a workspace', () => {
     expect(priority()).toBeNull();
     new ExtractionRepository(ws).insert({ messageId: id, result: result({}, false), reviewPriority: 0.6 });
     expect(priority()).toBe(0.6);
+  });
+
+  it('upgrades a 005 workspace to traces with a model: the traces it held keep everything, their model unknown', () => {
+    const old = t.open('w.casebook', { migrations: MIGRATIONS.slice(0, 5) });
+    old.db
+      .prepare(`INSERT INTO traces (id, source, received_at, message, output, imported_at)
+        VALUES ('t-1', 'prod', '2026-04-01T00:00:00.000Z', '{"text":"hi"}', '{"issue_type":"bug"}', '2026-04-02T00:00:00.000Z')`)
+      .run();
+    old.close();
+    const ws = t.open('w.casebook');
+    expect(ws.applied.map((m) => m.id)).toEqual([6]);
+    expect(new TraceRepository(ws).list()).toEqual([expect.objectContaining({ id: 't-1', message: { text: 'hi' }, output: { issue_type: 'bug' }, model: null })]);
   });
 
   it('refuses a workspace whose recorded hash differs, naming the migration', () => {
