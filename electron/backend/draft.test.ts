@@ -2,7 +2,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Rule } from '../../shared/src/domain.js';
 import { rulebookHash, validateRulebookFormat } from '../../shared/src/rulebook/index.js';
-import { openWorkspace, repositories, seedDemoWorkspace, SETTING_KEYS, type DraftRulebook, type Workspace } from '../services/workspace/index.js';
+import { openWorkspace, repositories, seedDemoWorkspace, SETTING_KEYS, type StoredDraft, type Workspace } from '../services/workspace/index.js';
 import { draftArtifact, draftVersion, readDraft } from './draft.js';
 import { RESOURCES, tempFolder, type TempFolder } from './test-support.js';
 
@@ -82,9 +82,9 @@ describe('draftArtifact', () => {
     repos.rules.create(rule);
     hashes.add(draftArtifact(repos).hash);
     const draft = readDraft(repos)!;
-    repos.settings.set(SETTING_KEYS.draftRulebook, { ...draft, instructions: `${draft.instructions}\nBe brief.` } satisfies DraftRulebook);
+    repos.settings.set(SETTING_KEYS.draftRulebook, { ...draft, instructions: `${draft.instructions}\nBe brief.` } satisfies StoredDraft);
     hashes.add(draftArtifact(repos).hash);
-    repos.settings.set(SETTING_KEYS.draftRulebook, { ...readDraft(repos)!, settings: { ...draft.settings, k: 3 } } satisfies DraftRulebook);
+    repos.settings.set(SETTING_KEYS.draftRulebook, { ...readDraft(repos)!, settings: { ...draft.settings, k: 3 } } satisfies StoredDraft);
     hashes.add(draftArtifact(repos).hash);
     expect(hashes.size).toBe(4);
   });

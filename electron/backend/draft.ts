@@ -3,10 +3,10 @@
 // artifact a production service loads, so the app extracts exactly as production will.
 import { DEFAULT_SETTINGS, type RulebookArtifact } from '../../shared/src/domain.js';
 import { createRulebook, nextVersion } from '../../shared/src/rulebook/index.js';
-import { SETTING_KEYS, type DraftRulebook, type Repositories } from '../services/workspace/index.js';
+import { SETTING_KEYS, type StoredDraft, type Repositories } from '../services/workspace/index.js';
 
-export function readDraft(repos: Repositories): DraftRulebook | null {
-  return repos.settings.get<DraftRulebook>(SETTING_KEYS.draftRulebook);
+export function readDraft(repos: Repositories): StoredDraft | null {
+  return repos.settings.get<StoredDraft>(SETTING_KEYS.draftRulebook);
 }
 
 /** The version the draft will publish as: one after the newest published version. */

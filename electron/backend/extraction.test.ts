@@ -7,7 +7,7 @@ import {
   openWorkspace,
   seedDemoWorkspace,
   SETTING_KEYS,
-  type DraftRulebook,
+  type StoredDraft,
   type Repositories,
   type StoredMessage,
   type Workspace,
@@ -55,7 +55,7 @@ async function fixture(): Promise<Fixture> {
   return { ws, repos, settings, secrets, service, messages };
 }
 
-function setDraftSettings(repos: Repositories, patch: Partial<DraftRulebook['settings']>): void {
+function setDraftSettings(repos: Repositories, patch: Partial<StoredDraft['settings']>): void {
   const draft = readDraft(repos)!;
   repos.settings.set(SETTING_KEYS.draftRulebook, { ...draft, settings: { ...draft.settings, ...patch } });
 }

@@ -3,7 +3,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ApiError, parseApiArgs, type ApiArgs, type ApiEventName, type ImportResult } from '../../../shared/src/api/index.js';
 import { DEFAULT_SETTINGS, type ExtractionSchema } from '../../../shared/src/domain.js';
-import { repositories, SETTING_KEYS, type DraftRulebook, type Repositories, type Workspace } from '../../services/workspace/index.js';
+import { repositories, SETTING_KEYS, type StoredDraft, type Repositories, type Workspace } from '../../services/workspace/index.js';
 import { failAfter, tempWorkspaces, workspaceSnapshot, type TempWorkspaces } from '../../services/workspace/test-helpers.js';
 import type { BackendContext } from '../context.js';
 import { createImportHandlers } from './handlers.js';
@@ -35,7 +35,7 @@ beforeEach(() => {
   temp = tempWorkspaces();
   ws = temp.open();
   repos = repositories(ws);
-  const draft: DraftRulebook = { id: 'rb_test', name: 'Test', instructions: 'Extract.', schema, settings: DEFAULT_SETTINGS };
+  const draft: StoredDraft = { id: 'rb_test', name: 'Test', instructions: 'Extract.', schema, settings: DEFAULT_SETTINGS };
   repos.settings.set(SETTING_KEYS.draftRulebook, draft);
   events = [];
   ctx = importContext(ws, { repos, emit: (event, payload) => void events.push([event, payload]), author: () => 'Maya (lead)' });

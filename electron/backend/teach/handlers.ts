@@ -7,7 +7,7 @@
 // hears of a change only once it is committed.
 import { ApiError, type ApiHandlers, type MessageDetail, type PrecedentRecord, type RuleRecord } from '../../../shared/src/api/index.js';
 import type { Extraction, MessageInput, RulebookArtifact } from '../../../shared/src/domain.js';
-import type { DraftRulebook, StoredPrecedent, StoredRule } from '../../services/workspace/index.js';
+import type { StoredDraft, StoredPrecedent, StoredRule } from '../../services/workspace/index.js';
 import type { BackendContext } from '../context.js';
 import { draftArtifact, readDraft } from '../draft.js';
 import { messageDetail } from '../handlers.js';
@@ -80,7 +80,7 @@ export function createTeachHandlers(ctx: BackendContext): TeachHandlers {
 
   installReviewCheck(ctx);
 
-  function draft(method: string): DraftRulebook {
+  function draft(method: string): StoredDraft {
     const d = readDraft(repos);
     if (!d) throw conflict(`${method}: this workspace has no rulebook yet`);
     return d;

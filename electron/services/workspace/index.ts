@@ -14,7 +14,7 @@ export { TraceRepository, type NewTrace, type StoredTrace, type TraceListRequest
 export * from './settings.js';
 export { WorkspaceResponseCache } from './responseCache.js';
 export { toFtsQuery } from './fts.js';
-export { seedDemoWorkspace, normaliseSchema, demoPrecedentId, DEMO_RULEBOOK_ID, type DraftRulebook, type SeedDemoOptions, type SeedDemoResult } from './seed-demo.js';
+export { seedDemoWorkspace, normaliseSchema, demoPrecedentId, DEMO_RULEBOOK_ID, type SeedDemoOptions, type SeedDemoResult } from './seed-demo.js';
 
 import { ExtractionRepository } from './extractions.js';
 import { MessageRepository } from './messages.js';

@@ -5,8 +5,8 @@ import type { ExtractionSchema, Rule } from '../../../shared/src/domain.js';
 import { MessageRepository, type StoredMessage } from './messages.js';
 import { PrecedentRepository } from './precedents.js';
 import { RuleRepository } from './rules.js';
-import { DEMO_RULEBOOK_ID, demoPrecedentId, normaliseSchema, seedDemoWorkspace, type DraftRulebook } from './seed-demo.js';
-import { SETTING_KEYS, SettingsRepository } from './settings.js';
+import { DEMO_RULEBOOK_ID, demoPrecedentId, normaliseSchema, seedDemoWorkspace } from './seed-demo.js';
+import { SETTING_KEYS, SettingsRepository, type StoredDraft } from './settings.js';
 import { tempWorkspaces, type TempWorkspaces } from './test-helpers.js';
 
 const resources = fileURLToPath(new URL('../../../resources', import.meta.url));
@@ -121,7 +121,7 @@ describe('seedDemoWorkspace', () => {
     expect(precedents[0]).toMatchObject({ id: 'p-demo-01', author: 'Maya Chen (support lead)', tags: ['demo'] });
     expect(precedents[0]!.rationale).toMatch(/current problem/);
     expect(new RuleRepository(ws).active().map((r) => r.kind)).toEqual(['guidance', 'override', 'alias', 'alias']);
-    const draft = new SettingsRepository(ws).get<DraftRulebook>(SETTING_KEYS.draftRulebook)!;
+    const draft = new SettingsRepository(ws).get<StoredDraft>(SETTING_KEYS.draftRulebook)!;
     expect(draft.id).toBe(DEMO_RULEBOOK_ID);
     expect((draft.schema as ExtractionSchema).fields.map((f) => f.name)).toEqual([
       'name', 'issue_type', 'urgency', 'product_area', 'sentiment', 'order_id', 'requested_action', 'language', 'is_repeat_contact',

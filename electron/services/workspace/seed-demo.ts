@@ -1,27 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import {
-  DEFAULT_SETTINGS,
-  type Extraction,
-  type ExtractionSchema,
-  type ModelSettings,
-  type Rule,
-} from '../../../shared/src/domain.js';
+import { DEFAULT_SETTINGS, type Extraction, type ExtractionSchema, type Rule } from '../../../shared/src/domain.js';
 import { parseSchemaSpec } from '../../../shared/src/schema/spec.js';
 import { MessageRepository, type NewMessage, type StoredMessage } from './messages.js';
 import { PrecedentRepository, type NewPrecedent } from './precedents.js';
 import { RuleRepository } from './rules.js';
-import { SETTING_KEYS, SettingsRepository } from './settings.js';
+import { SETTING_KEYS, SettingsRepository, type StoredDraft } from './settings.js';
 import type { Workspace } from './workspace.js';
-
-/** The draft rulebook's own settings; its rules and precedents live in their tables. */
-export interface DraftRulebook {
-  id: string;
-  name: string;
-  instructions: string;
-  schema: ExtractionSchema;
-  settings: ModelSettings;
-}
 
 export interface SeedDemoOptions {
   /**
@@ -81,7 +66,7 @@ export async function seedDemoWorkspace(ws: Workspace, resourcesDir: string, opt
     ruleRepo.createMany(newRules);
     const draftWritten = settings.get(SETTING_KEYS.draftRulebook) === null;
     if (draftWritten) {
-      const draft: DraftRulebook = {
+      const draft: StoredDraft = {
         id: DEMO_RULEBOOK_ID,
         name: 'Tidewell support triage',
         instructions: DEMO_INSTRUCTIONS,

@@ -1,4 +1,5 @@
 import type { Statement } from 'better-sqlite3';
+import type { ExtractionSchema, ModelSettings } from '../../../shared/src/domain.js';
 import { fromJson, toJson } from './json.js';
 import type { Workspace } from './workspace.js';
 
@@ -9,6 +10,19 @@ export const SETTING_KEYS = {
   /** When the demo data was seeded. */
   demoSeededAt: 'demo.seededAt',
 } as const;
+
+/**
+ * The draft rulebook as the workspace stores it (the `rulebook.draft` setting): its own part only;
+ * its rules and precedents live in their tables. The window gets the whole draft as the API's
+ * `DraftRulebook` record (shared/src/api/records.ts); draft.ts assembles the artifact.
+ */
+export interface StoredDraft {
+  id: string;
+  name: string;
+  instructions: string;
+  schema: ExtractionSchema;
+  settings: ModelSettings;
+}
 
 const SQL = {
   get: 'SELECT value FROM settings WHERE key = ?',

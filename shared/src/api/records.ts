@@ -52,7 +52,11 @@ export interface MessageDetail {
   extraction: ExtractionRecord | null;
 }
 
-/** The rulebook being edited in the workspace (not yet published). */
+/**
+ * The rulebook being edited in the workspace (not yet published), whole, as the window sees it:
+ * with its rules, precedents and the version it will publish as. (The workspace stores only the
+ * draft's own part, as the backend's `StoredDraft`.)
+ */
 export interface DraftRulebook {
   id: string;
   name: string;
