@@ -10,9 +10,9 @@ import type { Workspace } from './workspace.js';
 
 export interface SeedDemoOptions {
   /**
-   * TODO(issue 3): extract the demo messages with the embedded provider once the runtime pipeline
-   * exists, so the first screen shows messages beside their JSON. Called after everything else is
-   * stored, with every demo message (new or already there).
+   * Extracts the demo messages, so the first screen shows messages beside their JSON (createBackend
+   * passes the embedded provider's ExtractionService). Called after everything else is stored, with
+   * every demo message (new or already there); not given, nothing is extracted.
    */
   extractAll?: (messages: StoredMessage[]) => Promise<unknown>;
   /** Who the demo precedents are attributed to. */
