@@ -205,10 +205,10 @@ type Params = Record<string, string | number | null>;
 /** The hash that makes two imports of the same message one message. */
 export function messageContentHash(message: NewMessage): string {
   const canonical = JSON.stringify([
-    normaliseText(message.text),
+    textForContentHash(message.text),
     message.subject?.trim() || null,
     message.sender?.trim() || null,
-    message.context?.map(normaliseText) ?? null,
+    message.context?.map(textForContentHash) ?? null,
     message.receivedAt ? isoTime(message.receivedAt, 'receivedAt') : null,
   ]);
   return createHash('sha256').update(canonical, 'utf8').digest('hex');
@@ -218,7 +218,12 @@ export function messageIdFromHash(contentHash: string): string {
   return `m_${contentHash.slice(0, 24)}`;
 }
 
-function normaliseText(text: string): string {
+/**
+ * A text as the content hash reads it: line endings made `\n`, outer whitespace trimmed, nothing
+ * else (not the pipeline's `normaliseText`): the same message exported on Windows and on Unix is one
+ * message, and a message's id never changes when the pipeline's normalisation does.
+ */
+function textForContentHash(text: string): string {
   return text.replace(/\r\n?/g, '\n').trim();
 }
 

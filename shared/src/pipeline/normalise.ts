@@ -9,6 +9,12 @@ export const MAX_MESSAGE_CHARS = 20_000;
 // eslint-disable-next-line no-control-regex
 const INVISIBLE = /[\u200B-\u200D\u2060\uFEFF\u202A-\u202E\u2066-\u2069\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/g;
 
+/**
+ * The pipeline's normalisation of a message's text, what the model is shown and rules match: NFC,
+ * `\n` line endings, invisible and control characters removed, runs of spaces made one, at most one
+ * blank line, trimmed, cut at MAX_MESSAGE_CHARS. Case and accents stay. (Retrieval folds further for
+ * matching, `foldForSearch`; the workspace's content hash uses less, `textForContentHash`.)
+ */
 export function normaliseText(text: string): string {
   return text
     .normalize('NFC')

@@ -2,6 +2,7 @@ export { PrecedentIndex, searchTokens, BM25_K1, KIND_WEIGHT } from './precedent-
 export type { SearchHit, TermVector } from './precedent-index.js';
 export {
   messageSearchText,
+  foldForSearch,
   normalizeText,
   tokenize,
   stem,

@@ -1,4 +1,4 @@
-// Text analysis for precedent retrieval: normalisation, word tokens, a light stemmer and
+// Text analysis for precedent retrieval: folding for search, word tokens, a light stemmer and
 // character n-grams. Everything here is a pure function of its input (no locale, no platform
 // dependence), so the same message gives the same features everywhere.
 import type { MessageInput } from '../domain.js';
@@ -22,15 +22,22 @@ const MARKS = /\p{M}+/gu;
 const APOSTROPHES = /['’ʼ`´]/g;
 const TOKEN = /[\p{L}\p{N}]+/gu;
 
-/** NFKD, diacritics removed, lower case, apostrophes inside words dropped (`wasn't` -> `wasnt`). */
 const NON_ASCII = /[^\u0000-\u007f]/; // eslint-disable-line no-control-regex
 
-export function normalizeText(text: string): string {
+/**
+ * Text folded for matching, never shown: NFKD, diacritics removed, lower case, apostrophes dropped
+ * (`Wasn't CAFÉ` -> `wasnt cafe`), so spellings of a word meet. Not the pipeline's `normaliseText`,
+ * which keeps case and accents because the model sees its result.
+ */
+export function foldForSearch(text: string): string {
   if (!NON_ASCII.test(text)) return text.toLowerCase().replace(APOSTROPHES, '');
   return text.normalize('NFKD').replace(MARKS, '').toLowerCase().replace(APOSTROPHES, '');
 }
 
-/** Word tokens of already-normalised text: runs of letters and digits. */
+/** @deprecated The old name of `foldForSearch`. */
+export const normalizeText = foldForSearch;
+
+/** Word tokens of text already folded (`foldForSearch`): runs of letters and digits. */
 export function tokenize(normalized: string): string[] {
   return normalized.match(TOKEN) ?? [];
 }
