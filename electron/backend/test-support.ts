@@ -3,8 +3,7 @@
 // workspace made once by createBackend and copied for each test, and the demo's own rows.
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, resolve } from 'node:path';
 import { ApiError, parseApiArgs, type ApiArgs, type ApiEventName, type ApiEvents, type ApiHandlers, type ApiMethod, type ApiResults } from '../../shared/src/api/index.js';
 import { messageContentHash, messageIdFromHash, openWorkspace, repositories, type Workspace } from '../services/workspace/index.js';
 import type { BackendContext } from './context.js';
@@ -19,7 +18,8 @@ import { createTeachHandlers } from './teach/handlers.js';
 export { failAfter, failStatement, InjectedFailure, workspaceSnapshot } from '../services/workspace/test-helpers.js';
 
 /** The repository's `resources/` (the demo seed data is in `resources/demo`). */
-export const RESOURCES = fileURLToPath(new URL('../../resources', import.meta.url));
+// By directory, not by URL: under the renderer's jsdom environment import.meta.url is not a file URL.
+export const RESOURCES = resolve(import.meta.dirname, '../../resources');
 
 /** The events a backend emitted, in order. */
 export type Events = [ApiEventName, unknown][];

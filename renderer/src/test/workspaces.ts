@@ -11,21 +11,16 @@ import type { ExtractionSchema } from '../../../shared/src/domain.js';
 import { defaultAnswer } from '../../../shared/testkit/answer.js';
 import { startScriptedServer, type Answerer } from '../../../shared/testkit/scripted-server.js';
 import { createBackend } from '../../../electron/backend/service.js';
-import { memorySecrets } from '../../../electron/web-host/stores.js';
+import { backendOptions as sharedBackendOptions, memorySettings } from '../../../electron/backend/test-support.js';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 export const RESOURCES = join(ROOT, 'resources');
 export const APP_VERSION = '0.1.0';
 
-/** Settings of the host (not the workspace): the browser host keeps them in a `conf` file; tests in memory. */
-export function memorySettings(initial: Record<string, unknown> = {}) {
-  const values = new Map<string, unknown>(Object.entries(initial));
-  return { values, get: (key: string) => values.get(key), set: (key: string, value: unknown) => void values.set(key, value) };
-}
-
-/** Options of createBackend that every test shares. */
+/** The backend's own test stores and options (electron/backend/test-support.ts), as the renderer's tests start it. */
+export { memorySettings };
 export function backendOptions(workspacePath: string, emit: Parameters<typeof createBackend>[0]['emit'] = () => undefined, settings = memorySettings()) {
-  return { workspacePath, resourcesDir: RESOURCES, demo: true, host: 'web' as const, appVersion: APP_VERSION, settings, secrets: memorySecrets(undefined), emit };
+  return sharedBackendOptions(workspacePath, { emit, settings, appVersion: APP_VERSION });
 }
 
 // Messages of the demo the tests name (resources/demo/messages.jsonl), and what the template makes of them.

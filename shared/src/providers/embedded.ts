@@ -4,7 +4,7 @@
 // Its answer is a pure function of the request (and, with the centroid variant, of the precedent
 // set it was created with), so it is deterministic and reproducible.
 import type { Extraction, FieldSpec, JsonValue, MessageInput, Precedent, Rule } from '../domain.js';
-import { PrecedentIndex, normalizeText, tokenize } from '../retrieval/index.js';
+import { PrecedentIndex, foldForSearch, tokenize } from '../retrieval/index.js';
 import { LabelCentroids, labelKey } from './embedded-labels.js';
 import type { Provider, ProviderRequest, ProviderResponse, RetrievedPrecedent } from './types.js';
 
@@ -82,7 +82,7 @@ const NEGATION = /\b(not|no|never|wasnt|isnt|arent|werent|dont|doesnt|didnt|cant
 
 /** 1 when `phrase` occurs as whole words in a clause, 0.5 when only in negated clauses, else 0. */
 function mentionWeight(clauses: string[][], phrase: string): number {
-  const p = tokenize(normalizeText(phrase.replace(/[_-]+/g, ' ')));
+  const p = tokenize(foldForSearch(phrase.replace(/[_-]+/g, ' ')));
   if (p.length === 0) return 0;
   let best = 0;
   for (const clause of clauses) {
@@ -98,7 +98,7 @@ function mentionWeight(clauses: string[][], phrase: string): number {
 }
 
 function clausesOf(text: string): string[][] {
-  return normalizeText(text)
+  return foldForSearch(text)
     .split(/[.!?;\n]+|,\s*(?:but|and|so)\b/)
     .map((c) => tokenize(c))
     .filter((c) => c.length > 0);

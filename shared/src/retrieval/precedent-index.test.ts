@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { MessageInput, Precedent } from '../domain.js';
-import { PrecedentIndex, messageSearchText, normalizeText, charNgrams, stem } from './index.js';
+import { PrecedentIndex, messageSearchText, foldForSearch, charNgrams, stem } from './index.js';
 
 const at = '2024-01-01T00:00:00.000Z';
 function precedents(texts: (string | MessageInput)[]): Precedent[] {
@@ -106,7 +106,7 @@ describe('text analysis', () => {
     expect(messageSearchText({ text: 'body' })).toBe('body');
   });
   it('normalises case, diacritics and apostrophes', () => {
-    expect(normalizeText("Wasn't CAFÉ")).toBe('wasnt cafe');
+    expect(foldForSearch("Wasn't CAFÉ")).toBe('wasnt cafe');
   });
   it('stems lightly and makes padded character n-grams', () => {
     expect(stem('charges')).toBe('charge');

@@ -2,7 +2,7 @@
 // typed-array postings. Built once per rulebook; `search` is allocation-light and deterministic
 // (fixed term order, ties broken by precedent position).
 import type { MessageInput, Precedent } from '../domain.js';
-import { CONTEXT_WEIGHT, KIND_BIGRAM, KIND_COUNT, messageSearchText, normalizeText, tokenize, wordFeatureKeys } from './text.js';
+import { CONTEXT_WEIGHT, KIND_BIGRAM, KIND_COUNT, messageSearchText, foldForSearch, tokenize, wordFeatureKeys } from './text.js';
 
 export interface SearchHit {
   /** Position of the precedent in the array the index was built from. */
@@ -211,7 +211,7 @@ class Vocabulary {
 
   /** Adds the terms of `text` to `bag`, each occurrence weighing `w`. */
   addText(text: string, w: number, bag: TermBag): void {
-    const tokens = tokenize(normalizeText(text));
+    const tokens = tokenize(foldForSearch(text));
     let prev = -1;
     for (let j = 0; j < tokens.length; j++) {
       const e = this.word(tokens[j]!);
@@ -493,6 +493,6 @@ export class PrecedentIndex {
 
 /** Word tokens of a text after the same normalisation retrieval uses (for callers' heuristics). */
 export function searchTokens(text: string): string[] {
-  return tokenize(normalizeText(text));
+  return tokenize(foldForSearch(text));
 }
 
