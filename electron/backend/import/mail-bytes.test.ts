@@ -3,43 +3,14 @@
 // bodies, raw 8-bit headers, undeclared 8-bit bodies. Messages are written here, byte by byte.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ApiError, MAX_IMPORT_BYTES, parseApiArgs, type ApiArgs } from '../../../shared/src/api/index.js';
-import { DEFAULT_SETTINGS } from '../../../shared/src/domain.js';
-import { repositories, SETTING_KEYS, type Repositories } from '../../services/workspace/index.js';
-import { tempWorkspaces, type TempWorkspaces } from '../../services/workspace/test-helpers.js';
-import { importContext } from '../test-support.js';
+import type { Repositories } from '../../services/workspace/index.js';
+import type { TempWorkspaces } from '../../services/workspace/test-helpers.js';
 import { importMessages, previewImport, type ImportContext } from './importer.js';
+import { encodeLegacy, importWorkspace } from './test-helpers.js';
 import { MAX_ROW_CHARS } from './limits.js';
 
 // Bytes 0x80-0x9F of windows-1252 as the WHATWG Encoding Standard maps them (Node 20's own
 // TextDecoder reads them as Latin-1 C1 controls, which is one of the things under test).
-const WINDOWS_1252_80_9F = '€\u0081‚ƒ„…†‡ˆ‰Š‹Œ\u008DŽ\u008F\u0090‘’“”•–—˜™š›œ\u009DžŸ';
-
-/** `text` in a legacy charset, by inverting TextDecoder's table for it (Node has no encoder for them). */
-function encode(text: string, charset: string): Buffer {
-  const decoder = new TextDecoder(charset);
-  const table = new Map<string, number[]>();
-  if (decoder.encoding === 'windows-1252') [...WINDOWS_1252_80_9F].forEach((c, i) => table.set(c, [0x80 + i]));
-  for (let b = 0; b < 0x100; b += 1) {
-    const c = decoder.decode(Uint8Array.of(b));
-    if (c !== '\uFFFD' && !table.has(c)) table.set(c, [b]);
-  }
-  if (charset === 'shift_jis') {
-    for (let lead = 0x81; lead <= 0xfc; lead += 1) {
-      for (let trail = 0x40; trail <= 0xfc; trail += 1) {
-        const c = decoder.decode(Uint8Array.of(lead, trail));
-        if (c.length === 1 && c !== '\uFFFD' && !table.has(c)) table.set(c, [lead, trail]);
-      }
-    }
-  }
-  const bytes: number[] = [];
-  for (const c of text) {
-    const b = table.get(c);
-    if (!b) throw new Error(`${JSON.stringify(c)} is not in ${charset}`);
-    bytes.push(...b);
-  }
-  return Buffer.from(bytes);
-}
-
 /** A message from parts: strings are ASCII (or UTF-8), buffers are written as they are. */
 const mail = (...parts: (string | Buffer)[]): Buffer => Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p, 'utf8') : p)));
 const qp = (bytes: Buffer) => [...bytes].map((b) => (b >= 0x80 || b === 0x3d ? `=${b.toString(16).toUpperCase().padStart(2, '0')}` : String.fromCharCode(b))).join('');
@@ -48,11 +19,7 @@ let temp: TempWorkspaces;
 let repos: Repositories;
 let ctx: ImportContext;
 beforeEach(() => {
-  temp = tempWorkspaces();
-  const ws = temp.open();
-  repos = repositories(ws);
-  repos.settings.set(SETTING_KEYS.draftRulebook, { id: 'rb_mail', name: 'Mail', instructions: 'Extract.', schema: { fields: [] }, settings: DEFAULT_SETTINGS });
-  ctx = importContext(ws, { repos, author: () => 'tester' });
+  ({ temp, repos, ctx } = importWorkspace({ id: 'rb_mail', name: 'Mail', schema: { fields: [] } }));
 });
 afterEach(() => temp.cleanup());
 
@@ -68,11 +35,11 @@ describe('.eml as bytes', () => {
   it('decodes an ISO-8859-1 body and a raw 8-bit Latin-1 header', async () => {
     const eml = mail(
       'From: ',
-      encode('Jürgen Müller', 'iso-8859-1'),
+      encodeLegacy('Jürgen Müller', 'iso-8859-1'),
       ' <jm@example.de>\r\nSubject: ',
-      encode('Rückfrage zur Rechnung Nr. 4711 – Gebühr', 'windows-1252'),
+      encodeLegacy('Rückfrage zur Rechnung Nr. 4711 – Gebühr', 'windows-1252'),
       '\r\nDate: Tue, 3 Mar 2026 10:00:00 +0100\r\nContent-Type: text/plain; charset=ISO-8859-1\r\nContent-Transfer-Encoding: 8bit\r\n\r\n',
-      encode('Grüße aus Köln: das Gerät zeigt „Fehler 42“ nicht, aber die Gebühr ist doppelt.', 'windows-1252'),
+      encodeLegacy('Grüße aus Köln: das Gerät zeigt „Fehler 42“ nicht, aber die Gebühr ist doppelt.', 'windows-1252'),
       '\r\n',
     );
     const result = await run({ file: asFile('latin1.eml', eml) });
@@ -90,23 +57,23 @@ describe('.eml as bytes', () => {
       { charset: 'shift_jis', cte: 'base64', body: (b: Buffer) => b.toString('base64'), text: '請求書が二重になっています。' },
     ];
     for (const [i, c] of cases.entries()) {
-      const eml = mail(`From: c${i}@example.com\nSubject: case ${i}\nContent-Type: text/plain; charset="${c.charset}"\nContent-Transfer-Encoding: ${c.cte}\n\n`, c.body(encode(c.text, c.charset)), '\n');
+      const eml = mail(`From: c${i}@example.com\nSubject: case ${i}\nContent-Type: text/plain; charset="${c.charset}"\nContent-Transfer-Encoding: ${c.cte}\n\n`, c.body(encodeLegacy(c.text, c.charset)), '\n');
       expect(await run({ file: asFile(`case${i}.eml`, eml) }), c.charset).toMatchObject({ inserted: 1, problems: [] });
     }
     expect(stored().map((m) => m.text)).toEqual(cases.map((c) => c.text));
   });
 
   it('an 8-bit body with no charset (or mislabelled UTF-8) is read in the charset the message declares elsewhere, else windows-1252', async () => {
-    const undeclared = mail('From: old@example.com\nSubject: no charset\n\n', encode('Café fermé à 18h — désolé.', 'windows-1252'), '\n');
-    const mislabelled = mail('From: old@example.com\nSubject: says utf-8\nContent-Type: text/plain; charset=utf-8\n\n', encode('Naïve café, ½ price.', 'windows-1252'), '\n');
+    const undeclared = mail('From: old@example.com\nSubject: no charset\n\n', encodeLegacy('Café fermé à 18h — désolé.', 'windows-1252'), '\n');
+    const mislabelled = mail('From: old@example.com\nSubject: says utf-8\nContent-Type: text/plain; charset=utf-8\n\n', encodeLegacy('Naïve café, ½ price.', 'windows-1252'), '\n');
     // A multipart whose HTML part declares KOI8-R and whose plain part declares nothing.
     const multipart = mail(
       'From: ',
-      encode('Иван', 'koi8-r'),
+      encodeLegacy('Иван', 'koi8-r'),
       ' <ivan@example.ru>\nSubject: mixed\nContent-Type: multipart/alternative; boundary="zz"\n\n--zz\nContent-Type: text/plain\n\n',
-      encode('Привет, заказ не пришёл.', 'koi8-r'),
+      encodeLegacy('Привет, заказ не пришёл.', 'koi8-r'),
       '\n--zz\nContent-Type: text/html; charset=koi8-r\n\n<p>',
-      encode('Привет, заказ не пришёл.', 'koi8-r'),
+      encodeLegacy('Привет, заказ не пришёл.', 'koi8-r'),
       '</p>\n--zz--\n',
     );
     for (const [name, bytes] of [['undeclared.eml', undeclared], ['mislabelled.eml', mislabelled], ['multipart.eml', multipart]] as const) {
@@ -126,7 +93,7 @@ describe('.eml as bytes', () => {
   });
 
   it('undecodable bytes in a declared multibyte charset are imported as U+FFFD, with a note naming the message', async () => {
-    const eml = mail('From: jp@example.jp\nSubject: broken\nContent-Type: text/plain; charset=shift_jis\n\n', encode('注文', 'shift_jis'), Buffer.from([0x81, 0x20]), encode('番号', 'shift_jis'), '\n');
+    const eml = mail('From: jp@example.jp\nSubject: broken\nContent-Type: text/plain; charset=shift_jis\n\n', encodeLegacy('注文', 'shift_jis'), Buffer.from([0x81, 0x20]), encodeLegacy('番号', 'shift_jis'), '\n');
     const result = await run({ file: asFile('broken.eml', eml) });
     expect(result.inserted).toBe(1);
     expect(result.problems).toEqual([{ line: 1, reason: 'the message ("broken"): some bytes are not valid in its charset and show as U+FFFD: imported with them' }]);
@@ -139,7 +106,7 @@ describe('.eml as bytes', () => {
     );
     const a = await run({ file: asFile('scan.eml', attachmentOnly) });
     expect(a).toMatchObject({ inserted: 0, problems: [{ line: 1, reason: 'the message ("Scan attached"): empty message: no text (only 1 attachment: scan.pdf)' }] });
-    const big = mail('From: b@example.com\nSubject: Long\nContent-Type: text/plain; charset=iso-8859-1\n\n', encode('é'.repeat(MAX_ROW_CHARS + 1), 'iso-8859-1'), '\n');
+    const big = mail('From: b@example.com\nSubject: Long\nContent-Type: text/plain; charset=iso-8859-1\n\n', encodeLegacy('é'.repeat(MAX_ROW_CHARS + 1), 'iso-8859-1'), '\n');
     const b = await run({ file: asFile('big.eml', big) });
     expect(b).toMatchObject({ inserted: 0, problems: [{ line: 1, reason: expect.stringMatching(/^the message \("Long"\): row too large: 100\d{3} characters \(the limit is 100000\)$/) }] });
   });
@@ -150,21 +117,21 @@ describe('mbox as bytes', () => {
     const archive = mail(
       'From anna@example.de Tue Mar  3 09:00:00 2026\n',
       'From: anna@example.de\nSubject: ',
-      encode('Bestellung für Köln', 'iso-8859-1'),
+      encodeLegacy('Bestellung für Köln', 'iso-8859-1'),
       '\nContent-Type: text/plain; charset=iso-8859-1\n\n',
-      encode('Die Lieferung für Köln fehlt.', 'iso-8859-1'),
+      encodeLegacy('Die Lieferung für Köln fehlt.', 'iso-8859-1'),
       '\n>From here it is quoted.\n\n',
       'From ivan@example.ru Tue Mar  3 10:00:00 2026\n',
       'From: ivan@example.ru\nSubject: =?koi8-r?B?',
-      encode('Вопрос', 'koi8-r').toString('base64'),
+      encodeLegacy('Вопрос', 'koi8-r').toString('base64'),
       '?=\nContent-Type: text/plain; charset=koi8-r\nContent-Transfer-Encoding: quoted-printable\n\n',
-      qp(encode('Не работает оплата.', 'koi8-r')),
+      qp(encodeLegacy('Не работает оплата.', 'koi8-r')),
       '\n\n',
       'From empty@example.com Tue Mar  3 11:00:00 2026\n',
       'From: empty@example.com\nSubject: Nothing here\n\n\n',
       'From ken@example.jp Tue Mar  3 12:00:00 2026\r\n',
       'From: ken@example.jp\r\nSubject: =?ISO-2022-JP?B?GyRCJTUlXSE8JUgbKEI=?=\r\nContent-Type: text/plain; charset=Shift_JIS\r\n\r\n',
-      encode('配送状況を教えてください。', 'shift_jis'),
+      encodeLegacy('配送状況を教えてください。', 'shift_jis'),
       '\r\n',
     );
     const p = await previewImport(ctx, parseApiArgs('previewImport', { file: asFile('mixed.mbox', archive) }));

@@ -2,13 +2,13 @@
 // of the file imports, and nothing recursive downstream (stringify, validation, storage) sees them.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseApiArgs, type ApiArgs } from '../../../shared/src/api/index.js';
-import { DEFAULT_SETTINGS, type ExtractionSchema } from '../../../shared/src/domain.js';
+import type { ExtractionSchema } from '../../../shared/src/domain.js';
 import { MAX_JSON_DEPTH } from '../../../shared/src/json/depth.js';
-import { repositories, SETTING_KEYS, type Repositories } from '../../services/workspace/index.js';
-import { tempWorkspaces, type TempWorkspaces } from '../../services/workspace/test-helpers.js';
-import { importContext } from '../test-support.js';
+import type { Repositories } from '../../services/workspace/index.js';
+import type { TempWorkspaces } from '../../services/workspace/test-helpers.js';
 import { importMessages, type ImportContext } from './importer.js';
 import { parseJsonl } from './jsonl.js';
+import { importWorkspace } from './test-helpers.js';
 
 /** `{"k":"filler","n":{"k":...}}` nested `depth` levels: about 22 characters a level. */
 function deepObject(depth: number, leaf = '1'): string {
@@ -27,11 +27,7 @@ let temp: TempWorkspaces;
 let repos: Repositories;
 let ctx: ImportContext;
 beforeEach(() => {
-  temp = tempWorkspaces();
-  const ws = temp.open();
-  repos = repositories(ws);
-  repos.settings.set(SETTING_KEYS.draftRulebook, { id: 'rb_nest', name: 'Nesting', instructions: 'Extract.', schema, settings: DEFAULT_SETTINGS });
-  ctx = importContext(ws, { repos, author: () => 'tester' });
+  ({ temp, repos, ctx } = importWorkspace({ id: 'rb_nest', name: 'Nesting', schema }));
 });
 afterEach(() => temp.cleanup());
 

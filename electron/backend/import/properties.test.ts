@@ -7,14 +7,14 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiError, parseApiArgs, type ApiArgs, type ImportProblem, type ImportResult } from '../../../shared/src/api/index.js';
-import { DEFAULT_SETTINGS, type ExtractionSchema } from '../../../shared/src/domain.js';
+import type { ExtractionSchema } from '../../../shared/src/domain.js';
 import { propertyOptions } from '../../../shared/src/testing/property.js';
-import { messageContentHash, messageIdFromHash, repositories, SETTING_KEYS, type NewMessage, type Repositories } from '../../services/workspace/index.js';
-import { tempWorkspaces, type TempWorkspaces } from '../../services/workspace/test-helpers.js';
-import { importContext } from '../test-support.js';
+import { messageContentHash, messageIdFromHash, type NewMessage, type Repositories } from '../../services/workspace/index.js';
+import type { TempWorkspaces } from '../../services/workspace/test-helpers.js';
 import { importMessages, previewImport, type ImportContext } from './importer.js';
 import { MAX_ROW_CHARS } from './limits.js';
 import { cleanText } from './rows.js';
+import { encodeLegacy, importWorkspace } from './test-helpers.js';
 
 const schema: ExtractionSchema = {
   fields: [
@@ -30,11 +30,7 @@ let ctx: ImportContext;
 let before: { id: string; text: string }[];
 
 beforeAll(async () => {
-  temp = tempWorkspaces();
-  const ws = temp.open();
-  repos = repositories(ws);
-  repos.settings.set(SETTING_KEYS.draftRulebook, { id: 'rb_props', name: 'Properties', instructions: 'Extract.', schema, settings: DEFAULT_SETTINGS });
-  ctx = importContext(ws, { repos, author: () => 'property' });
+  ({ temp, repos, ctx } = importWorkspace({ id: 'rb_props', name: 'Properties', schema }));
   const seed = ['Stored before: locked out', 'Stored before: refund please', 'Stored before: printer jammed'].map((t) => JSON.stringify({ text: t })).join('\n');
   await importMessages(ctx, parseApiArgs('importMessages', { file: { name: 'seed.jsonl', content: seed } }));
   before = repos.messages.page({ order: 'oldest', limit: 10 }).items.map((m) => ({ id: m.id, text: repos.messages.get(m.id)!.text }));
@@ -402,32 +398,7 @@ const REPERTOIRE: Record<Charset, string> = {
   'koi8-r': 'абвгдежзийклмнопрстуфхцчшщыьэюяАБВГДЁЖЗ',
   'shift_jis': 'あいうえおカキクケコ日本語漢字全角テスト',
 };
-const WINDOWS_1252_80_9F = '€\u0081‚ƒ„…†‡ˆ‰Š‹Œ\u008DŽ\u008F\u0090‘’“”•–—˜™š›œ\u009DžŸ';
-const tables = new Map<string, Map<string, number[]>>();
-/** `text` in a legacy charset, by inverting TextDecoder's table (Node has no encoder for them). */
-function encode(text: string, charset: Charset): Buffer {
-  if (charset === 'utf-8') return Buffer.from(text, 'utf8');
-  let table = tables.get(charset);
-  if (!table) {
-    table = new Map();
-    const decoder = new TextDecoder(charset);
-    if (decoder.encoding === 'windows-1252') [...WINDOWS_1252_80_9F].forEach((c, i) => table!.set(c, [0x80 + i]));
-    for (let b = 0; b < 0x100; b += 1) {
-      const c = decoder.decode(Uint8Array.of(b));
-      if (c !== '\uFFFD' && !table.has(c)) table.set(c, [b]);
-    }
-    if (charset === 'shift_jis') {
-      for (let lead = 0x81; lead <= 0xfc; lead += 1) {
-        for (let trail = 0x40; trail <= 0xfc; trail += 1) {
-          const c = decoder.decode(Uint8Array.of(lead, trail));
-          if (c.length === 1 && c !== '\uFFFD' && !table.has(c)) table.set(c, [lead, trail]);
-        }
-      }
-    }
-    tables.set(charset, table);
-  }
-  return Buffer.from([...text].flatMap((c) => table.get(c)!));
-}
+const encode = (text: string, charset: Charset): Buffer => encodeLegacy(text, charset);
 const qp = (bytes: Buffer) => [...bytes].map((b) => (b >= 0x80 || b === 0x3d || b === 0x20 || b === 0x09 || b < 0x20 ? `=${b.toString(16).toUpperCase().padStart(2, '0')}` : String.fromCharCode(b))).join('');
 
 /** Words of a charset's repertoire and ASCII, joined by single spaces. */
