@@ -612,6 +612,29 @@ function validArg(method: ApiMethod, k: Known): fc.Arbitrary<unknown> {
       return fc.record({ limit: limit(200) }, { requiredKeys: [] });
     case 'listRunErrors':
       return fc.record({ runId, limit: limit(1000) }, { requiredKeys: ['runId'] });
+    // Issue 9's methods. Those that make or open another workspace, or change the draft, are given
+    // arguments the handlers refuse or that change nothing lasting, until their own properties exist.
+    case 'getWorkspace':
+      return empty;
+    case 'createWorkspace':
+      // A folder that does not exist: the workspace cannot be made there.
+      return fc.record({ name: fc.string({ minLength: 1, maxLength: 10 }).filter((s) => s.trim() !== ''), start: fc.constant({ kind: 'template', template: 'empty' }), path: fc.constant('/nonexistent/casebook-property.casebook') });
+    case 'openWorkspace':
+    case 'forgetWorkspace':
+      return fc.record({ path: fc.constant('/nonexistent/casebook-property.casebook') });
+    case 'proposeFields':
+      return fc.record({ file: fc.record({ name: fc.constant('a.csv'), content: fc.constant('text,label\nhello,a\n') }) });
+    case 'previewSchemaChange':
+      return fc.record({ change: fc.record({ op: fc.constant('remove_field'), field: fc.constant('urgency') }) });
+    case 'applySchemaChange':
+    case 'undoDraftChange':
+      return fc.record({ id: fc.string({ minLength: 1, maxLength: 20 }) });
+    case 'listDraftHistory':
+      return fc.record({ limit: limit(500) }, { requiredKeys: [] });
+    case 'updateDraft':
+      return empty;
+    case 'previewPrompt':
+      return fc.record({ text: fc.string({ minLength: 1, maxLength: 100 }) });
   }
 }
 
@@ -645,7 +668,9 @@ const anyJson = fc.oneof(
 
 /** (a) Random JSON: anything, shaped like the method's argument or not. */
 function randomArg(method: ApiMethod): fc.Arbitrary<unknown> {
-  const shape = Object.keys((apiArgs[method] as unknown as { shape: Record<string, unknown> }).shape);
+  // The argument's keys: an object's, or those of every object a union (previewPrompt) allows.
+  const schema = apiArgs[method] as unknown as { shape?: Record<string, unknown>; options?: { shape?: Record<string, unknown> }[] };
+  const shape = [...new Set([schema.shape, ...(schema.options ?? []).map((o) => o.shape)].flatMap((s) => (s ? Object.keys(s) : [])))];
   const nestedKeys = ['id', 'file', 'name', 'content', 'format', 'mapping', 'text', 'labels', 'rule', 'kind', 'when', 'set', 'phrases', 'pattern', 'conditions', 'field', 'value', 'selection', 'ids', 'filter', 'all', 'output', 'tags', 'enabled', 'provenance', 'target', 'from', 'to'];
   const key = fc.oneof({ weight: 3, arbitrary: shape.length ? oneOf(shape) : fc.constant('x') }, protoKey, oneOf(nestedKeys), fc.string({ maxLength: 10 }));
   const value: fc.Arbitrary<unknown> = fc.letrec<{ v: unknown }>((tie) => ({

@@ -22,6 +22,8 @@ function summary(row: InboxRow): MessageSummary {
     status: row.status as ReviewStatus,
     output: row.latest?.output ?? null,
     valid: row.latest ? row.latest.valid : null,
+    // PLACEHOLDER (issue 9, schema editing): stale extractions are not tracked yet.
+    stale: false,
   };
 }
 
@@ -37,6 +39,8 @@ function extractionRecord(e: StoredExtraction): ExtractionRecord {
     errors: e.errors,
     trace: e.trace!,
     createdAt: e.createdAt,
+    // PLACEHOLDER (issue 9, schema editing): stale extractions are not tracked yet.
+    stale: false,
   };
 }
 

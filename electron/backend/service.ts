@@ -13,6 +13,8 @@ import { createRunHandlers, createRunService } from './runs/handlers.js';
 import { RUN_SETTING } from './runs/service.js';
 import { createTeachHandlers } from './teach/handlers.js';
 import { joinHandlers } from './registry.js';
+import { createDraftHandlers } from './draft/handlers.js';
+import { createWorkspaceHandlers } from './workspaces/handlers.js';
 import type { ApiHandlers } from '../../shared/src/api/index.js';
 
 /** Optional host settings of the OpenAI-compatible provider. */
@@ -93,7 +95,14 @@ export async function createBackend(opts: BackendOptions): Promise<Backend> {
   const runs = createRunService(ctx);
   // One group per feature; a method defined twice, or left out, stops the backend from starting
   // (and a method left out does not compile).
-  const handlers: ApiHandlers = joinHandlers(createHandlers(repos, opts), createImportHandlers(ctx), createTeachHandlers(ctx), createRunHandlers(ctx, runs));
+  const handlers: ApiHandlers = joinHandlers(
+    createHandlers(repos, opts),
+    createImportHandlers(ctx),
+    createTeachHandlers(ctx),
+    createRunHandlers(ctx, runs),
+    createDraftHandlers(ctx),
+    createWorkspaceHandlers(),
+  );
   let started = false;
   return {
     handlers,

@@ -11,6 +11,7 @@ export * from './rules.js';
 export * from './rulebookVersions.js';
 export * from './runs.js';
 export { TraceRepository, type NewTrace, type StoredTrace, type TraceListRequest, type TraceRange } from './traces.js';
+export { DraftHistoryRepository, type NewDraftHistoryEntry, type StoredDraftHistoryEntry } from './draftHistory.js';
 export * from './settings.js';
 export { WorkspaceResponseCache } from './responseCache.js';
 export { toFtsQuery } from './fts.js';
@@ -25,6 +26,7 @@ import { WorkspaceResponseCache } from './responseCache.js';
 import { RunRepository } from './runs.js';
 import { SettingsRepository } from './settings.js';
 import { TraceRepository } from './traces.js';
+import { DraftHistoryRepository } from './draftHistory.js';
 import type { Workspace } from './workspace.js';
 
 /** Every repository over one open workspace. */
@@ -38,6 +40,7 @@ export function repositories(ws: Workspace) {
     runs: new RunRepository(ws),
     settings: new SettingsRepository(ws),
     traces: new TraceRepository(ws),
+    draftHistory: new DraftHistoryRepository(ws),
     responseCache: new WorkspaceResponseCache(ws),
   };
 }

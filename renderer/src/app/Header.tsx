@@ -8,7 +8,7 @@ export function Header({ onShowShortcuts }: { onShowShortcuts: () => void }) {
     <header className="header">
       <div className="header-title">
         <h1 data-testid="workspace-name">{workspaceName(info)}</h1>
-        {info ? <span className="header-path" title={info.workspacePath}>{info.workspacePath}</span> : null}
+        {info?.workspacePath ? <span className="header-path" title={info.workspacePath}>{info.workspacePath}</span> : null}
       </div>
       {counts ? (
         <dl className="header-counts" data-testid="header-counts">

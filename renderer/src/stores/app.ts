@@ -42,7 +42,7 @@ export function createAppStore(api: CasebookApi) {
 
 /** The workspace's name as a person would say it: the file name without folder or extension. */
 export function workspaceName(info: AppInfo | null): string {
-  if (!info) return 'Casebook';
+  if (!info?.workspacePath) return 'Casebook';
   const file = info.workspacePath.split(/[\\/]/).filter(Boolean).at(-1) ?? info.workspacePath;
   return file.replace(/\.(casebook|sqlite3?|db)$/i, '') || 'Workspace';
 }

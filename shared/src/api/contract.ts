@@ -5,6 +5,13 @@
 import { z } from 'zod';
 import type {
   AppInfo,
+  CreatedWorkspace,
+  DraftChangeResult,
+  DraftHistoryEntry,
+  FieldProposal,
+  PromptPreview,
+  SchemaImpact,
+  WorkspaceState,
   Counts,
   DraftRulebook,
   ImportPreview,
@@ -26,7 +33,9 @@ import {
   MAX_IMPORT_BASE64_CHARS,
   MAX_IMPORT_BYTES,
   MAX_IMPORT_CHARS,
+  MAX_INSTRUCTIONS_CHARS,
   REVIEW_STATUSES,
+  type MenuCommand,
   type ApiEventName,
   type ApiMethod,
   type FailureCode,
@@ -34,6 +43,7 @@ import {
 
 export { API_EVENT_NAMES, API_METHOD_NAMES, type ApiEventName, type ApiMethod } from './names.js';
 import { extractionOutput, fieldName, rule } from './teach-schemas.js';
+import { schemaChange, workspaceStart } from './draft-schemas.js';
 import { MAX_JSON_DEPTH, unsafeValueAt } from '../json/depth.js';
 
 const id = z.string().min(1).max(200);
@@ -43,6 +53,8 @@ export const listMessagesArgs = z
   .object({
     status: z.enum(REVIEW_STATUSES).optional(),
     valid: z.boolean().optional(),
+    /** Only messages whose latest extraction was made under an earlier schema (true), or only current ones (false). */
+    stale: z.boolean().optional(),
     field: z.object({ name: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/), value: z.union([z.string().max(500), z.number(), z.boolean(), z.null()]) }).strict().optional(),
     search: text(500).optional(),
     sort: z.enum(['received_desc', 'received_asc']).default('received_desc'),
@@ -54,7 +66,7 @@ export const listMessagesArgs = z
 /** Which messages a run or a bulk action covers: listed ids, a filter like the inbox's, or all. */
 export const messageSelection = z.union([
   z.object({ ids: z.array(id).min(1).max(100_000) }).strict(),
-  z.object({ filter: listMessagesArgs.pick({ status: true, valid: true, field: true, search: true }) }).strict(),
+  z.object({ filter: listMessagesArgs.pick({ status: true, valid: true, stale: true, field: true, search: true }) }).strict(),
   z.object({ all: z.literal(true) }).strict(),
 ]);
 
@@ -107,6 +119,10 @@ export const apiArgs = {
   getMessage: z.object({ id }).strict(),
   getRulebook: z.object({}).strict(),
   getSettings: z.object({}).strict(),
+  /**
+   * Machine-local settings. `provider`, `model` and `k` are the draft's and move to updateDraft
+   * (issue 9); they stay here until every caller has moved.
+   */
   updateSettings: z
     .object({
       provider: z.enum(['embedded', 'openai']).optional(),
@@ -149,6 +165,42 @@ export const apiArgs = {
   getRun: z.object({ runId: id }).strict(),
   listRuns: z.object({ limit: z.number().int().min(1).max(200).default(20) }).strict(),
   listRunErrors: z.object({ runId: id, limit: z.number().int().min(1).max(1000).default(100) }).strict(),
+
+  // Workspaces.
+  getWorkspace: z.object({}).strict(),
+  /** A new workspace file (in the workspaces folder unless `path` is given), opened at once. */
+  createWorkspace: z.object({ name: z.string().trim().min(1).max(100), start: workspaceStart(importFile, importMapping), path: text(4096).min(1).optional() }).strict(),
+  openWorkspace: z.object({ path: text(4096).min(1) }).strict(),
+  /** Takes a workspace off the recent list (the file is left alone). */
+  forgetWorkspace: z.object({ path: text(4096).min(1) }).strict(),
+  /** For a labelled history: a field proposed per labelled column, with its inferred type. Needs no open workspace. */
+  proposeFields: z.object({ file: importFile, mapping: importMapping.optional() }).strict(),
+
+  // The draft rulebook.
+  previewSchemaChange: z.object({ change: schemaChange }).strict(),
+  /** Applies a change; one that removes data needs `confirm: true` (the preview says so). */
+  applySchemaChange: z.object({ change: schemaChange, confirm: z.boolean().default(false) }).strict(),
+  undoDraftChange: z.object({ id }).strict(),
+  listDraftHistory: z.object({ limit: z.number().int().min(1).max(500).default(100) }).strict(),
+  updateDraft: z
+    .object({
+      name: z.string().trim().min(1).max(100).optional(),
+      instructions: z.string().max(MAX_INSTRUCTIONS_CHARS).optional(),
+      settings: z
+        .object({
+          provider: z.enum(['embedded', 'openai']).optional(),
+          model: z.string().trim().min(1).max(200).optional(),
+          temperature: z.number().min(0).max(2).optional(),
+          seed: z.number().int().min(0).max(2 ** 31 - 1).optional(),
+          k: z.number().int().min(0).max(50).optional(),
+          maxTokens: z.number().int().min(1).max(100_000).nullable().optional(),
+        })
+        .strict()
+        .optional(),
+    })
+    .strict(),
+  /** The prompt for a stored message, or for a text typed in. */
+  previewPrompt: z.union([z.object({ messageId: id }).strict(), z.object({ text: z.string().min(1).max(20_000) }).strict()]),
 } as const satisfies Record<ApiMethod, z.ZodType>;
 
 export interface ApiResults {
@@ -182,6 +234,17 @@ export interface ApiResults {
   getRun: RunRecord;
   listRuns: RunRecord[];
   listRunErrors: RunErrorItem[];
+  getWorkspace: WorkspaceState;
+  createWorkspace: CreatedWorkspace;
+  openWorkspace: WorkspaceState;
+  forgetWorkspace: WorkspaceState;
+  proposeFields: FieldProposal;
+  previewSchemaChange: SchemaImpact;
+  applySchemaChange: DraftChangeResult;
+  undoDraftChange: DraftChangeResult;
+  listDraftHistory: DraftHistoryEntry[];
+  updateDraft: DraftChangeResult;
+  previewPrompt: PromptPreview;
 }
 
 /** Every method, in contract order (the names module's list). */
@@ -197,7 +260,11 @@ export interface ApiEvents {
   importProgress: { name: string; processed: number; total: number };
   messagesChanged: { reason: string };
   /** From the native menu (Electron only): a command the window carries out, e.g. open the import dialog. */
-  menuCommand: { command: 'import' };
+  menuCommand: { command: MenuCommand };
+  /** Another workspace was opened (or made): the window reloads everything. */
+  workspaceChanged: { path: string | null; name: string | null };
+  /** The draft rulebook changed (schema, instructions, settings, an undo). */
+  draftChanged: { reason: string; entryId: string | null };
 }
 export const API_EVENTS: readonly ApiEventName[] = API_EVENT_NAMES;
 

@@ -36,11 +36,24 @@ export const API_METHOD_NAMES = [
   'getRun',
   'listRuns',
   'listRunErrors',
+  // Workspaces: which file is open, making one (demo, template, labelled history, rulebook file), switching.
+  'getWorkspace',
+  'createWorkspace',
+  'openWorkspace',
+  'forgetWorkspace',
+  'proposeFields',
+  // The draft rulebook edited in the app: its schema (with impact, history and undo), instructions, model settings.
+  'previewSchemaChange',
+  'applySchemaChange',
+  'undoDraftChange',
+  'listDraftHistory',
+  'updateDraft',
+  'previewPrompt',
 ] as const;
 export type ApiMethod = (typeof API_METHOD_NAMES)[number];
 
 /** Events the backend pushes to the window. */
-export const API_EVENT_NAMES = ['runProgress', 'importProgress', 'messagesChanged', 'menuCommand'] as const;
+export const API_EVENT_NAMES = ['runProgress', 'importProgress', 'messagesChanged', 'menuCommand', 'workspaceChanged', 'draftChanged'] as const;
 export type ApiEventName = (typeof API_EVENT_NAMES)[number];
 
 /** What kind of failure a call ended in; each host maps them to its own transport (HTTP statuses). */
@@ -57,6 +70,18 @@ export const RUN_STATUSES = ['queued', 'running', 'cancelled', 'done', 'failed']
 export type RunStatus = (typeof RUN_STATUSES)[number];
 
 export const IMPORT_FORMATS = ['jsonl', 'csv', 'eml', 'mbox', 'text'] as const;
+
+/** The templates a workspace can start from. */
+export const WORKSPACE_TEMPLATES = ['support_triage', 'empty'] as const;
+export type WorkspaceTemplate = (typeof WORKSPACE_TEMPLATES)[number];
+
+/** What a draft change touched, for its history and the changelog publishing writes. */
+export const DRAFT_CHANGE_KINDS = ['schema', 'instructions', 'settings', 'name', 'undo'] as const;
+export type DraftChangeKind = (typeof DRAFT_CHANGE_KINDS)[number];
+
+/** Commands the native menu sends the window. */
+export const MENU_COMMANDS = ['import', 'newWorkspace', 'openWorkspace'] as const;
+export type MenuCommand = (typeof MENU_COMMANDS)[number];
 export type ImportFormat = (typeof IMPORT_FORMATS)[number];
 
 /** Pasted or text-encoded import content, in characters. */
@@ -67,3 +92,8 @@ export const MAX_IMPORT_BYTES = 64 * 1024 * 1024;
 export const MAX_IMPORT_BASE64_CHARS = 4 * Math.ceil(MAX_IMPORT_BYTES / 3);
 /** An imported row (all its fields together) longer than this is a bad row. */
 export const MAX_ROW_CHARS = 100_000;
+/** The instructions of a rulebook, in characters. */
+export const MAX_INSTRUCTIONS_CHARS = 20_000;
+/** Fields in one schema, and values in one enum field. */
+export const MAX_FIELDS = 100;
+export const MAX_ENUM_VALUES = 200;

@@ -1,9 +1,9 @@
 // What the app's backend hands the window: rows of the workspace as plain data.
-import type { Extraction, ExtractionSchema, FieldChange, JsonValue, MessageInput, ModelSettings, Precedent, Rule, Trace, ValidationError } from '../domain.js';
+import type { EnumValue, Extraction, ExtractionSchema, FieldChange, FieldSpec, FieldType, JsonValue, MessageInput, ModelSettings, Precedent, Rule, Trace, ValidationError } from '../domain.js';
 
-import type { ImportFormat, ReviewStatus, RunStatus } from './names.js';
+import type { DraftChangeKind, ImportFormat, ReviewStatus, RunStatus, WorkspaceTemplate } from './names.js';
 
-export { REVIEW_STATUSES, type ImportFormat, type ReviewStatus, type RunStatus } from './names.js';
+export { REVIEW_STATUSES, type DraftChangeKind, type ImportFormat, type ReviewStatus, type RunStatus, type WorkspaceTemplate } from './names.js';
 
 export interface MessageRecord extends MessageInput {
   id: string;
@@ -23,6 +23,8 @@ export interface ExtractionRecord {
   errors: ValidationError[];
   trace: Trace;
   createdAt: string;
+  /** Made under an earlier schema of the draft: shown as it was, not validated again; a re-run clears it. */
+  stale: boolean;
 }
 
 /** One inbox row: enough to list and filter without loading traces. */
@@ -37,6 +39,8 @@ export interface MessageSummary {
   /** The latest extraction's output and validity, when there is one. */
   output: Extraction | null;
   valid: boolean | null;
+  /** The latest extraction was made under an earlier schema of the draft. */
+  stale: boolean;
 }
 
 export interface MessagePage {
@@ -73,7 +77,8 @@ export interface AppInfo {
   version: string;
   runtimeVersion: string;
   host: 'electron' | 'web';
-  workspacePath: string;
+  /** The open workspace's file, or null when none is open (the start screen). */
+  workspacePath: string | null;
   messageCount: number;
 }
 
@@ -198,4 +203,154 @@ export interface ImportResult {
   /** Precedents made from labelled rows. */
   precedents: number;
   problems: ImportProblem[];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Workspaces and the draft edited in the app (issue 9).
+
+/** A workspace file the host knows. */
+export interface WorkspaceSummary {
+  path: string;
+  /** The draft rulebook's name, as of when it was last open. */
+  name: string;
+  /** ISO 8601: when it was last opened. */
+  openedAt: string;
+  /** False when the file is gone (moved or deleted): it stays listed until forgotten. */
+  exists: boolean;
+}
+
+export interface WorkspaceState {
+  /** The open workspace; null before the first one is made or opened (the start screen). */
+  current: WorkspaceSummary | null;
+  /** Recently opened workspaces, newest first, the open one included. */
+  recent: WorkspaceSummary[];
+  /** Where new workspaces are made unless a path is given. */
+  folder: string;
+  templates: { id: WorkspaceTemplate; name: string; description: string; fields: string[] }[];
+}
+
+/** One labelled column as the person confirmed it: the field it becomes. */
+export interface LabelledField {
+  column: string;
+  field: FieldSpec;
+}
+
+/** How a new workspace starts. */
+export type WorkspaceStart =
+  | { kind: 'demo' }
+  | { kind: 'template'; template: WorkspaceTemplate }
+  | { kind: 'labelled'; file: ImportFileArg; mapping: ImportMapping; fields: LabelledField[] }
+  | { kind: 'rulebook'; file: ImportFileArg };
+
+/** A file as the import calls carry it (text, or bytes as base64). */
+export interface ImportFileArg {
+  name: string;
+  content: string;
+  encoding?: 'text' | 'base64';
+  format?: ImportFormat;
+}
+
+export interface CreatedWorkspace {
+  workspace: WorkspaceState;
+  /** For a labelled history: what was imported (messages and precedents). */
+  imported: ImportResult | null;
+}
+
+/** A field proposed for a labelled column, with what the values said. */
+export interface ProposedField {
+  column: string;
+  field: FieldSpec;
+  /** Rows with a value in this column, rows without, and distinct values. */
+  filled: number;
+  empty: number;
+  distinct: number;
+  /** A few values as found. */
+  examples: string[];
+  /** Why this type (and what would not fit another), for the person confirming it. */
+  reasons: string[];
+  /** True when the column looks like a label (few values, or named like one); text-like columns are offered unticked. */
+  suggested: boolean;
+}
+
+export interface FieldProposal {
+  format: ImportFormat;
+  columns: string[];
+  /** The mapping of text, subject, sender, time and id columns (labels excluded). */
+  mapping: ImportMapping;
+  rows: number;
+  fields: ProposedField[];
+  /** Columns that cannot become a field, each with why (a reserved or invalid name, no values at all). */
+  refused: { column: string; reason: string }[];
+  problems: ImportProblem[];
+}
+
+/** One edit of the draft's schema. Every change is previewed, then applied in one transaction, and can be undone. */
+export type SchemaChange =
+  | { op: 'add_field'; field: FieldSpec; index?: number }
+  | { op: 'rename_field'; field: string; to: string }
+  | { op: 'move_field'; field: string; index: number }
+  | { op: 'remove_field'; field: string }
+  | { op: 'update_field'; field: string; set: { type?: FieldType; nullable?: boolean; description?: string | null; aliases?: string[] } }
+  | { op: 'add_value'; field: string; value: EnumValue; index?: number }
+  | { op: 'rename_value'; field: string; value: string; to: string }
+  | { op: 'update_value'; field: string; value: string; set: { description?: string | null; aliases?: string[] } }
+  | { op: 'merge_values'; field: string; values: string[]; into: string }
+  | { op: 'remove_value'; field: string; value: string };
+
+/** What a schema change would do to what is stored, before it is saved. */
+export interface SchemaImpact {
+  /** One line a person reads: "Rename urgency value "high" to "urgent": 4 precedents, 1 rule". */
+  summary: string;
+  /** False when the change cannot be made as it is (problems say why and where). */
+  allowed: boolean;
+  /** Removing data (a field, a value, rules disabled) needs the person's confirmation. */
+  needsConfirmation: boolean;
+  problems: { path: string; message: string }[];
+  /** The schema as it would be. */
+  schema: ExtractionSchema;
+  precedents: {
+    id: string;
+    preview: string;
+    action: 'rewritten' | 'value_dropped' | 'field_dropped' | 'does_not_convert';
+    field: string;
+    from: JsonValue | null;
+    to: JsonValue | null;
+  }[];
+  rules: { id: string; kind: Rule['kind']; action: 'rewritten' | 'disabled'; detail: string }[];
+  /** Old names kept as aliases, so answers in the old shape still map. */
+  aliasesAdded: string[];
+  /** Extractions that would be marked stale (made under the schema before the change). */
+  staleExtractions: number;
+}
+
+export interface DraftHistoryEntry {
+  id: string;
+  at: string;
+  author: string;
+  kind: DraftChangeKind;
+  summary: string;
+  /** The change as it was asked for (a SchemaChange, the instructions' new text, the settings set). */
+  change: JsonValue;
+  /** Undo is offered for the newest change not yet undone, and only while what it touched is as it left it. */
+  undoable: boolean;
+  /** The entry that undid this one, or null. */
+  undoneBy: string | null;
+  /** For an undo: the entry it undid. */
+  undoOf: string | null;
+}
+
+export interface DraftChangeResult {
+  draft: DraftRulebook;
+  entry: DraftHistoryEntry;
+}
+
+/** The prompt as the model would see it for a message (or a text), with the examples retrieval picks. */
+export interface PromptPreview {
+  messages: { role: 'system' | 'user' | 'assistant'; content: string }[];
+  precedents: { id: string; score: number; preview: string }[];
+  /** The JSON schema sent for structured output. */
+  jsonSchema: Record<string, JsonValue>;
+  provider: 'embedded' | 'openai';
+  /** The model asked, or null for the embedded provider (no model at all). */
+  model: string | null;
 }

@@ -1,87 +1,40 @@
-// The draft rulebook: its name and version, the schema it extracts, its precedents and model settings.
-import { Chip } from '../../components/Badge';
+// The draft rulebook, edited in the app: a summary, the fields of its schema, its instructions and
+// model settings, and the history of its changes. Each tab is its own component.
+import { useState } from 'react';
+import { Tabs } from '../../components/Tabs';
 import { ErrorState, Loading } from '../../components/States';
 import { useRulebookLoaded } from '../useRulebookLoaded';
+import { DraftHistory } from './DraftHistory';
+import { InstructionsEditor } from './InstructionsEditor';
+import { ModelSettingsEditor } from './ModelSettingsEditor';
+import { RulebookSummary } from './RulebookSummary';
+import { SchemaEditor } from './SchemaEditor';
+
+export type RulebookTab = 'summary' | 'fields' | 'instructions' | 'model' | 'history';
 
 export function RulebookScreen() {
   const { rulebook, error, load } = useRulebookLoaded();
+  const [tab, setTab] = useState<RulebookTab>('summary');
   if (error) return <ErrorState title="The rulebook could not be loaded" failure={error} onRetry={() => void load()} />;
   if (!rulebook) return <Loading label="Loading the rulebook…" />;
-  const enabledRules = rulebook.rules.filter((r) => r.enabled).length;
   return (
     <div className="page" data-testid="rulebook-screen">
       <header className="page-header">
         <h2 data-testid="rulebook-name">{rulebook.name}</h2>
         <p className="muted">Draft, will publish as version {rulebook.version}</p>
       </header>
-      <dl className="facts">
-        <div>
-          <dt>Version</dt>
-          <dd data-testid="rulebook-version">{rulebook.version}</dd>
-        </div>
-        <div>
-          <dt>Fields</dt>
-          <dd>{rulebook.schema.fields.length}</dd>
-        </div>
-        <div>
-          <dt>Precedents</dt>
-          <dd data-testid="rulebook-precedent-count">{rulebook.precedents.length}</dd>
-        </div>
-        <div>
-          <dt>Rules</dt>
-          <dd>
-            {rulebook.rules.length} ({enabledRules} enabled)
-          </dd>
-        </div>
-        <div>
-          <dt>Model</dt>
-          <dd>
-            {rulebook.settings.provider} · {rulebook.settings.model} · k={rulebook.settings.k} · temperature {rulebook.settings.temperature} · seed {rulebook.settings.seed}
-          </dd>
-        </div>
-      </dl>
-      {rulebook.instructions ? (
-        <section>
-          <h3>Instructions</h3>
-          <p className="prose">{rulebook.instructions}</p>
-        </section>
-      ) : null}
-      <section>
-        <h3>Schema</h3>
-        <table className="table" data-testid="schema-table">
-          <thead>
-            <tr>
-              <th scope="col">Field</th>
-              <th scope="col">Type</th>
-              <th scope="col">Null allowed</th>
-              <th scope="col">Values</th>
-              <th scope="col">Description</th>
-            </tr>
-          </thead>
-          <tbody>
-            {rulebook.schema.fields.map((f) => (
-              <tr key={f.name} data-testid="schema-field" data-field={f.name}>
-                <td>
-                  <code>{f.name}</code>
-                  {f.aliases?.length ? <div className="muted">also {f.aliases.join(', ')}</div> : null}
-                </td>
-                <td>{f.type}</td>
-                <td>{f.nullable ? 'yes' : 'no'}</td>
-                <td>
-                  <span className="chips">
-                    {(f.values ?? []).map((v) => (
-                      <Chip key={v.value} title={v.description}>
-                        {v.value}
-                      </Chip>
-                    ))}
-                  </span>
-                </td>
-                <td>{f.description}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </section>
+      <Tabs
+        label="Rulebook"
+        selected={tab}
+        onSelect={(id) => setTab(id as RulebookTab)}
+        tabs={[
+          { id: 'summary', label: 'Summary', render: () => <RulebookSummary rulebook={rulebook} /> },
+          { id: 'fields', label: 'Fields', render: () => <SchemaEditor rulebook={rulebook} /> },
+          { id: 'instructions', label: 'Instructions', render: () => <InstructionsEditor rulebook={rulebook} /> },
+          { id: 'model', label: 'Model', render: () => <ModelSettingsEditor rulebook={rulebook} /> },
+          { id: 'history', label: 'History', render: () => <DraftHistory /> },
+        ]}
+      />
     </div>
   );
 }
