@@ -1,22 +1,11 @@
-// The draft rulebook edited in the app (issue 9): schema changes with impact, history and undo;
-// instructions and model settings; the prompt as the model would see it.
-// PLACEHOLDER while issue 9 is built: every method answers `unavailable`.
-import { ApiError, type ApiHandlers } from '../../../shared/src/api/index.js';
+// The draft rulebook edited in the app (issue 9): schema changes with impact, history and undo
+// (schema-handlers.ts); name, instructions, model settings and the prompt preview (edit-handlers.ts).
 import type { BackendContext } from '../context.js';
+import { createEditHandlers, type EditHandlers } from './edit-handlers.js';
+import { createSchemaHandlers, type SchemaHandlers } from './schema-handlers.js';
 
-export type DraftHandlers = Pick<ApiHandlers, 'previewSchemaChange' | 'applySchemaChange' | 'undoDraftChange' | 'listDraftHistory' | 'updateDraft' | 'previewPrompt'>;
+export type DraftHandlers = SchemaHandlers & EditHandlers;
 
-const notYet = (method: string) => () => {
-  throw new ApiError({ code: 'unavailable', message: `${method} is not built yet` });
-};
-
-export function createDraftHandlers(_ctx: BackendContext): DraftHandlers {
-  return {
-    previewSchemaChange: notYet('previewSchemaChange'),
-    applySchemaChange: notYet('applySchemaChange'),
-    undoDraftChange: notYet('undoDraftChange'),
-    listDraftHistory: notYet('listDraftHistory'),
-    updateDraft: notYet('updateDraft'),
-    previewPrompt: notYet('previewPrompt'),
-  };
+export function createDraftHandlers(ctx: BackendContext): DraftHandlers {
+  return { ...createSchemaHandlers(ctx), ...createEditHandlers(ctx) };
 }

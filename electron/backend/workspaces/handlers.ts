@@ -1,6 +1,7 @@
 // Workspaces (issue 9): which file is open, making one, switching, and proposing fields for a
 // labelled history. PLACEHOLDER while issue 9 is built: every method answers `unavailable`.
 import { ApiError, type ApiHandlers } from '../../../shared/src/api/index.js';
+import { proposeFields } from './propose.js';
 
 export type WorkspaceHandlers = Pick<ApiHandlers, 'getWorkspace' | 'createWorkspace' | 'openWorkspace' | 'forgetWorkspace' | 'proposeFields'>;
 
@@ -14,6 +15,6 @@ export function createWorkspaceHandlers(): WorkspaceHandlers {
     createWorkspace: notYet('createWorkspace'),
     openWorkspace: notYet('openWorkspace'),
     forgetWorkspace: notYet('forgetWorkspace'),
-    proposeFields: notYet('proposeFields'),
+    proposeFields: (args) => proposeFields(args),
   };
 }
