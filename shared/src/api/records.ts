@@ -341,7 +341,8 @@ export interface DraftHistoryEntry {
 
 export interface DraftChangeResult {
   draft: DraftRulebook;
-  entry: DraftHistoryEntry;
+  /** The history entry the change wrote; null when an updateDraft changed nothing (no entry is written). */
+  entry: DraftHistoryEntry | null;
 }
 
 /** The prompt as the model would see it for a message (or a text), with the examples retrieval picks. */
