@@ -36,7 +36,16 @@ export const schemaChange: z.ZodType<SchemaChange> = z.discriminatedUnion('op', 
     .object({
       op: z.literal('update_field'),
       field: fieldName,
-      set: z.object({ type: z.enum(FIELD_TYPES).optional(), nullable: z.boolean().optional(), description: description.nullable().optional(), aliases: aliases.optional() }).strict(),
+      set: z
+        .object({
+          type: z.enum(FIELD_TYPES).optional(),
+          nullable: z.boolean().optional(),
+          description: description.nullable().optional(),
+          aliases: aliases.optional(),
+          /** The values of a field whose type becomes enum (without them, the values its precedents and rules use). */
+          values: z.array(enumValue).min(1).max(MAX_ENUM_VALUES).optional(),
+        })
+        .strict(),
     })
     .strict(),
   z.object({ op: z.literal('add_value'), field: fieldName, value: enumValue, index: index.optional() }).strict(),

@@ -290,7 +290,12 @@ export type SchemaChange =
   | { op: 'rename_field'; field: string; to: string }
   | { op: 'move_field'; field: string; index: number }
   | { op: 'remove_field'; field: string }
-  | { op: 'update_field'; field: string; set: { type?: FieldType; nullable?: boolean; description?: string | null; aliases?: string[] } }
+  | {
+      op: 'update_field';
+      field: string;
+      /** `values`: only when `type` becomes enum (without them, the values its precedents and rules use). */
+      set: { type?: FieldType; nullable?: boolean; description?: string | null; aliases?: string[]; values?: EnumValue[] };
+    }
   | { op: 'add_value'; field: string; value: EnumValue; index?: number }
   | { op: 'rename_value'; field: string; value: string; to: string }
   | { op: 'update_value'; field: string; value: string; set: { description?: string | null; aliases?: string[] } }
