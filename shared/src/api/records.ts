@@ -270,6 +270,12 @@ export interface ProposedField {
   reasons: string[];
   /** True when the column looks like a label (few values, or named like one); text-like columns are offered unticked. */
   suggested: boolean;
+  /**
+   * The column's commonest values with the rows holding each, commonest first (at most 30; case
+   * variants counted as one): counts beside an enum's values, and the values an enum starts with
+   * when the person makes another type an enum.
+   */
+  topValues?: { value: string; count: number }[];
 }
 
 export interface FieldProposal {
