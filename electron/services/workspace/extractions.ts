@@ -1,6 +1,8 @@
 import type { Statement } from 'better-sqlite3';
 import type { Extraction, ExtractionResult, FieldChange, Trace, ValidationError } from '../../../shared/src/domain.js';
 import { fromJson, toJson } from './json.js';
+import { SCHEMA_HASH_FUNCTION } from './schema-shape.js';
+import { SETTING_KEYS } from './settings.js';
 import type { Workspace } from './workspace.js';
 
 export interface NewExtraction {
@@ -15,6 +17,11 @@ export interface NewExtraction {
    * orders by when this is the message's newest extraction. Null or absent: not scored.
    */
   reviewPriority?: number | null;
+  /**
+   * The hash of the schema it was made under (schemaShapeHash of the extractor's rulebook). Absent:
+   * made under the draft's schema as it is now (read in the same statement).
+   */
+  schemaHash?: string | null;
 }
 
 export interface StoredExtraction {
@@ -28,9 +35,11 @@ export interface StoredExtraction {
   errors: ValidationError[];
   trace: Trace | null;
   createdAt: string;
+  /** The hash of the schema it was made under (schema-shape.ts); null when no draft existed. */
+  schemaHash: string | null;
 }
 
-const COLUMNS = 'id, message_id, run_id, rulebook_version, rulebook_hash, output, valid, errors, trace, created_at';
+const COLUMNS = 'id, message_id, run_id, rulebook_version, rulebook_hash, output, valid, errors, trace, created_at, schema_hash';
 
 /** A message beside its newest extraction, for scans over the whole inbox (a rule's impact preview). */
 export interface LatestRow {
@@ -81,8 +90,9 @@ export interface LatestPageRequest {
 }
 
 const SQL = {
-  insert: `INSERT INTO extractions (message_id, run_id, rulebook_version, rulebook_hash, output, valid, errors, trace, created_at, review_priority)
-    VALUES (@message_id, @run_id, @rulebook_version, @rulebook_hash, @output, @valid, @errors, @trace, @created_at, @review_priority)`,
+  insert: `INSERT INTO extractions (message_id, run_id, rulebook_version, rulebook_hash, output, valid, errors, trace, created_at, review_priority, schema_hash)
+    VALUES (@message_id, @run_id, @rulebook_version, @rulebook_hash, @output, @valid, @errors, @trace, @created_at, @review_priority,
+      coalesce(@schema_hash, ${SCHEMA_HASH_FUNCTION}((SELECT value FROM settings WHERE key = '${SETTING_KEYS.draftRulebook}'))))`,
   get: `SELECT ${COLUMNS} FROM extractions WHERE id = ?`,
   latestForMessage: `SELECT ${COLUMNS} FROM extractions
     WHERE id = (SELECT latest_extraction_id FROM messages WHERE id = ?)`,
@@ -139,6 +149,7 @@ interface Row {
   errors: string;
   trace: string | null;
   created_at: string;
+  schema_hash: string | null;
 }
 
 export class ExtractionRepository {
@@ -174,6 +185,7 @@ export class ExtractionRepository {
             trace: result.trace ? toJson(result.trace) : null,
             created_at: this.ws.timestamp(),
             review_priority: priority(extraction.reviewPriority),
+            schema_hash: extraction.schemaHash ?? null,
           }).lastInsertRowid,
         ),
     );
@@ -305,5 +317,6 @@ function mapRow(row: Row): StoredExtraction {
     errors: fromJson<ValidationError[]>(row.errors),
     trace: fromJson<Trace>(row.trace),
     createdAt: row.created_at,
+    schemaHash: row.schema_hash,
   };
 }

@@ -66,7 +66,7 @@ export interface InboxRow {
   receivedAt: string;
   status: MessageStatus;
   source: string | null;
-  latest: { id: number; valid: boolean; output: Extraction } | null;
+  latest: { id: number; valid: boolean; output: Extraction; schemaHash: string | null } | null;
 }
 
 export interface InboxFilter {
@@ -75,6 +75,12 @@ export interface InboxFilter {
   validity?: 'valid' | 'invalid' | 'none';
   /** A field of the newest extraction equals a value (a missing field counts as null). */
   field?: { name: string; value: string | number | boolean | null };
+  /**
+   * Whether the newest extraction was made under another schema than `schemaHash` (the draft's as it
+   * is now): `stale: true` keeps only those; false keeps the others (never extracted included). An
+   * extraction without a hash (made with no draft) is never stale.
+   */
+  stale?: { stale: boolean; schemaHash: string };
 }
 
 export interface InboxPageRequest {
@@ -147,7 +153,7 @@ const SQL = {
 } as const;
 
 const INBOX_COLUMNS = `m.id, m.subject, m.sender, substr(m.text, 1, 280) AS preview, m.received_at, m.status, m.source,
-  e.id AS latest_id, e.valid AS latest_valid, e.output AS latest_output`;
+  e.id AS latest_id, e.valid AS latest_valid, e.output AS latest_output, m.latest_schema_hash`;
 const INBOX_FROM = 'FROM messages m LEFT JOIN extractions e ON e.id = m.latest_extraction_id';
 const SEARCH_FROM = `FROM messages_fts f JOIN messages m ON m.seq = f.rowid
   LEFT JOIN extractions e ON e.id = m.latest_extraction_id`;
@@ -167,6 +173,9 @@ const WHERE = {
   beforePriority: '((m.review_priority, m.received_at, m.id) < (@cursor_priority, @cursor_at, @cursor_id) OR m.review_priority IS NULL)',
   beforeUnscored: 'm.review_priority IS NULL AND (m.received_at, m.id) < (@cursor_at, @cursor_id)',
   match: 'messages_fts MATCH @query',
+  // Two ranges rather than <>, so the messages_schema_hash index serves them (migration 008).
+  stale: '(m.latest_schema_hash < @schema_hash OR m.latest_schema_hash > @schema_hash)',
+  current: '(m.latest_schema_hash IS NULL OR m.latest_schema_hash = @schema_hash)',
 } as const;
 
 interface MessageRow {
@@ -196,6 +205,7 @@ interface InboxDbRow {
   latest_id: number | null;
   latest_valid: number | null;
   latest_output: string | null;
+  latest_schema_hash: string | null;
   rank?: number;
   review_priority?: number | null;
 }
@@ -240,6 +250,7 @@ export function toMessageInput(message: StoredMessage): MessageInput {
 export class MessageRepository {
   private insertChunkStmt: Statement<(string | null)[]> | null = null;
   private missingStmt: Statement<[string], string> | null = null;
+  private countSchemaStmt: Statement<[string], number> | null = null;
   private readonly insertOneStmt: Statement<(string | null)[]>;
   private readonly getStmt: Statement<[string], MessageRow>;
   private readonly setStatusStmt: Statement<[{ id: string; status: MessageStatus }]>;
@@ -336,7 +347,7 @@ export class MessageRepository {
   }
 
   count(filter: InboxFilter = {}): number {
-    if (!filter.status && !filter.validity && !filter.field) return this.countAllStmt.get()!;
+    if (!filter.status && !filter.validity && !filter.field && !filter.stale) return this.countAllStmt.get()!;
     const { where, params } = filterClause(filter);
     const key = `count|${where.join('|')}`;
     let stmt = this.queries.get(key);
@@ -466,6 +477,15 @@ export class MessageRepository {
     return (this.query(`searchIds|${where.join('|')}`, sql).all(params) as unknown as { id: string }[]).map((r) => r.id);
   }
 
+  /**
+   * How many messages have a newest extraction made under the schema with this hash: the
+   * extractions a schema change away from it would make stale.
+   */
+  countWithSchemaHash(schemaHash: string): number {
+    this.countSchemaStmt ??= this.ws.db.prepare<[string], number>('SELECT count(*) FROM messages WHERE latest_schema_hash = ?').pluck();
+    return this.countSchemaStmt.get(schemaHash)!;
+  }
+
   /** Which of `ids` name no message (in the order given, each once). */
   missing(ids: readonly string[]): string[] {
     this.missingStmt ??= this.ws.db
@@ -521,6 +541,11 @@ function filterClause(filter: InboxFilter): { where: string[]; params: Params } 
     } else {
       throw new TypeError('a field filter compares with a string, number, boolean or null');
     }
+  }
+  if (filter.stale !== undefined) {
+    if (typeof filter.stale.schemaHash !== 'string') throw new TypeError('a stale filter needs the schema hash it compares with');
+    where.push(filter.stale.stale ? WHERE.stale : WHERE.current);
+    params.schema_hash = filter.stale.schemaHash;
   }
   return { where, params };
 }
@@ -599,6 +624,11 @@ function mapInboxRow(row: InboxDbRow): InboxRow {
     latest:
       row.latest_id === null
         ? null
-        : { id: row.latest_id, valid: row.latest_valid === 1, output: fromJson<Extraction>(row.latest_output ?? '{}') },
+        : {
+            id: row.latest_id,
+            valid: row.latest_valid === 1,
+            output: fromJson<Extraction>(row.latest_output ?? '{}'),
+            schemaHash: row.latest_schema_hash ?? null,
+          },
   };
 }

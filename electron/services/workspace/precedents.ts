@@ -46,7 +46,15 @@ const SQL = {
   restore: 'UPDATE precedents SET deleted_at = NULL, updated_at = @at WHERE id = @id AND deleted_at IS NOT NULL',
   purge: 'DELETE FROM precedents WHERE deleted_at IS NOT NULL AND deleted_at < ?',
   count: 'SELECT count(*) FROM precedents WHERE deleted_at IS NULL',
+  row: `SELECT ${COLUMNS} FROM precedents WHERE id = ?`,
+  putRow: `INSERT INTO precedents (${COLUMNS}) VALUES (@id, @message_id, @message, @output, @rationale, @tags, @author, @created_at, @updated_at, @deleted_at)
+    ON CONFLICT (id) DO UPDATE SET message_id = excluded.message_id, message = excluded.message, output = excluded.output,
+      rationale = excluded.rationale, tags = excluded.tags, author = excluded.author, created_at = excluded.created_at,
+      updated_at = excluded.updated_at, deleted_at = excluded.deleted_at`,
 } as const;
+
+/** A precedent's row exactly as stored, for a change's undo to put back. */
+export type PrecedentRow = Row;
 
 interface Row {
   id: string;
@@ -72,6 +80,8 @@ export class PrecedentRepository {
   private readonly restoreStmt: Statement<[{ id: string; at: string }]>;
   private readonly purgeStmt: Statement<[string]>;
   private readonly countStmt: Statement<[], number>;
+  private readonly rowStmt: Statement<[string], Row>;
+  private readonly putRowStmt: Statement<[Record<string, string | null>]>;
 
   constructor(private readonly ws: Workspace) {
     const db = ws.db;
@@ -85,6 +95,8 @@ export class PrecedentRepository {
     this.restoreStmt = db.prepare(SQL.restore);
     this.purgeStmt = db.prepare(SQL.purge);
     this.countStmt = db.prepare<[], number>(SQL.count).pluck();
+    this.rowStmt = db.prepare(SQL.row);
+    this.putRowStmt = db.prepare(SQL.putRow);
   }
 
   create(precedent: NewPrecedent): StoredPrecedent {
@@ -160,6 +172,18 @@ export class PrecedentRepository {
 
   restore(id: string): boolean {
     return this.ws.write(() => this.restoreStmt.run({ id, at: this.ws.timestamp() }).changes === 1);
+  }
+
+  /** Rows exactly as stored (those that exist, in the order asked). */
+  rows(ids: readonly string[]): PrecedentRow[] {
+    return ids.map((id) => this.rowStmt.get(id)).filter((r): r is Row => r !== undefined);
+  }
+
+  /** Puts rows back exactly as `rows` read them (an undo). */
+  putRows(rows: readonly PrecedentRow[]): void {
+    this.ws.write(() => {
+      for (const row of rows) this.putRowStmt.run({ ...row });
+    });
   }
 
   /** Removes for good the precedents deleted before `before` (past the undo window). */

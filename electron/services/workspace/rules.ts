@@ -12,26 +12,16 @@ export interface StoredRule {
   createdAt: string;
   updatedAt: string;
   deletedAt: string | null;
+  /**
+   * Why a schema change set the rule aside (it names a field or value the schema no longer has), or
+   * null. A rule set aside is disabled, kept, listed, and left out of the rulebook until it is edited
+   * to fit (migration 008).
+   */
+  setAside: string | null;
 }
 
-const COLUMNS = 'id, kind, body, enabled, position, created_at, updated_at, deleted_at';
-
-const SQL = {
-  insert: `INSERT INTO rules (id, kind, body, enabled, position, created_at, updated_at)
-    VALUES (@id, @kind, @body, @enabled, @position, @at, @at)`,
-  nextPosition: 'SELECT coalesce(max(position), 0) + 1 FROM rules',
-  get: `SELECT ${COLUMNS} FROM rules WHERE id = ?`,
-  list: `SELECT ${COLUMNS} FROM rules WHERE deleted_at IS NULL ORDER BY position, id`,
-  listAll: `SELECT ${COLUMNS} FROM rules ORDER BY position, id`,
-  update: `UPDATE rules SET kind = @kind, body = @body, enabled = @enabled, updated_at = @at
-    WHERE id = @id AND deleted_at IS NULL`,
-  setEnabled: 'UPDATE rules SET enabled = @enabled, updated_at = @at WHERE id = @id AND deleted_at IS NULL',
-  setPosition: 'UPDATE rules SET position = @position, updated_at = @at WHERE id = @id',
-  softDelete: 'UPDATE rules SET deleted_at = @at, updated_at = @at WHERE id = @id AND deleted_at IS NULL',
-  restore: 'UPDATE rules SET deleted_at = NULL, updated_at = @at WHERE id = @id AND deleted_at IS NOT NULL',
-} as const;
-
-interface Row {
+/** A rule's row exactly as stored, for a change's undo to put back. */
+export interface RuleRow {
   id: string;
   kind: RuleKind;
   body: string;
@@ -40,7 +30,36 @@ interface Row {
   created_at: string;
   updated_at: string;
   deleted_at: string | null;
+  set_aside: string | null;
 }
+
+const COLUMNS = 'id, kind, body, enabled, position, created_at, updated_at, deleted_at, set_aside';
+
+const SQL = {
+  insert: `INSERT INTO rules (id, kind, body, enabled, position, created_at, updated_at)
+    VALUES (@id, @kind, @body, @enabled, @position, @at, @at)`,
+  nextPosition: 'SELECT coalesce(max(position), 0) + 1 FROM rules',
+  get: `SELECT ${COLUMNS} FROM rules WHERE id = ?`,
+  list: `SELECT ${COLUMNS} FROM rules WHERE deleted_at IS NULL ORDER BY position, id`,
+  active: `SELECT ${COLUMNS} FROM rules WHERE deleted_at IS NULL AND set_aside IS NULL ORDER BY position, id`,
+  listAll: `SELECT ${COLUMNS} FROM rules ORDER BY position, id`,
+  // An edit (checked against the draft by its caller) brings a rule set aside back into the rulebook.
+  update: `UPDATE rules SET kind = @kind, body = @body, enabled = @enabled, set_aside = NULL, updated_at = @at
+    WHERE id = @id AND deleted_at IS NULL`,
+  // A rule set aside stays disabled until it is edited to fit the schema.
+  setEnabled: 'UPDATE rules SET enabled = @enabled, updated_at = @at WHERE id = @id AND deleted_at IS NULL AND set_aside IS NULL',
+  forSchema: `UPDATE rules SET body = @body, enabled = @enabled, set_aside = @set_aside, updated_at = @at
+    WHERE id = @id AND deleted_at IS NULL`,
+  row: `SELECT ${COLUMNS} FROM rules WHERE id = ?`,
+  putRow: `INSERT INTO rules (${COLUMNS}) VALUES (@id, @kind, @body, @enabled, @position, @created_at, @updated_at, @deleted_at, @set_aside)
+    ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, body = excluded.body, enabled = excluded.enabled, position = excluded.position,
+      created_at = excluded.created_at, updated_at = excluded.updated_at, deleted_at = excluded.deleted_at, set_aside = excluded.set_aside`,
+  setPosition: 'UPDATE rules SET position = @position, updated_at = @at WHERE id = @id',
+  softDelete: 'UPDATE rules SET deleted_at = @at, updated_at = @at WHERE id = @id AND deleted_at IS NULL',
+  restore: 'UPDATE rules SET deleted_at = NULL, updated_at = @at WHERE id = @id AND deleted_at IS NOT NULL',
+} as const;
+
+type Row = RuleRow;
 
 type Params = Record<string, string | number | null>;
 
@@ -49,6 +68,10 @@ export class RuleRepository {
   private readonly nextPositionStmt: Statement<[], number>;
   private readonly getStmt: Statement<[string], Row>;
   private readonly listStmt: Statement<[], Row>;
+  private readonly activeStmt: Statement<[], Row>;
+  private readonly forSchemaStmt: Statement<[Params]>;
+  private readonly rowStmt: Statement<[string], Row>;
+  private readonly putRowStmt: Statement<[Params]>;
   private readonly listAllStmt: Statement<[], Row>;
   private readonly updateStmt: Statement<[Params]>;
   private readonly setEnabledStmt: Statement<[Params]>;
@@ -62,6 +85,10 @@ export class RuleRepository {
     this.nextPositionStmt = db.prepare<[], number>(SQL.nextPosition).pluck();
     this.getStmt = db.prepare(SQL.get);
     this.listStmt = db.prepare(SQL.list);
+    this.activeStmt = db.prepare(SQL.active);
+    this.forSchemaStmt = db.prepare(SQL.forSchema);
+    this.rowStmt = db.prepare(SQL.row);
+    this.putRowStmt = db.prepare(SQL.putRow);
     this.listAllStmt = db.prepare(SQL.listAll);
     this.updateStmt = db.prepare(SQL.update);
     this.setEnabledStmt = db.prepare(SQL.setEnabled);
@@ -103,9 +130,39 @@ export class RuleRepository {
     return (options.includeDeleted ? this.listAllStmt : this.listStmt).all().map(mapRow);
   }
 
-  /** The domain rules a rulebook holds: not deleted, in order (disabled ones included, marked so). */
+  /** The domain rules a rulebook holds: not deleted nor set aside, in order (disabled ones included, marked so). */
   active(): Rule[] {
-    return this.listStmt.all().map((row) => mapRow(row).rule);
+    return this.activeStmt.all().map((row) => mapRow(row).rule);
+  }
+
+  /**
+   * A schema change's rewrite of a rule (not deleted): its new content, and whether it is set aside
+   * (with why; a rule set aside is stored disabled) or back in the rulebook (null).
+   */
+  rewriteForSchema(rule: Rule, setAside: string | null): boolean {
+    checkRule(rule);
+    return this.ws.write(
+      () =>
+        this.forSchemaStmt.run({
+          id: rule.id,
+          body: toJson(rule),
+          enabled: rule.enabled && setAside === null ? 1 : 0,
+          set_aside: setAside,
+          at: this.ws.timestamp(),
+        }).changes === 1,
+    );
+  }
+
+  /** Rows exactly as stored (those that exist, in the order asked). */
+  rows(ids: readonly string[]): RuleRow[] {
+    return ids.map((id) => this.rowStmt.get(id)).filter((r): r is Row => r !== undefined);
+  }
+
+  /** Puts rows back exactly as `rows` read them (an undo). */
+  putRows(rows: readonly RuleRow[]): void {
+    this.ws.write(() => {
+      for (const row of rows) this.putRowStmt.run({ ...row });
+    });
   }
 
   /** Replaces a rule's content (same id). */
@@ -163,5 +220,6 @@ function mapRow(row: Row): StoredRule {
     createdAt: row.created_at,
     updatedAt: row.updated_at,
     deletedAt: row.deleted_at,
+    setAside: row.set_aside,
   };
 }

@@ -4,6 +4,7 @@ import Database from 'better-sqlite3';
 import { WorkspaceCorruptError, WorkspaceOpenError } from './errors.js';
 import { migrate } from './migrate.js';
 import { MIGRATIONS, type Migration } from './migrations/index.js';
+import { registerSchemaHashFunction } from './schema-shape.js';
 
 /** `PRAGMA application_id` of a Casebook workspace: "CBOK". */
 export const CASEBOOK_APPLICATION_ID = 0x43424f4b;
@@ -132,6 +133,8 @@ function configure(db: Database.Database): void {
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
   db.pragma('temp_store = MEMORY');
+  // Before the migrations: 008 stamps the extractions it finds with the draft's schema hash.
+  registerSchemaHashFunction(db);
 }
 
 /** Marks a new file as a Casebook workspace; refuses a file another application made. */

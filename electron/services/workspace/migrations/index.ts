@@ -5,9 +5,10 @@ import { migration004 } from './004_response_cache.js';
 import { migration005 } from './005_review_priority.js';
 import { migration006 } from './006_trace_model.js';
 import { migration007 } from './007_draft_history.js';
+import { migration008 } from './008_schema_changes.js';
 import type { Migration } from './types.js';
 
 export type { Migration } from './types.js';
 
 /** Every migration this version of Casebook knows, in order. Append only. */
-export const MIGRATIONS: readonly Migration[] = [migration001, migration002, migration003, migration004, migration005, migration006, migration007];
+export const MIGRATIONS: readonly Migration[] = [migration001, migration002, migration003, migration004, migration005, migration006, migration007, migration008];
