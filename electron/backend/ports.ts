@@ -42,3 +42,22 @@ export interface Backend {
   startBackgroundWork(): void;
   close(): void;
 }
+
+/**
+ * What a host starts the backend with: its options without a fixed workspace, and which workspace
+ * (if any) is open from the start. The backend is a session: it opens, makes and switches
+ * workspaces while the host runs (electron/backend/workspaces/session.ts).
+ */
+export interface SessionOptions extends Omit<BackendOptions, 'workspacePath'> {
+  /** Open from the start; made when missing (with the demo unless `demo` is false). */
+  workspacePath?: string | null;
+  /** Without `workspacePath`: open the newest workspace of the recent list whose file is still there. */
+  openRecent?: boolean;
+  /**
+   * Without `workspacePath`, and when the recent list is empty: open this file if it exists (the
+   * workspace an earlier version made by default, so an upgrade finds it).
+   */
+  fallbackWorkspacePath?: string;
+  /** Where new workspaces are made unless a path is given (the host's `<data dir>/workspaces`). */
+  workspacesDir?: string;
+}

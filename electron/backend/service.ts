@@ -1,6 +1,7 @@
-// The backend: one open workspace and the API handlers over it. Plain Node (never imports
-// electron), so it runs in Electron's utility process, in the browser host and in tests alike.
-import { existsSync, rmSync } from 'node:fs';
+// The backend: the API handlers over an open workspace, and the session that holds one (or none)
+// and switches between them. Plain Node (never imports electron), so it runs in Electron's utility
+// process, in the browser host and in tests alike.
+import { existsSync } from 'node:fs';
 import { openWorkspace, seedDemoWorkspace, type Workspace } from '../services/workspace/index.js';
 import type { ProviderConfig } from '../../shared/src/providers/create.js';
 import { draftArtifact, readDraft } from './draft.js';
@@ -8,14 +9,19 @@ import { ExtractionService } from './extraction.js';
 import { createHandlers, HOST_SETTING } from './handlers.js';
 import { workspaceAccess, type BackendContext } from './context.js';
 import { createImportHandlers } from './import/handlers.js';
-import type { Backend, BackendOptions } from './ports.js';
+import type { Backend, BackendOptions, SessionOptions } from './ports.js';
 import { createRunHandlers, createRunService } from './runs/handlers.js';
 import { RUN_SETTING } from './runs/service.js';
 import { createTeachHandlers } from './teach/handlers.js';
 import { joinHandlers } from './registry.js';
 import { createDraftHandlers } from './draft/handlers.js';
-import { createWorkspaceHandlers } from './workspaces/handlers.js';
+import type { WorkspaceHandlers } from './workspaces/handlers.js';
+import { removeWorkspaceFile } from './workspaces/files.js';
+import { openSession, type OpenWorkspaceBackendOptions, type WorkspaceBackend } from './workspaces/session.js';
 import type { ApiHandlers } from '../../shared/src/api/index.js';
+
+/** Why nothing can be extracted in a workspace whose draft has no fields yet. */
+export const NO_FIELDS_YET = 'the rulebook has no fields yet: add one in Rulebook › Fields first';
 
 /** Optional host settings of the OpenAI-compatible provider. */
 export const PROVIDER_SETTING = { maxRetries: 'provider.maxRetries', timeoutMs: 'provider.timeoutMs' } as const;
@@ -53,7 +59,13 @@ export function createBackendContext(ws: Workspace, opts: BackendOptions): Backe
   };
   // Model answers are kept in the workspace, so a re-run costs nothing, also after a restart; and
   // requests to a model are spaced by the host's rate limit (requests per second; 0: none).
-  const extraction = new ExtractionService(workspace, () => draftArtifact(repos), providerConfig, {
+  // A draft without fields (a workspace started from the empty template) is not a rulebook yet: the
+  // format needs a field. Say what to do rather than quote the format's refusal.
+  const rulebook = () => {
+    if (readDraft(repos)?.schema.fields.length === 0) throw new Error(NO_FIELDS_YET);
+    return draftArtifact(repos);
+  };
+  const extraction = new ExtractionService(workspace, rulebook, providerConfig, {
     cache: repos.responseCache,
     ratePerSecond: () => hostSetting(RUN_SETTING.ratePerSecond) ?? 0,
   });
@@ -68,9 +80,14 @@ export function createBackendContext(ws: Workspace, opts: BackendOptions): Backe
   };
 }
 
-export async function createBackend(opts: BackendOptions): Promise<Backend> {
+/**
+ * One open workspace: its handlers, and the session's for the session's methods (the table is the
+ * whole API, so the compiler and joinHandlers refuse a method left out). A new file is seeded with
+ * the demo when `opts.demo`, then `prepare`d; a failure on the way removes the file it made.
+ */
+export async function openWorkspaceBackend(opts: BackendOptions, session: WorkspaceHandlers, options: OpenWorkspaceBackendOptions = {}): Promise<WorkspaceBackend> {
   const isNew = !existsSync(opts.workspacePath);
-  const ws = openWorkspace(opts.workspacePath, opts.nativeBinding ? { nativeBinding: opts.nativeBinding } : {});
+  const ws = openWorkspace(opts.workspacePath, { ...(opts.nativeBinding ? { nativeBinding: opts.nativeBinding } : {}), ...(options.mustExist ? { mustExist: true } : {}) });
   const ctx = createBackendContext(ws, opts);
   const { repos, extraction } = ctx;
 
@@ -82,11 +99,12 @@ export async function createBackend(opts: BackendOptions): Promise<Backend> {
         extractAll: (messages) => extraction.extractMany(messages.filter((m) => m.latestExtractionId === null)),
       });
     }
+    if (isNew && options.prepare) await options.prepare(ctx, ws);
   } catch (err) {
     ws.close();
     // The file was made by this call: take it away, or the next start would find a workspace that
     // exists, skip the demo, and open empty for good.
-    if (isNew) for (const suffix of ['', '-wal', '-shm', '-journal']) rmSync(`${opts.workspacePath}${suffix}`, { force: true });
+    if (isNew) removeWorkspaceFile(opts.workspacePath);
     throw err;
   }
 
@@ -101,19 +119,35 @@ export async function createBackend(opts: BackendOptions): Promise<Backend> {
     createTeachHandlers(ctx),
     createRunHandlers(ctx, runs),
     createDraftHandlers(ctx),
-    createWorkspaceHandlers(),
+    session,
   );
   let started = false;
   return {
+    path: opts.workspacePath,
     handlers,
+    ctx,
     startBackgroundWork: () => {
       if (started) return;
       started = true;
       runs.resumeUnfinished();
+    },
+    stopRuns: async () => {
+      runs.close();
+      await runs.idle();
     },
     close: () => {
       runs.close();
       ws.close();
     },
   };
+}
+
+/**
+ * The backend a host runs: a session that holds one open workspace or none, opens, makes and
+ * switches workspaces, and answers every method (see workspaces/session.ts). With
+ * `opts.workspacePath` that workspace is open from the start (made, with the demo unless
+ * `opts.demo` is false, when missing).
+ */
+export async function createBackend(opts: SessionOptions): Promise<Backend> {
+  return openSession(opts, openWorkspaceBackend);
 }

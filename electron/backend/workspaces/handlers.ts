@@ -1,20 +1,21 @@
-// Workspaces (issue 9): which file is open, making one, switching, and proposing fields for a
-// labelled history. PLACEHOLDER while issue 9 is built: every method answers `unavailable`.
-import { ApiError, type ApiHandlers } from '../../../shared/src/api/index.js';
+// The session's methods (issue 9): which workspace is open and the recent list, making one (demo,
+// template, labelled history, rulebook file), opening one, forgetting one, and proposing fields for
+// a labelled history (which needs no workspace). The session (session.ts) answers them whether or
+// not a workspace is open; every other method belongs to the open workspace.
+import type { ApiHandlers } from '../../../shared/src/api/index.js';
 import { proposeFields } from './propose.js';
+import type { SessionApi } from './session.js';
 
-export type WorkspaceHandlers = Pick<ApiHandlers, 'getWorkspace' | 'createWorkspace' | 'openWorkspace' | 'forgetWorkspace' | 'proposeFields'>;
+export const SESSION_METHODS = ['getWorkspace', 'createWorkspace', 'openWorkspace', 'forgetWorkspace', 'proposeFields'] as const;
+export type SessionMethod = (typeof SESSION_METHODS)[number];
+export type WorkspaceHandlers = Pick<ApiHandlers, SessionMethod>;
 
-const notYet = (method: string) => () => {
-  throw new ApiError({ code: 'unavailable', message: `${method} is not built yet` });
-};
-
-export function createWorkspaceHandlers(): WorkspaceHandlers {
+export function createWorkspaceHandlers(session: SessionApi): WorkspaceHandlers {
   return {
-    getWorkspace: notYet('getWorkspace'),
-    createWorkspace: notYet('createWorkspace'),
-    openWorkspace: notYet('openWorkspace'),
-    forgetWorkspace: notYet('forgetWorkspace'),
+    getWorkspace: () => session.state(),
+    createWorkspace: (args) => session.create(args),
+    openWorkspace: ({ path }) => session.open(path),
+    forgetWorkspace: ({ path }) => session.forget(path),
     proposeFields: (args) => proposeFields(args),
   };
 }
