@@ -617,11 +617,22 @@ function validArg(method: ApiMethod, k: Known): fc.Arbitrary<unknown> {
     case 'getWorkspace':
       return empty;
     case 'createWorkspace':
-      // A folder that does not exist: the workspace cannot be made there.
-      return fc.record({ name: fc.string({ minLength: 1, maxLength: 10 }).filter((s) => s.trim() !== ''), start: fc.constant({ kind: 'template', template: 'empty' }), path: fc.constant('/nonexistent/casebook-property.casebook') });
+      // Never makes a workspace (that would switch the test's away for good): a rulebook file that
+      // fails verification is refused whatever the name and path, and the folder given does not
+      // exist either. A mutation that drops the path or changes the file's text is still refused.
+      return fc.record(
+        {
+          name: fc.string({ minLength: 1, maxLength: 10 }).filter((s) => s.trim() !== ''),
+          start: fc.record({ kind: fc.constant('rulebook'), file: fc.record({ name: fc.constant('property.json'), content: oneOf(['', '{}', 'not json', '{"format":"casebook.rulebook","formatVersion":"1.0"}']) }) }),
+          path: fc.constant('/nonexistent/casebook-property.casebook'),
+        },
+        { requiredKeys: ['name', 'start'] },
+      );
     case 'openWorkspace':
     case 'forgetWorkspace':
-      return fc.record({ path: fc.constant('/nonexistent/casebook-property.casebook') });
+      // Paths opening refuses (missing, a folder, not an SQLite file, not absolute), so the test's
+      // workspace stays open; forgetting changes only the recent list.
+      return fc.record({ path: oneOf(['/nonexistent/casebook-property.casebook', '/', '/proc/self/status', 'relative/casebook-property.casebook']) });
     case 'proposeFields':
       return fc.record({ file: fc.record({ name: fc.constant('a.csv'), content: fc.constant('text,label\nhello,a\n') }) });
     case 'previewSchemaChange':
