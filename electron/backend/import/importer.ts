@@ -114,11 +114,25 @@ const linesOf = (rows: readonly ImportRow[]) => (rows.length === 1 ? `line ${row
 
 export async function importMessages(ctx: ImportContext, args: ApiParsedArgs<'importMessages'>): Promise<ImportResult> {
   const { file, asPrecedents } = args;
-  const { parsed, schema, rules } = await prepare(ctx, file, args.mapping);
+  return importPrepared(ctx, file.name, await prepare(ctx, file, args.mapping), asPrecedents);
+}
+
+/**
+ * Imports rows a caller parsed itself, as importMessages imports a file's: a labelled history
+ * (workspaces/labelled.ts) parses the file, converts its label cells to the confirmed types and
+ * marks the rows whose labels do not fit (`labelProblem`), then hands the rows over here.
+ */
+export async function importParsedRows(ctx: ImportContext, name: string, parsed: ParseOutput, asPrecedents: boolean): Promise<ImportResult> {
+  const schema = readDraft(ctx.repos)?.schema;
+  return importPrepared(ctx, name, { parsed, schema, rules: ctx.repos.rules.active() }, asPrecedents);
+}
+
+async function importPrepared(ctx: ImportContext, name: string, prepared: Prepared, asPrecedents: boolean): Promise<ImportResult> {
+  const { parsed, schema, rules } = prepared;
   if (parsed.fatal) {
     // Named as an argument, so the dialog can point at the mapping or at the file.
     const path = parsed.fatalAt === 'mapping' ? 'mapping' : 'file.content';
-    throw new ApiError({ code: 'bad_request', message: `${file.name}: ${parsed.fatal}`, issues: [{ path, message: parsed.fatal }] });
+    throw new ApiError({ code: 'bad_request', message: `${name}: ${parsed.fatal}`, issues: [{ path, message: parsed.fatal }] });
   }
   if (asPrecedents && !schema) throw new ApiError({ code: 'bad_request', message: 'this workspace has no rulebook yet, so rows cannot become precedents' });
 
@@ -133,7 +147,7 @@ export async function importMessages(ctx: ImportContext, args: ApiParsedArgs<'im
   let precedents = 0;
   let processed = 0;
   let lastProgress = now();
-  ctx.emit('importProgress', { name: file.name, processed, total });
+  ctx.emit('importProgress', { name, processed, total });
 
   /**
    * The precedents of a chunk's labelled rows (`ids`: their messages). Label problems go to
@@ -142,6 +156,10 @@ export async function importMessages(ctx: ImportContext, args: ApiParsedArgs<'im
   const precedentsOf = (chunk: readonly ImportRow[], ids: readonly string[], chunkProblems: ProblemList, chunkKeys: Set<string>): NewPrecedent[] => {
     const batch: NewPrecedent[] = [];
     chunk.forEach((row, i) => {
+      if (row.labelProblem !== undefined) {
+        chunkProblems.add(row.line, `${row.labelProblem}: imported as a message only, not as a precedent`);
+        return;
+      }
       if (labelsEmpty(row.labels)) {
         chunkProblems.add(row.line, 'no label values: imported as a message only, not as a precedent');
         return;
@@ -160,7 +178,7 @@ export async function importMessages(ctx: ImportContext, args: ApiParsedArgs<'im
       batch.push({
         message: precedentMessage(row, messageId),
         output: result.output,
-        rationale: `imported from ${file.name} line ${row.line}`,
+        rationale: `imported from ${name} line ${row.line}`,
         author,
         messageId,
       });
@@ -179,7 +197,7 @@ export async function importMessages(ctx: ImportContext, args: ApiParsedArgs<'im
     try {
       written = ctx.transaction(() => {
         step = 'messages';
-        const result = ctx.repos.messages.insertMany(chunk.map((r) => toNewMessage(r, file.name)));
+        const result = ctx.repos.messages.insertMany(chunk.map((r) => toNewMessage(r, name)));
         step = 'precedents';
         const made = asPrecedents && schema ? ctx.repos.precedents.createMany(precedentsOf(chunk, result.ids, chunkProblems, chunkKeys)).length : 0;
         return { inserted: result.inserted, skipped: result.skipped, precedents: made };
@@ -202,13 +220,13 @@ export async function importMessages(ctx: ImportContext, args: ApiParsedArgs<'im
     processed += chunk.length;
     if (processed < total && now() - lastProgress >= PROGRESS_INTERVAL_MS) {
       lastProgress = now();
-      ctx.emit('importProgress', { name: file.name, processed, total });
+      ctx.emit('importProgress', { name, processed, total });
     }
     // Let progress events and other calls through between chunks.
     if (processed < total) await new Promise<void>((resolve) => setImmediate(resolve));
   }
 
-  ctx.emit('importProgress', { name: file.name, processed, total });
+  ctx.emit('importProgress', { name, processed, total });
   if (inserted > 0 || precedents > 0) ctx.emit('messagesChanged', { reason: 'import' });
   return { format: parsed.format, inserted, skipped, precedents, problems: listProblems(parsed.problems, problems.list()) };
 }

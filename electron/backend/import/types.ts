@@ -18,6 +18,11 @@ export interface ImportRow {
   labels?: Record<string, JsonValue>;
   /** Other columns or keys of the row, kept with the message. */
   meta?: Record<string, JsonValue>;
+  /**
+   * Why the row's labels cannot make a precedent, found before the import (a labelled history's
+   * cell that does not convert to its field's type): the row is imported as a message only.
+   */
+  labelProblem?: string;
 }
 
 export interface ParseOutput {
