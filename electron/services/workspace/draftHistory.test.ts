@@ -37,6 +37,17 @@ describe('draft history', () => {
     expect(history.list()).toHaveLength(2);
   });
 
+  it('the newest change not undone is the next to undo, walking back through the history', () => {
+    expect(history.newestNotUndone()).toBeNull();
+    const a = history.add(entry('A'));
+    const b = history.add(entry('B'));
+    expect(history.newestNotUndone()?.id).toBe(b.id);
+    history.add({ kind: 'undo', author: 'Maya', summary: 'Undo: B', change: { undo: b.id }, undo: null, undoOf: b.id });
+    expect(history.newestNotUndone()?.id).toBe(a.id);
+    history.add({ kind: 'undo', author: 'Maya', summary: 'Undo: A', change: { undo: a.id }, undo: null, undoOf: a.id });
+    expect(history.newestNotUndone()).toBeNull();
+  });
+
   it('rolls back with the change it records', () => {
     expect(() =>
       ws.write(() => {

@@ -68,6 +68,7 @@ export class DraftHistoryRepository {
   private readonly markStmt: Statement<[{ id: string; by: string }]>;
   private readonly getStmt: Statement<[string], Row>;
   private readonly listStmt: Statement<[number], Row>;
+  private readonly newestNotUndoneStmt: Statement<[], Row>;
 
   constructor(private readonly ws: Workspace) {
     this.insertStmt = ws.db.prepare(
@@ -76,6 +77,9 @@ export class DraftHistoryRepository {
     this.markStmt = ws.db.prepare('UPDATE draft_history SET undone_by = @by WHERE id = @id AND undone_by IS NULL');
     this.getStmt = ws.db.prepare<[string], Row>(`SELECT ${COLUMNS} FROM draft_history WHERE id = ?`);
     this.listStmt = ws.db.prepare<[number], Row>(`SELECT ${COLUMNS} FROM draft_history ORDER BY seq DESC LIMIT ?`);
+    this.newestNotUndoneStmt = ws.db.prepare<[], Row>(
+      `SELECT ${COLUMNS} FROM draft_history WHERE kind <> 'undo' AND undone_by IS NULL ORDER BY seq DESC LIMIT 1`,
+    );
   }
 
   /** Records a change (and, for an undo, marks the entry it undoes), in the caller's transaction. */
@@ -107,6 +111,15 @@ export class DraftHistoryRepository {
   /** Newest first. */
   list(limit = 100): StoredDraftHistoryEntry[] {
     return this.listStmt.all(limit).map(mapRow);
+  }
+
+  /**
+   * The newest change that is not an undo and was not undone: the one undo may take back next
+   * (undoing changes one by one, newest first, walks back through the history).
+   */
+  newestNotUndone(): StoredDraftHistoryEntry | null {
+    const row = this.newestNotUndoneStmt.get();
+    return row ? mapRow(row) : null;
   }
 
   /** The newest entry, or null in a workspace whose draft was never edited. */

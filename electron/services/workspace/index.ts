@@ -15,6 +15,7 @@ export { DraftHistoryRepository, type NewDraftHistoryEntry, type StoredDraftHist
 export * from './settings.js';
 export { WorkspaceResponseCache } from './responseCache.js';
 export { toFtsQuery } from './fts.js';
+export { schemaShape, schemaShapeHash } from './schema-shape.js';
 export { seedDemoWorkspace, normaliseSchema, demoPrecedentId, DEMO_RULEBOOK_ID, type SeedDemoOptions, type SeedDemoResult } from './seed-demo.js';
 
 import { ExtractionRepository } from './extractions.js';

@@ -46,15 +46,20 @@ const SQL = {
   restore: 'UPDATE precedents SET deleted_at = NULL, updated_at = @at WHERE id = @id AND deleted_at IS NOT NULL',
   purge: 'DELETE FROM precedents WHERE deleted_at IS NOT NULL AND deleted_at < ?',
   count: 'SELECT count(*) FROM precedents WHERE deleted_at IS NULL',
-  row: `SELECT ${COLUMNS} FROM precedents WHERE id = ?`,
-  putRow: `INSERT INTO precedents (${COLUMNS}) VALUES (@id, @message_id, @message, @output, @rationale, @tags, @author, @created_at, @updated_at, @deleted_at)
-    ON CONFLICT (id) DO UPDATE SET message_id = excluded.message_id, message = excluded.message, output = excluded.output,
-      rationale = excluded.rationale, tags = excluded.tags, author = excluded.author, created_at = excluded.created_at,
-      updated_at = excluded.updated_at, deleted_at = excluded.deleted_at`,
+  outputRow: 'SELECT id, output, updated_at, deleted_at FROM precedents WHERE id = ?',
+  putOutputRow: 'UPDATE precedents SET output = @output, updated_at = @updated_at, deleted_at = @deleted_at WHERE id = @id',
 } as const;
 
-/** A precedent's row exactly as stored, for a change's undo to put back. */
-export type PrecedentRow = Row;
+/**
+ * The columns of a precedent's row that a schema change writes, exactly as stored: what its undo
+ * puts back (the message, a copy of it, stays out of the draft's history).
+ */
+export interface PrecedentOutputRow {
+  id: string;
+  output: string;
+  updated_at: string;
+  deleted_at: string | null;
+}
 
 interface Row {
   id: string;
@@ -80,8 +85,8 @@ export class PrecedentRepository {
   private readonly restoreStmt: Statement<[{ id: string; at: string }]>;
   private readonly purgeStmt: Statement<[string]>;
   private readonly countStmt: Statement<[], number>;
-  private readonly rowStmt: Statement<[string], Row>;
-  private readonly putRowStmt: Statement<[Record<string, string | null>]>;
+  private readonly outputRowStmt: Statement<[string], PrecedentOutputRow>;
+  private readonly putOutputRowStmt: Statement<[Record<string, string | null>]>;
 
   constructor(private readonly ws: Workspace) {
     const db = ws.db;
@@ -95,8 +100,8 @@ export class PrecedentRepository {
     this.restoreStmt = db.prepare(SQL.restore);
     this.purgeStmt = db.prepare(SQL.purge);
     this.countStmt = db.prepare<[], number>(SQL.count).pluck();
-    this.rowStmt = db.prepare(SQL.row);
-    this.putRowStmt = db.prepare(SQL.putRow);
+    this.outputRowStmt = db.prepare(SQL.outputRow);
+    this.putOutputRowStmt = db.prepare(SQL.putOutputRow);
   }
 
   create(precedent: NewPrecedent): StoredPrecedent {
@@ -174,16 +179,14 @@ export class PrecedentRepository {
     return this.ws.write(() => this.restoreStmt.run({ id, at: this.ws.timestamp() }).changes === 1);
   }
 
-  /** Rows exactly as stored (those that exist, in the order asked). */
-  rows(ids: readonly string[]): PrecedentRow[] {
-    return ids.map((id) => this.rowStmt.get(id)).filter((r): r is Row => r !== undefined);
+  /** The output columns of precedents exactly as stored (those that exist, in the order asked). */
+  outputRows(ids: readonly string[]): PrecedentOutputRow[] {
+    return ids.map((id) => this.outputRowStmt.get(id)).filter((r): r is PrecedentOutputRow => r !== undefined);
   }
 
-  /** Puts rows back exactly as `rows` read them (an undo). */
-  putRows(rows: readonly PrecedentRow[]): void {
-    this.ws.write(() => {
-      for (const row of rows) this.putRowStmt.run({ ...row });
-    });
+  /** Puts output columns back exactly as `outputRows` read them (an undo); false when a precedent is gone. */
+  putOutputRows(rows: readonly PrecedentOutputRow[]): boolean {
+    return this.ws.write(() => rows.every((row) => this.putOutputRowStmt.run({ ...row }).changes === 1));
   }
 
   /** Removes for good the precedents deleted before `before` (past the undo window). */

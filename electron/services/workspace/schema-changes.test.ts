@@ -130,14 +130,15 @@ describe('rules set aside', () => {
     rules.create(override);
     const p = precedents.create({ message: { text: 'hi' }, output: { urgency: 'high' }, rationale: 'why' });
     const ruleRows = rules.rows(['r1', 'missing']);
-    const precedentRows = precedents.rows([p.id]);
+    const precedentRows = precedents.outputRows([p.id]);
     expect(ruleRows).toHaveLength(1);
     rules.rewriteForSchema(override, 'gone');
     precedents.update(p.id, { output: { urgency: 'urgent' } });
     precedents.delete(p.id);
     rules.putRows(ruleRows);
-    precedents.putRows(precedentRows);
+    expect(precedents.putOutputRows(precedentRows)).toBe(true);
     expect(rules.rows(['r1'])).toEqual(ruleRows);
-    expect(precedents.rows([p.id])).toEqual(precedentRows);
+    expect(precedents.outputRows([p.id])).toEqual(precedentRows);
+    expect(precedents.get(p.id)!.deletedAt).toBeNull();
   });
 });
