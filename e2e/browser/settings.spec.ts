@@ -1,5 +1,6 @@
-// Settings: the provider is the embedded one, and the OpenAI-compatible provider's key, given to the
-// host in OPENAI_API_KEY, never reaches the window: not on any screen, not in any API answer.
+// Settings: only this machine's (endpoint, key, runs); the draft's provider is the embedded one, shown
+// as no model. The OpenAI-compatible provider's key, given to the host in OPENAI_API_KEY, never
+// reaches the window: not on any screen, not in any API answer.
 import type { Response } from '@playwright/test';
 import { expect, test } from '../support/fixtures.js';
 import { SCREENS } from '../support/screens.js';
@@ -21,14 +22,20 @@ test('settings show the embedded provider and never the API key', async ({ page,
   // Open a message too: its trace names the provider that extracted it.
   await inbox.selectMessage(/./);
   await expect(inbox.why.getByTestId('why-provider')).toHaveText('embedded');
+  await expect(inbox.why.getByTestId('why-model')).toHaveText(/^no model/);
 
   await page.getByTestId('nav-settings').click();
   const settings = page.getByTestId('settings-screen');
   await expect(settings).toBeVisible();
-  await expect(page.getByTestId('settings-provider')).toHaveValue('embedded');
-  await expect(page.getByTestId('settings-provider').locator('option:checked')).toContainText('Embedded');
-  // The host did receive the key (so there was something to leak), and says only that one is stored.
+  // Only this machine's settings; the draft's provider is named as what it is, and where to change it.
+  await expect(page.getByTestId('settings-provider')).toHaveCount(0);
+  await expect(page.getByTestId('settings-draft-provider')).toHaveText('embedded — no model');
+  await expect(page.getByTestId('settings-model-link')).toBeVisible();
+  // The host did receive the key (so there was something to leak), and says only that one is stored,
+  // and where: in the browser host's memory, not encrypted.
   await expect(page.getByTestId('api-key-status')).toContainText('A key is stored');
+  await expect(page.getByTestId('api-key-status')).toContainText('memory only');
+  await expect(page.getByTestId('api-key-status')).not.toContainText('encrypted');
   await expect(page.getByTestId('api-key-input')).toHaveValue('');
   await expect(page.getByTestId('api-key-input')).toHaveAttribute('type', 'password');
 

@@ -3,7 +3,7 @@
 // header counts follow, and the server was asked once per message.
 import { DEMO_MESSAGES, demoMessage } from '../support/demo.js';
 import { InboxPage } from '../support/inbox-page.js';
-import { answerAsDefaultExcept, asPrompted, countBy, expect, MODEL, requestedTexts, rerunAll, RunsBar, test } from '../support/triage.js';
+import { answerAsDefaultExcept, asPrompted, callApi, countBy, expect, MODEL, requestedTexts, rerunAll, RunsBar, test } from '../support/triage.js';
 
 test('a run over the inbox with the scripted model: progress to the end, header counts, one request per message', async ({ page, startIsolatedHost, model }) => {
   const host = await startIsolatedHost();
@@ -22,15 +22,15 @@ test('a run over the inbox with the scripted model: progress to the end, header 
   await expect(page.getByTestId('count-invalid')).toHaveText('0');
   await expect(runs.bar).toHaveCount(0);
 
-  // Settings: the OpenAI-compatible endpoint is the scripted server.
+  // Settings: the OpenAI-compatible endpoint is the scripted server; the draft's provider and model
+  // are the rulebook's (set through the API until the Rulebook's Model tab is built).
   await page.getByTestId('nav-settings').click();
   await expect(page.getByTestId('settings-form')).toBeVisible();
-  await page.getByTestId('settings-provider').selectOption('openai');
   await page.getByTestId('settings-base-url').fill(model.url);
-  await page.getByTestId('settings-model').fill(MODEL);
   await page.getByTestId('settings-concurrency').fill('4');
   await page.getByTestId('settings-save').click();
   await expect(page.getByTestId('settings-form').getByRole('status')).toHaveText('Saved.');
+  await callApi(page, 'updateDraft', { settings: { provider: 'openai', model: MODEL } });
   expect(model.chatRequests).toHaveLength(0);
 
   // Re-run every message from the inbox.

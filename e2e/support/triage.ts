@@ -64,10 +64,15 @@ export async function callApi<M extends ApiMethod>(page: Page, method: M, args: 
   return answer.result as ApiResults[M];
 }
 
-/** Points the workspace at the scripted server through the API (the Settings screen does the same). */
-export async function useScriptedModel(page: Page, server: ScriptedServer, extra: Pick<ApiArgs<'updateSettings'>, 'concurrency' | 'k'> = {}): Promise<void> {
-  const settings = await callApi(page, 'updateSettings', { provider: 'openai', baseURL: server.url, model: MODEL, ...extra });
-  expect(settings).toMatchObject({ provider: 'openai', baseURL: server.url, model: MODEL });
+/**
+ * Points the workspace at the scripted server through the API, as Settings (the endpoint) and
+ * Rulebook › Model (the draft's provider and model) do. The draft change is a history entry.
+ */
+export async function useScriptedModel(page: Page, server: ScriptedServer, extra: { concurrency?: number; k?: number } = {}): Promise<void> {
+  const settings = await callApi(page, 'updateSettings', { baseURL: server.url, ...(extra.concurrency !== undefined ? { concurrency: extra.concurrency } : {}) });
+  expect(settings).toMatchObject({ baseURL: server.url });
+  const { draft } = await callApi(page, 'updateDraft', { settings: { provider: 'openai', model: MODEL, ...(extra.k !== undefined ? { k: extra.k } : {}) } });
+  expect(draft.settings).toMatchObject({ provider: 'openai', model: MODEL });
 }
 
 /** The message text of each chat request the server received, in order (the prompt's last `<message>` block). */

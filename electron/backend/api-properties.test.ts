@@ -272,7 +272,9 @@ interface Known {
   deletedPrecedentId: string;
   runIds: string[];
   cursors: string[];
+  /** The host's settings (endpoint, concurrency, rate) and the draft's model settings, as they were. */
   initialSettings: Record<string, unknown>;
+  initialDraftSettings: Record<string, unknown>;
 }
 let known: Known;
 
@@ -348,10 +350,12 @@ async function afterCall(method: ApiMethod): Promise<void> {
   // cancelled as soon as it has answered, so runs never pile up behind each other.
   if (method === 'startRun' || method === 'resumeRun' || method === 'retryRunErrors') await settleRuns();
   if (method === 'updateSettings' || method === 'setApiKey') {
-    // A random call may pick the OpenAI-compatible provider at some URL: never let a run reach it.
+    // A random call may point at some URL or store a key: never let a run reach it.
     await call('updateSettings', known.initialSettings);
     await call('setApiKey', { apiKey: '' });
   }
+  // A random call may pick the OpenAI-compatible provider: back to the draft's own settings.
+  if (method === 'updateDraft') await call('updateDraft', { settings: known.initialDraftSettings });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -555,10 +559,7 @@ function validArg(method: ApiMethod, k: Known): fc.Arbitrary<unknown> {
     case 'updateSettings':
       return fc.record(
         {
-          provider: oneOf(['embedded', 'openai']),
           baseURL: oneOf(['', 'http://127.0.0.1:9/v1', 'https://example.invalid/v1']),
-          model: text(200),
-          k: fc.integer({ min: 0, max: 50 }),
           concurrency: fc.integer({ min: 1, max: 32 }),
           ratePerSecond: fc.double({ min: 0, max: 1000, noNaN: true }),
         },
@@ -643,7 +644,24 @@ function validArg(method: ApiMethod, k: Known): fc.Arbitrary<unknown> {
     case 'listDraftHistory':
       return fc.record({ limit: limit(500) }, { requiredKeys: [] });
     case 'updateDraft':
-      return empty;
+      return fc.record(
+        {
+          name: fc.string({ minLength: 1, maxLength: 100 }).filter((n) => n.trim() !== ''),
+          instructions: text(20_000),
+          settings: fc.record(
+            {
+              provider: oneOf(['embedded', 'openai']),
+              model: fc.string({ minLength: 1, maxLength: 200 }).filter((m) => m.trim() !== ''),
+              temperature: fc.double({ min: 0, max: 2, noNaN: true }),
+              seed: fc.integer({ min: 0, max: 2 ** 31 - 1 }),
+              k: fc.integer({ min: 0, max: 50 }),
+              maxTokens: fc.oneof(fc.integer({ min: 1, max: 100_000 }), fc.constant(null)),
+            },
+            { requiredKeys: [] },
+          ),
+        },
+        { requiredKeys: [] },
+      );
     case 'previewPrompt':
       return fc.record({ text: fc.string({ minLength: 1, maxLength: 100 }) });
   }
@@ -816,6 +834,7 @@ beforeAll(async () => {
   const rules = await call<{ rule: { id: string } }[]>('listRules', { includeDeleted: false });
   const precedents = await call<{ id: string }[]>('listPrecedents', { includeDeleted: false });
   const settings = await call<Record<string, unknown>>('getSettings');
+  const draftSettings = (await call<{ settings: Record<string, unknown> }>('getRulebook')).settings;
   known = {
     messageIds,
     fields,
@@ -825,7 +844,8 @@ beforeAll(async () => {
     deletedPrecedentId: corrected.precedent.id,
     runIds: [done.id, cancelled.id],
     cursors: [firstPage.nextCursor, 's:5', 's:0'],
-    initialSettings: { provider: settings.provider, baseURL: settings.baseURL, model: settings.model, k: settings.k, concurrency: settings.concurrency, ratePerSecond: settings.ratePerSecond },
+    initialSettings: { baseURL: settings.baseURL, concurrency: settings.concurrency, ratePerSecond: settings.ratePerSecond },
+    initialDraftSettings: { maxTokens: null, ...draftSettings },
   };
 }, 120_000);
 
@@ -891,11 +911,16 @@ describe('every API method over HTTP, on mutations of a valid argument (b)', () 
 
 describe('all API methods at once over HTTP (concurrent calls)', () => {
   it('answers batches of concurrent calls, valid and mutated, cleanly', async () => {
-    // updateSettings keeps the embedded provider here: a run started in the same batch would
+    // updateDraft keeps the embedded provider here: a run started in the same batch would
     // otherwise call a remote model (the per-method properties cover the OpenAI provider, with the
     // settings restored after each call, before any run can start).
     const argFor = (method: ApiMethod) =>
-      method === 'updateSettings' ? validArg(method, known).map((a) => ({ ...(a as object), provider: 'embedded' })) : validArg(method, known);
+      method === 'updateDraft'
+        ? validArg(method, known).map((a) => {
+            const arg = a as { settings?: object };
+            return { ...arg, settings: { ...arg.settings, provider: 'embedded' } };
+          })
+        : validArg(method, known);
     const callArb = oneOf(API_METHODS).chain((method) =>
       fc.tuple(fc.constant(method), argFor(method), fc.option(fc.tuple(fc.nat(), mutationArb(known)), { freq: 3 })),
     );
@@ -905,7 +930,7 @@ describe('all API methods at once over HTTP (concurrent calls)', () => {
           await Promise.all(
             calls.map(async ([method, valid, mutation]) => {
               const { arg, path } = mutation ? mutate(valid, mutation[0], mutation[1]) : { arg: valid, path: undefined };
-              if (method === 'updateSettings' && (arg as { provider?: unknown } | null)?.provider === 'openai') return;
+              if (method === 'updateDraft' && (arg as { settings?: { provider?: unknown } } | null)?.settings?.provider === 'openai') return;
               const text = serialise(arg);
               const reply = await post(method, text);
               const fits = Buffer.byteLength(text) <= MAX_BODY_BYTES || IMPORT_METHODS.includes(method);

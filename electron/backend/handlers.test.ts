@@ -447,33 +447,37 @@ describe('settings and the API key', () => {
     expect(await h.call('getSettings', {})).toEqual({ provider: 'embedded', baseURL: '', model: 'gpt-4o-mini', hasApiKey: false, k: 8, concurrency: 4, ratePerSecond: 0 });
   });
 
-  it('keeps provider, model and k in the draft rulebook (its hash changes), baseURL and concurrency in the host settings', async () => {
+  it('keeps the endpoint, concurrency and rate limit in the host settings, never in the draft; the draft\'s model settings through updateDraft', async () => {
     const h = await harness();
     const before = draftHash(h.path);
 
-    const updated = await h.call('updateSettings', { provider: 'openai', model: '  gpt-test-1 ', k: 3 });
-    expect(updated).toMatchObject({ provider: 'openai', model: 'gpt-test-1', k: 3 });
-    const rb = await h.call('getRulebook', {});
-    expect(rb.settings).toMatchObject({ provider: 'openai', model: 'gpt-test-1', k: 3 });
-    const after = draftHash(h.path);
-    expect(after).not.toBe(before);
-    // None of it went to the host's settings.
-    expect([...h.settings.data.keys()]).toEqual([]);
-
     const host = await h.call('updateSettings', { baseURL: 'http://127.0.0.1:9/v1', concurrency: 7, ratePerSecond: 2.5 });
-    expect(host).toMatchObject({ provider: 'openai', model: 'gpt-test-1', k: 3, baseURL: 'http://127.0.0.1:9/v1', concurrency: 7, ratePerSecond: 2.5 });
+    expect(host).toMatchObject({ provider: 'embedded', baseURL: 'http://127.0.0.1:9/v1', concurrency: 7, ratePerSecond: 2.5 });
     expect(h.settings.data.get(HOST_SETTING.ratePerSecond)).toBe(2.5);
     expect(h.settings.data.get(HOST_SETTING.baseURL)).toBe('http://127.0.0.1:9/v1');
     expect(h.settings.data.get(HOST_SETTING.concurrency)).toBe(7);
-    // ...and none of it to the draft.
-    expect(draftHash(h.path)).toBe(after);
+    expect(draftHash(h.path)).toBe(before);
     expect((await h.call('getRulebook', {})).settings).not.toHaveProperty('baseURL');
 
-    // A blank model keeps the model; an empty baseURL clears it; back to embedded restores the hash.
-    await h.call('updateSettings', { model: '   ', baseURL: '' });
-    expect(await h.call('getSettings', {})).toMatchObject({ model: 'gpt-test-1', baseURL: '' });
-    await h.call('updateSettings', { provider: 'embedded', model: 'gpt-4o-mini', k: 8 });
-    expect(draftHash(h.path)).toBe(before);
+    // The model settings are the draft's: getSettings reports them as they are there.
+    await h.call('updateDraft', { settings: { provider: 'openai', model: 'gpt-test-1', k: 3 } });
+    expect(await h.call('getSettings', {})).toMatchObject({ provider: 'openai', model: 'gpt-test-1', k: 3, baseURL: 'http://127.0.0.1:9/v1' });
+    expect(draftHash(h.path)).not.toBe(before);
+    expect([...h.settings.data.keys()].sort()).toEqual([HOST_SETTING.baseURL, HOST_SETTING.concurrency, HOST_SETTING.ratePerSecond].sort());
+
+    // An empty baseURL clears it.
+    await h.call('updateSettings', { baseURL: '' });
+    expect(await h.call('getSettings', {})).toMatchObject({ baseURL: '' });
+  });
+
+  it('refuses the draft\'s model settings sent as machine settings, naming them', async () => {
+    const h = await harness();
+    for (const args of [{ provider: 'openai' }, { model: 'gpt-test-1' }, { k: 3 }]) {
+      const failure = await h.failure('updateSettings', args as ApiArgs<'updateSettings'>);
+      expect(failure.failure.code).toBe('bad_request');
+      expect(failure.message).toContain(Object.keys(args)[0]);
+    }
+    expect((await h.call('getRulebook', {})).settings).toMatchObject({ provider: 'embedded', k: 8 });
   });
 
   it('stores the API key through the SecretStore and never returns it', async () => {
@@ -486,7 +490,8 @@ describe('settings and the API key', () => {
 
     // Everything the API can answer, after the key is set.
     await h.call('getSettings', {});
-    await h.call('updateSettings', { provider: 'openai', baseURL: 'http://127.0.0.1:9/v1', model: 'm' });
+    await h.call('updateSettings', { baseURL: 'http://127.0.0.1:9/v1' });
+    await h.call('updateDraft', { settings: { provider: 'openai', model: 'm' } });
     await h.call('getAppInfo', {});
     await h.call('getCounts', {});
     await h.call('getRulebook', {});
@@ -498,7 +503,7 @@ describe('settings and the API key', () => {
       expect(json).not.toContain(key);
       expect(json).not.toContain('SECRET');
     }
-    expect(h.results).toHaveLength(9);
+    expect(h.results).toHaveLength(10);
     expect(JSON.stringify([...h.settings.data.entries()])).not.toContain(key);
 
     // Removing it: an empty or blank key.
@@ -510,7 +515,7 @@ describe('settings and the API key', () => {
 
   it('on a workspace with no rulebook, keeps host settings and reports the defaults', async () => {
     const h = await harness({ demo: false });
-    const result = await h.call('updateSettings', { provider: 'openai', model: 'x', baseURL: 'https://example.com/v1', concurrency: 2 });
+    const result = await h.call('updateSettings', { baseURL: 'https://example.com/v1', concurrency: 2 });
     expect(result).toMatchObject({ baseURL: 'https://example.com/v1', concurrency: 2 });
     expect(h.settings.data.get(HOST_SETTING.baseURL)).toBe('https://example.com/v1');
   });

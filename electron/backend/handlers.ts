@@ -3,7 +3,7 @@
 import { ApiError, type ApiHandlers, type ExtractionRecord, type MessageDetail, type MessageSummary, type ProviderSettings, type ReviewStatus } from '../../shared/src/api/index.js';
 import type { ModelSettings } from '../../shared/src/domain.js';
 import { RUNTIME_VERSION } from '../../shared/src/version.js';
-import { SETTING_KEYS, type InboxRow, type Repositories, type StoredExtraction } from '../services/workspace/index.js';
+import { type InboxRow, type Repositories, type StoredExtraction } from '../services/workspace/index.js';
 import { draftVersion, readDraft } from './draft.js';
 import { inboxFilter } from './inbox-filter.js';
 import type { BackendOptions } from './ports.js';
@@ -157,17 +157,8 @@ export function createHandlers(repos: Repositories, opts: BackendOptions): CoreH
 
     getSettings: () => providerSettings(),
 
+    // Machine-local only; the draft's model settings change through updateDraft.
     updateSettings: (args) => {
-      const draft = readDraft(repos);
-      if (draft && (args.provider !== undefined || args.model !== undefined || args.k !== undefined)) {
-        const settings: ModelSettings = {
-          ...draft.settings,
-          ...(args.provider !== undefined ? { provider: args.provider } : {}),
-          ...(args.model !== undefined && args.model.trim() ? { model: args.model.trim() } : {}),
-          ...(args.k !== undefined ? { k: args.k } : {}),
-        };
-        repos.settings.set(SETTING_KEYS.draftRulebook, { ...draft, settings });
-      }
       if (args.baseURL !== undefined) opts.settings.set(HOST_SETTING.baseURL, args.baseURL);
       if (args.concurrency !== undefined) opts.settings.set(HOST_SETTING.concurrency, args.concurrency);
       if (args.ratePerSecond !== undefined) opts.settings.set(HOST_SETTING.ratePerSecond, args.ratePerSecond);

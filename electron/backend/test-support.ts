@@ -14,6 +14,7 @@ import type { Backend, BackendOptions, SecretStore, SettingsStore } from './port
 import { createRunHandlers, createRunService } from './runs/handlers.js';
 import { createBackendContext, createBackend } from './service.js';
 import { createTeachHandlers } from './teach/handlers.js';
+import { createDraftHandlers } from './draft/handlers.js';
 
 export { failAfter, failStatement, InjectedFailure, workspaceSnapshot } from '../services/workspace/test-helpers.js';
 
@@ -114,6 +115,7 @@ export function openContext(workspacePath: string, over: TestOptionsOver = {}): 
     ...createImportHandlers(ctx),
     ...createTeachHandlers(ctx),
     ...createRunHandlers(ctx, runs),
+    ...createDraftHandlers(ctx),
   };
   const invoke = <M extends ApiMethod>(method: M, args: ApiArgs<M>) => call(handlers, method, args);
   return {

@@ -55,7 +55,8 @@ async function demoBackend(over: TestOptionsOver = {}): Promise<{ backend: Backe
 
 /** The draft's provider switched to the scripted server; short retries so failures are quick. */
 async function useServer(backend: Backend, opts: Options, extra: Record<string, number> = {}): Promise<void> {
-  await call(backend, 'updateSettings', { provider: 'openai', model: 'casebook-test-1', baseURL: server.url });
+  await call(backend, 'updateSettings', { baseURL: server.url });
+  await call(backend, 'updateDraft', { settings: { provider: 'openai', model: 'casebook-test-1' } });
   opts.settings.set(PROVIDER_SETTING.maxRetries, 0);
   opts.settings.set(PROVIDER_SETTING.timeoutMs, 10_000);
   for (const [k, v] of Object.entries(extra)) opts.settings.set(k, v);

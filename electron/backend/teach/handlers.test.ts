@@ -65,7 +65,8 @@ function harness(): Harness {
 
 /** Switches the harness to the scripted model and extracts every message with it. */
 async function withScriptedModel(h: Harness): Promise<void> {
-  await h.call('updateSettings', { provider: 'openai', model: 'casebook-test-1', baseURL: server.url });
+  await h.call('updateSettings', { baseURL: server.url });
+  await h.call('updateDraft', { settings: { provider: 'openai', model: 'casebook-test-1' } });
   const result = await h.ctx.extraction.extractMany(h.allIds().map((id) => h.repos.messages.get(id)!), 8);
   expect(result.failed).toBe(0);
 }

@@ -39,17 +39,32 @@ describe('Rules, Rulebook and Settings screens', () => {
     ]);
   });
 
-  it('saves changed provider settings only', async () => {
-    const { api, user } = await renderApp({ screen: 'settings' });
+  it('keeps only this machine\'s settings: saves the changed ones, and says the model settings are the rulebook\'s', async () => {
+    const { api, user, stores } = await renderApp({ screen: 'settings' });
     await screen.findByTestId('settings-form');
-    await user.selectOptions(screen.getByTestId('settings-provider'), 'openai');
+    expect(screen.queryByTestId('settings-provider')).toBeNull();
+    expect(screen.queryByTestId('settings-model')).toBeNull();
+    expect(screen.queryByTestId('settings-k')).toBeNull();
+    expect(screen.getByTestId('settings-draft-provider').textContent).toBe('embedded — no model');
     await user.type(screen.getByTestId('settings-base-url'), 'http://127.0.0.1:8080/v1');
-    await user.clear(screen.getByTestId('settings-k'));
-    await user.type(screen.getByTestId('settings-k'), '5');
+    await user.clear(screen.getByTestId('settings-concurrency'));
+    await user.type(screen.getByTestId('settings-concurrency'), '2');
     await user.click(screen.getByTestId('settings-save'));
     await screen.findByText('Saved.');
-    expect(api.callsOf('updateSettings')).toEqual([{ provider: 'openai', baseURL: 'http://127.0.0.1:8080/v1', k: 5 }]);
-    expect(await api.getSettings({})).toMatchObject({ provider: 'openai', baseURL: 'http://127.0.0.1:8080/v1', k: 5 });
+    expect(api.callsOf('updateSettings')).toEqual([{ baseURL: 'http://127.0.0.1:8080/v1', concurrency: 2 }]);
+    expect(await api.getSettings({})).toMatchObject({ baseURL: 'http://127.0.0.1:8080/v1', concurrency: 2, provider: 'embedded' });
+    expect(api.callsOf('updateDraft')).toEqual([]);
+
+    await user.click(screen.getByTestId('settings-model-link'));
+    expect(stores.navigation.getState()).toMatchObject({ screen: 'rulebook', focusId: 'model' });
+    expect((await screen.findByTestId('tab-model')).getAttribute('aria-selected')).toBe('true');
+  });
+
+  it('names the draft\'s OpenAI-compatible model beside its provider', async () => {
+    const backend = await startBackend();
+    await backend.handlers.updateDraft({ settings: { provider: 'openai', model: 'llama3.1' } });
+    await renderApp({ backend, screen: 'settings' });
+    expect((await screen.findByTestId('settings-draft-provider')).textContent).toBe('OpenAI-compatible · llama3.1');
   });
 
   it('saves the runs\' rate limit in requests per second', async () => {
@@ -67,7 +82,6 @@ describe('Rules, Rulebook and Settings screens', () => {
   it('shows the backend refusing a setting next to the field', async () => {
     const { api, user } = await renderApp({ screen: 'settings' });
     await screen.findByTestId('settings-form');
-    await user.selectOptions(screen.getByTestId('settings-provider'), 'openai');
     // A URL the browser accepts but the contract refuses (only http and https).
     await user.type(screen.getByTestId('settings-base-url'), 'ftp://models.example');
     await user.click(screen.getByTestId('settings-save'));
@@ -87,6 +101,9 @@ describe('Rules, Rulebook and Settings screens', () => {
     await user.type(input, 'sk-secret-123');
     await user.click(screen.getByTestId('api-key-save'));
     await waitFor(() => expect(screen.getByTestId('api-key-status').textContent).toContain('A key is stored'));
+    // The browser host keeps it in memory, not encrypted: the screen says so.
+    expect(screen.getByTestId('api-key-status').textContent).toContain('memory only');
+    expect(screen.getByTestId('api-key-status').textContent).not.toContain('encrypted');
     expect(input.value).toBe('');
     expect(api.callsOf('setApiKey')).toEqual([{ apiKey: 'sk-secret-123' }]);
     expect(await api.getSettings({})).toMatchObject({ hasApiKey: true });

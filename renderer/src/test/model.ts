@@ -13,6 +13,7 @@ export async function startScriptedModel(backend: TestBackend, script: ScriptOpt
   const server = await startScriptedServer({ script: { answer: scriptedAnswer, ...script } });
   backend.afterClose(() => server.close());
   backend.settings.set(PROVIDER_SETTING.maxRetries, 0);
-  await backend.handlers.updateSettings({ provider: 'openai', baseURL: server.url, model: SCRIPTED_MODEL });
+  await backend.handlers.updateSettings({ baseURL: server.url });
+  await backend.handlers.updateDraft({ settings: { provider: 'openai', model: SCRIPTED_MODEL } });
   return server;
 }

@@ -11,6 +11,7 @@ import type { ExtractionSchema } from '../../../shared/src/domain.js';
 import { defaultAnswer } from '../../../shared/testkit/answer.js';
 import { startScriptedServer, type Answerer } from '../../../shared/testkit/scripted-server.js';
 import { createBackend } from '../../../electron/backend/service.js';
+import { openWorkspace } from '../../../electron/services/workspace/index.js';
 import { backendOptions as sharedBackendOptions, memorySettings } from '../../../electron/backend/test-support.js';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -84,6 +85,7 @@ export async function buildTemplates(dir: string): Promise<Templates> {
   const demo = join(dir, 'demo.casebook');
   const backend = await createBackend(backendOptions(demo));
   const model = await startScriptedServer({ script: { answer: scriptedAnswer } });
+  let schema: ExtractionSchema;
   try {
     backend.startBackgroundWork();
     const h = backend.handlers;
@@ -94,21 +96,38 @@ export async function buildTemplates(dir: string): Promise<Templates> {
       if (found.length !== 1) throw new Error(`the demo has ${found.length} messages with the subject "${subject}"`);
       return found[0]!.id;
     });
-    await h.updateSettings({ provider: 'openai', baseURL: model.url, model: SCRIPTED_MODEL });
+    const draftSettings = (await h.getRulebook({})).settings;
+    await h.updateSettings({ baseURL: model.url });
+    await h.updateDraft({ settings: { provider: 'openai', model: SCRIPTED_MODEL } });
     const run = await h.startRun({ selection: { ids } });
     await waitForRun(h, run.id);
     // Back to the demo's own settings: tests run the embedded provider unless they say otherwise.
-    await h.updateSettings({ provider: before.provider, baseURL: before.baseURL, model: before.model });
+    await h.updateDraft({ settings: { ...draftSettings, maxTokens: draftSettings.maxTokens ?? null } });
+    await h.updateSettings({ baseURL: before.baseURL });
 
     const u = DEMO.unextracted;
     const line = JSON.stringify({ text: u.text, subject: u.subject, sender: u.sender, receivedAt: u.receivedAt });
     const imported = await h.importMessages({ file: { name: 'new.jsonl', content: `${line}\n` }, asPrecedents: false });
     if (imported.inserted !== 1) throw new Error(`the template's import inserted ${imported.inserted} messages`);
 
-    const schema = (await h.getRulebook({})).schema;
-    return { demo, schema };
+    schema = (await h.getRulebook({})).schema;
   } finally {
     await model.close();
     backend.close();
+  }
+  forgetTemplateHistory(demo);
+  return { demo, schema };
+}
+
+/**
+ * The template's detour through the scripted model is how the fixture was made, not a change a
+ * person made to the draft (which is as the demo's again): its history starts empty.
+ */
+function forgetTemplateHistory(path: string): void {
+  const ws = openWorkspace(path, { mustExist: true });
+  try {
+    ws.db.prepare('DELETE FROM draft_history').run();
+  } finally {
+    ws.close();
   }
 }

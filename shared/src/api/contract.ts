@@ -120,15 +120,12 @@ export const apiArgs = {
   getRulebook: z.object({}).strict(),
   getSettings: z.object({}).strict(),
   /**
-   * Machine-local settings. `provider`, `model` and `k` are the draft's and move to updateDraft
-   * (issue 9); they stay here until every caller has moved.
+   * Machine-local settings only: the endpoint, concurrency and rate limit. The provider, model and
+   * the other model settings are the draft rulebook's (they travel in it to production): updateDraft.
    */
   updateSettings: z
     .object({
-      provider: z.enum(['embedded', 'openai']).optional(),
       baseURL: z.union([z.literal(''), z.url({ protocol: /^https?$/ })]).optional(),
-      model: text(200).optional(),
-      k: z.number().int().min(0).max(50).optional(),
       concurrency: z.number().int().min(1).max(32).optional(),
       /** Requests a second to the model during runs; 0 for no limit. */
       ratePerSecond: z.number().min(0).max(1000).optional(),

@@ -6,6 +6,7 @@ import { useEffect } from 'react';
 import type { DraftRulebook, JsonValue, Trace } from '../../api/contract';
 import { formatValue } from '../../components/format';
 import { usePrecedents, useStores } from '../../stores';
+import { EMBEDDED_ANSWERS } from '../rulebook/provider';
 
 function Value({ value }: { value: JsonValue | undefined }) {
   if (value === undefined) return <span className="null-value">absent</span>;
@@ -35,7 +36,8 @@ export function WhyPanel({ trace, rulebook }: { trace: Trace; rulebook: DraftRul
         </div>
         <div>
           <dt>Model</dt>
-          <dd data-testid="why-model">{trace.provider.model}</dd>
+          {/* The embedded provider is no model: its internal name is not shown as one. */}
+          <dd data-testid="why-model">{trace.provider.name === 'embedded' ? `no model (${EMBEDDED_ANSWERS})` : trace.provider.model}</dd>
         </div>
         <div>
           <dt>Rulebook</dt>

@@ -4,6 +4,7 @@ import { useState } from 'react';
 import { Tabs } from '../../components/Tabs';
 import { ErrorState, Loading } from '../../components/States';
 import { useRulebookLoaded } from '../useRulebookLoaded';
+import { useNavigation } from '../../stores';
 import { DraftHistory } from './DraftHistory';
 import { InstructionsEditor } from './InstructionsEditor';
 import { ModelSettingsEditor } from './ModelSettingsEditor';
@@ -11,10 +12,13 @@ import { RulebookSummary } from './RulebookSummary';
 import { SchemaEditor } from './SchemaEditor';
 
 export type RulebookTab = 'summary' | 'fields' | 'instructions' | 'model' | 'history';
+const TABS: readonly RulebookTab[] = ['summary', 'fields', 'instructions', 'model', 'history'];
 
 export function RulebookScreen() {
   const { rulebook, error, load } = useRulebookLoaded();
-  const [tab, setTab] = useState<RulebookTab>('summary');
+  // A link may name the tab to open (Settings › "Edit them in Rulebook › Model").
+  const focusId = useNavigation((s) => s.focusId);
+  const [tab, setTab] = useState<RulebookTab>(() => (TABS.includes(focusId as RulebookTab) ? (focusId as RulebookTab) : 'summary'));
   if (error) return <ErrorState title="The rulebook could not be loaded" failure={error} onRetry={() => void load()} />;
   if (!rulebook) return <Loading label="Loading the rulebook…" />;
   return (

@@ -2,6 +2,13 @@
 // model settings, read-only. The Rulebook screen's first tab.
 import type { DraftRulebook } from '../../api/contract';
 import { Chip } from '../../components/Badge';
+import { EMBEDDED_ANSWERS, providerLabel } from './provider';
+
+/** The draft's model settings in a line; the embedded provider has no model, temperature or seed to show. */
+function modelSummary(s: DraftRulebook['settings']): string {
+  if (s.provider === 'embedded') return `${providerLabel(s.provider, null)} (${EMBEDDED_ANSWERS})`;
+  return [providerLabel(s.provider, s.model), `temperature ${s.temperature}`, `seed ${s.seed}`, `k=${s.k}`, ...(s.maxTokens ? [`max tokens ${s.maxTokens}`] : [])].join(' · ');
+}
 
 export function RulebookSummary({ rulebook }: { rulebook: DraftRulebook }) {
   const enabledRules = rulebook.rules.filter((r) => r.enabled).length;
@@ -28,9 +35,7 @@ export function RulebookSummary({ rulebook }: { rulebook: DraftRulebook }) {
         </div>
         <div>
           <dt>Model</dt>
-          <dd>
-            {rulebook.settings.provider} · {rulebook.settings.model} · k={rulebook.settings.k} · temperature {rulebook.settings.temperature} · seed {rulebook.settings.seed}
-          </dd>
+          <dd data-testid="rulebook-model">{modelSummary(rulebook.settings)}</dd>
         </div>
       </dl>
       {rulebook.instructions ? (

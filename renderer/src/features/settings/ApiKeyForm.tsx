@@ -1,8 +1,16 @@
 // Write-only: the key typed here goes to the backend and the field is cleared. It is never read back.
+// Where it is kept depends on the host: Electron encrypts it (safeStorage); the browser host keeps it
+// in its memory only (from OPENAI_API_KEY or typed here) and forgets it when it stops.
 import { useState, type FormEvent } from 'react';
+import type { AppInfo } from '../../api/contract';
 import { useSettings } from '../../stores';
 
-export function ApiKeyForm({ hasApiKey }: { hasApiKey: boolean }) {
+const KEPT: Record<AppInfo['host'], string> = {
+  electron: 'It is kept encrypted on this computer and never shown.',
+  web: "It is kept in this host's memory only, forgotten when the host stops, and never shown.",
+};
+
+export function ApiKeyForm({ hasApiKey, host }: { hasApiKey: boolean; host: AppInfo['host'] | null }) {
   const setApiKey = useSettings((s) => s.setApiKey);
   const saving = useSettings((s) => s.saving);
   const [key, setKey] = useState('');
@@ -25,7 +33,7 @@ export function ApiKeyForm({ hasApiKey }: { hasApiKey: boolean }) {
     <form className="form" onSubmit={(e) => void onSubmit(e)} data-testid="api-key-form" aria-label="API key">
       <h3>API key</h3>
       <p className="muted" data-testid="api-key-status">
-        {hasApiKey ? 'A key is stored. It is kept encrypted by the backend and never shown.' : 'No key is stored.'}
+        {hasApiKey ? `A key is stored. ${host ? KEPT[host] : 'It is never shown.'}` : 'No key is stored.'}
       </p>
       <label className="form-row">
         <span>{hasApiKey ? 'Replace the key' : 'Key'}</span>

@@ -1,15 +1,18 @@
-// Provider settings. The API key field is write-only: the backend keeps the key, and this screen only
-// learns whether one is stored.
+// This machine's settings: the API key (write-only), the endpoint, concurrency and rate limit. The
+// model settings are the draft rulebook's and travel in it to production: this screen says where
+// they are (Rulebook › Model) and which provider the draft uses, and edits none of it.
 import { useEffect } from 'react';
 import { ErrorState, Loading } from '../../components/States';
-import { useSettings, useStores } from '../../stores';
+import { useApp, useSettings, useStores } from '../../stores';
+import { providerLabel } from '../rulebook/provider';
 import { ApiKeyForm } from './ApiKeyForm';
-import { ProviderForm } from './ProviderForm';
+import { MachineSettingsForm } from './MachineSettingsForm';
 
 export function SettingsScreen() {
-  const { settings: store } = useStores();
+  const { settings: store, navigation } = useStores();
   const settings = useSettings((s) => s.settings);
   const error = useSettings((s) => s.error);
+  const host = useApp((s) => s.info?.host ?? null);
   useEffect(() => {
     void store.getState().load();
   }, [store]);
@@ -20,10 +23,19 @@ export function SettingsScreen() {
     <div className="page" data-testid="settings-screen">
       <header className="page-header">
         <h2>Settings</h2>
-        <p className="muted">The model that extracts, and how much of the rulebook it is shown.</p>
+        <p className="muted">This machine's: the key and endpoint the model is reached with, and how fast runs go. They never travel in a rulebook.</p>
       </header>
-      <ProviderForm settings={settings} />
-      <ApiKeyForm hasApiKey={settings.hasApiKey} />
+      <section className="form" data-testid="settings-model-moved" aria-label="Model settings">
+        <p>
+          The provider, model, temperature, seed, k and max tokens are the rulebook's: they travel in it to production. This draft uses{' '}
+          <strong data-testid="settings-draft-provider">{providerLabel(settings.provider, settings.model)}</strong>.
+        </p>
+        <button type="button" className="link-button" data-testid="settings-model-link" onClick={() => navigation.getState().go('rulebook', 'model')}>
+          Edit them in Rulebook › Model
+        </button>
+      </section>
+      <MachineSettingsForm settings={settings} />
+      <ApiKeyForm hasApiKey={settings.hasApiKey} host={host} />
     </div>
   );
 }

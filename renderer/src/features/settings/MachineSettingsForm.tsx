@@ -1,71 +1,51 @@
+// This machine's settings: the endpoint the OpenAI-compatible provider is reached at, how many
+// messages a run extracts at once, and its rate limit. They stay on this machine; what the model is
+// and how it is asked are the draft rulebook's (Rulebook › Model).
 import { useState, type FormEvent } from 'react';
 import type { ApiArgs, ProviderSettings } from '../../api/contract';
 import { useSettings } from '../../stores';
 
-export function ProviderForm({ settings }: { settings: ProviderSettings }) {
+export function MachineSettingsForm({ settings }: { settings: ProviderSettings }) {
   const update = useSettings((s) => s.update);
   const saving = useSettings((s) => s.saving);
   const saveError = useSettings((s) => s.saveError);
-  const [provider, setProvider] = useState(settings.provider);
   const [baseURL, setBaseURL] = useState(settings.baseURL);
-  const [model, setModel] = useState(settings.model);
-  const [k, setK] = useState(String(settings.k));
   const [concurrency, setConcurrency] = useState(String(settings.concurrency));
-  const [rate, setRate] = useState(String(settings.ratePerSecond ?? 0));
+  const [rate, setRate] = useState(String(settings.ratePerSecond));
   const [saved, setSaved] = useState(false);
 
   const issueFor = (path: string) => saveError?.issues?.find((i) => i.path === path)?.message;
 
   async function onSubmit(e: FormEvent) {
     e.preventDefault();
+    // Only what changed is sent, so a save never rewrites a setting another window just changed.
     const patch: ApiArgs<'updateSettings'> = {};
-    if (provider !== settings.provider) patch.provider = provider;
     if (baseURL.trim() !== settings.baseURL) patch.baseURL = baseURL.trim();
-    if (model.trim() !== settings.model) patch.model = model.trim();
-    if (Number(k) !== settings.k) patch.k = Number(k);
     if (Number(concurrency) !== settings.concurrency) patch.concurrency = Number(concurrency);
-    if (Number(rate) !== (settings.ratePerSecond ?? 0)) patch.ratePerSecond = Number(rate);
+    if (Number(rate) !== settings.ratePerSecond) patch.ratePerSecond = Number(rate);
     setSaved(false);
     if (Object.keys(patch).length === 0) return;
     setSaved(await update(patch));
   }
 
-  const openai = provider === 'openai';
   return (
-    <form className="form" onSubmit={(e) => void onSubmit(e)} data-testid="settings-form" aria-label="Provider">
-      <h3>Provider</h3>
+    <form className="form" onSubmit={(e) => void onSubmit(e)} data-testid="settings-form" aria-label="This machine">
+      <h3>Endpoint and runs</h3>
       <label className="form-row">
-        <span>Provider</span>
-        <select className="input" value={provider} onChange={(e) => setProvider(e.target.value as ProviderSettings['provider'])} data-testid="settings-provider">
-          <option value="embedded">Embedded (rules and precedents, no model)</option>
-          <option value="openai">OpenAI-compatible endpoint</option>
-        </select>
-      </label>
-      <label className="form-row">
-        <span>Base URL</span>
+        <span>Endpoint (base URL of an OpenAI-compatible server)</span>
         <input
           className="input"
           type="url"
           value={baseURL}
           placeholder="https://api.openai.com/v1"
-          disabled={!openai}
           onChange={(e) => setBaseURL(e.target.value)}
           data-testid="settings-base-url"
         />
+        <span className="muted">Used when the rulebook's provider is OpenAI-compatible. Empty: OpenAI's own endpoint.</span>
         {issueFor('baseURL') ? <span className="field-error">{issueFor('baseURL')}</span> : null}
       </label>
       <label className="form-row">
-        <span>Model</span>
-        <input className="input" value={model} disabled={!openai} onChange={(e) => setModel(e.target.value)} data-testid="settings-model" />
-        {issueFor('model') ? <span className="field-error">{issueFor('model')}</span> : null}
-      </label>
-      <label className="form-row">
-        <span>Precedents shown to the model (k)</span>
-        <input className="input" type="number" min={0} max={50} value={k} onChange={(e) => setK(e.target.value)} data-testid="settings-k" />
-        {issueFor('k') ? <span className="field-error">{issueFor('k')}</span> : null}
-      </label>
-      <label className="form-row">
-        <span>Concurrency</span>
+        <span>Concurrency (messages extracted at once during runs)</span>
         <input className="input" type="number" min={1} max={32} value={concurrency} onChange={(e) => setConcurrency(e.target.value)} data-testid="settings-concurrency" />
         {issueFor('concurrency') ? <span className="field-error">{issueFor('concurrency')}</span> : null}
       </label>
