@@ -1,5 +1,6 @@
 // Starts the real browser host (electron/web-host/main.ts) as a child process for end-to-end tests:
-// port 0, a fresh temporary data directory and workspace file, the demo on unless told otherwise.
+// port 0, a fresh temporary data directory and workspace file (or none: `workspace: false`), the demo
+// on unless told otherwise.
 // It runs the entry directly under tsx (`node --import tsx`), not `npm run web`, so the renderer is
 // not rebuilt for every host (global-setup.ts builds it once).
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -23,6 +24,12 @@ export interface HostOptions {
    * caller owns the directory: `stop()` leaves it in place.
    */
   dataDir?: string;
+  /**
+   * Pass `--workspace DATA_DIR/workspace.casebook` (the default). False starts the host as a person
+   * does, without one: the most recent workspace of the data directory opens, or on a first run none
+   * (the start screen).
+   */
+  workspace?: boolean;
 }
 
 export interface RunningHost {
@@ -32,7 +39,8 @@ export interface RunningHost {
   origin: string;
   token: string;
   dataDir: string;
-  workspacePath: string;
+  /** The workspace passed with --workspace; null when the host was started without one. */
+  workspacePath: string | null;
   /** Everything the host wrote to stderr so far (its log). */
   stderr(): string;
   stop(): Promise<void>;
@@ -43,8 +51,9 @@ const URL_LINE = /Casebook is running at (http:\/\/127\.0\.0\.1:\d+\/#token=(\S+
 export async function startHost(options: HostOptions = {}): Promise<RunningHost> {
   const ownsDataDir = options.dataDir === undefined;
   const dataDir = options.dataDir ?? mkdtempSync(path.join(tmpdir(), 'casebook-e2e-'));
-  const workspacePath = path.join(dataDir, 'workspace.casebook');
-  const args = ['--import', 'tsx', path.join(ROOT, 'electron', 'web-host', 'main.ts'), '--port', '0', '--workspace', workspacePath, '--data-dir', dataDir];
+  const workspacePath = options.workspace === false ? null : path.join(dataDir, 'workspace.casebook');
+  const args = ['--import', 'tsx', path.join(ROOT, 'electron', 'web-host', 'main.ts'), '--port', '0', '--data-dir', dataDir];
+  if (workspacePath) args.push('--workspace', workspacePath);
   if (options.demo === false) args.push('--no-demo');
 
   const env: NodeJS.ProcessEnv = { ...process.env, ...options.env };

@@ -1,14 +1,10 @@
-// `npm run web [-- --port N --workspace FILE --no-demo]`: the browser host. Prints the URL to open,
-// which carries the per-launch token.
-import { EventEmitter } from 'node:events';
-import { mkdirSync, readFileSync } from 'node:fs';
+// `npm run web [-- --port N --workspace FILE --no-demo --data-dir DIR]`: the browser host. Prints
+// the URL to open, which carries the per-launch token.
+import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { ApiEventName, ApiEvents } from '../../shared/src/api/index.js';
-import { createBackend } from '../backend/service.js';
-import { startWebHost } from './server.js';
-import { confSettings, memorySecrets } from './stores.js';
+import { startBrowserHost } from './browser-host.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 
@@ -27,9 +23,11 @@ if (values.help) {
   console.log(`npm run web -- [--port N] [--workspace FILE] [--no-demo] [--data-dir DIR]
 
 Starts Casebook's browser host on 127.0.0.1 and prints the URL to open (with its per-launch token).
-  --workspace FILE   the workspace's SQLite file (default: DATA_DIR/workspace.casebook)
-  --no-demo          start a new workspace empty instead of with the demo
-  --data-dir DIR     where settings and the default workspace live (default: $CASEBOOK_HOME or ~/.casebook)
+  --workspace FILE   open this workspace file (made, with the demo, when missing); without it the
+                     most recent workspace opens, or on a first run the window offers the ways to start
+  --no-demo          make a new --workspace FILE empty instead of with the demo
+  --data-dir DIR     settings, the recent list and new workspaces (DIR/workspaces)
+                     (default: $CASEBOOK_HOME or ~/.casebook)
 The OpenAI-compatible provider's key is read from OPENAI_API_KEY.`);
   process.exit(0);
 }
@@ -40,44 +38,25 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
   process.exit(2);
 }
 const dataDir = resolve(values['data-dir'] ?? process.env.CASEBOOK_HOME ?? join(homedir(), '.casebook'));
-const workspacePath = resolve(values.workspace ?? join(dataDir, 'workspace.casebook'));
-mkdirSync(dataDir, { recursive: true });
-mkdirSync(dirname(workspacePath), { recursive: true });
-
-const events = new EventEmitter();
 const appVersion = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 
 try {
-  const backend = await createBackend({
-    workspacePath,
-    resourcesDir: join(ROOT, 'resources'),
+  const running = await startBrowserHost({
+    dataDir,
+    ...(values.workspace ? { workspace: values.workspace } : {}),
     demo: !values['no-demo'],
-    host: 'web',
-    appVersion,
-    settings: confSettings(dataDir),
-    secrets: memorySecrets(process.env.OPENAI_API_KEY),
-    emit: (event, payload) => events.emit('event', event, payload),
-  });
-  const host = await startWebHost({
-    handlers: backend.handlers,
-    rendererDir: join(ROOT, 'dist', 'renderer'),
     port,
-    subscribe: (listener) => {
-      const l = (e: ApiEventName, p: ApiEvents[ApiEventName]) => listener(e, p);
-      events.on('event', l);
-      return () => events.off('event', l);
-    },
+    rendererDir: join(ROOT, 'dist', 'renderer'),
+    resourcesDir: join(ROOT, 'resources'),
+    appVersion,
+    ...(process.env.OPENAI_API_KEY ? { apiKey: process.env.OPENAI_API_KEY } : {}),
     log: (line) => console.error(line),
   });
-  // Only now, with the host answering, may a run left by a crash or a restart take up its work.
-  backend.startBackgroundWork();
-  console.log(`Casebook is running at ${host.url}`);
-  console.log(`workspace: ${workspacePath}`);
+  console.log(`Casebook is running at ${running.host.url}`);
+  const workspace = await running.workspacePath();
+  console.log(workspace ? `workspace: ${workspace}` : 'no workspace open yet: the window offers the ways to start one');
   const stop = () => {
-    void host.close().then(() => {
-      backend.close();
-      process.exit(0);
-    });
+    void running.close().then(() => process.exit(0));
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
