@@ -1,10 +1,10 @@
 // The backend process's side of the parent-port protocol, free of Electron: it builds the
-// backend from the init message, answers requests one envelope each, forwards events, and keeps
+// backend (the session, which opens and switches workspaces) from the init message, answers requests one envelope each, forwards events, and keeps
 // settings and the API key in memory while reporting every change to the main process, which
 // persists them (electron-store, safeStorage).
 import { ApiError } from '../../shared/src/api/index.js';
 import type { ApiFailure } from '../../shared/src/api/index.js';
-import type { Backend, BackendOptions, SecretStore, SettingsStore } from './ports.js';
+import type { Backend, SecretStore, SessionOptions, SettingsStore } from './ports.js';
 import { INTERNAL_MESSAGE } from './utility-protocol.js';
 import type { BackendInit, FromBackend, ToBackend } from './utility-protocol.js';
 
@@ -29,7 +29,7 @@ function failureOf(error: unknown): ApiFailure | null {
   return null;
 }
 
-export function serveBackend(port: ParentPortLike, create: (options: BackendOptions) => Promise<Backend>, options: ServeOptions = {}): void {
+export function serveBackend(port: ParentPortLike, create: (options: SessionOptions) => Promise<Backend>, options: ServeOptions = {}): void {
   const log = options.log ?? ((message: string, detail?: unknown) => console.error(message, detail ?? ''));
   const send = (message: FromBackend) => port.postMessage(message);
   let backend: Backend | null = null;
@@ -60,8 +60,12 @@ export function serveBackend(port: ParentPortLike, create: (options: BackendOpti
   async function start(init: BackendInit): Promise<Backend | null> {
     try {
       const { settings, secrets } = hostStores(init);
+      // The session: the named workspace, else the most recent, else none (the start screen).
       const created = await create({
-        workspacePath: init.workspacePath,
+        ...(init.workspacePath ? { workspacePath: init.workspacePath } : {}),
+        openRecent: true,
+        ...(init.fallbackWorkspacePath ? { fallbackWorkspacePath: init.fallbackWorkspacePath } : {}),
+        workspacesDir: init.workspacesDir,
         resourcesDir: init.resourcesDir,
         demo: init.demo,
         host: 'electron',

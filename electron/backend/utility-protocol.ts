@@ -2,9 +2,14 @@
 // utility process's private parent port (never reachable from the window).
 import type { ApiEventName, ApiFailure, ApiMethod } from '../../shared/src/api/index.js';
 
-/** What the backend process needs to start: BackendOptions minus the host-supplied functions. */
+/** What the backend process needs to start: SessionOptions minus the host-supplied functions. */
 export interface BackendInit {
-  workspacePath: string;
+  /** Named on the command line (--workspace, CASEBOOK_WORKSPACE): made when missing. */
+  workspacePath?: string;
+  /** Without one: the most recent workspace opens, or, when the recent list is empty, this file if it is there. */
+  fallbackWorkspacePath?: string;
+  /** Where new workspaces are made (userData/workspaces). */
+  workspacesDir: string;
   resourcesDir: string;
   demo: boolean;
   appVersion: string;
@@ -31,3 +36,10 @@ export type FromBackend =
   | { type: 'closed' };
 
 export const INTERNAL_MESSAGE = 'Something went wrong in the backend; the details are in the application log.';
+
+/**
+ * The host setting that holds the recent workspaces (newest first, `{path, name, openedAt}`): the
+ * backend keeps it (electron/backend/workspaces/recent.ts), the main process persists it like every
+ * setting and reads it for File › Open Recent.
+ */
+export const RECENT_WORKSPACES_SETTING = 'workspaces.recent';

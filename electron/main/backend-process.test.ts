@@ -6,7 +6,7 @@ import { describe, expect, it, vi } from 'vitest';
 vi.mock('electron', () => ({}));
 
 import { ApiError, type ApiHandlers } from '../../shared/src/api/index.js';
-import type { Backend, BackendOptions } from '../backend/ports.js';
+import type { Backend, SessionOptions } from '../backend/ports.js';
 import { serveBackend } from '../backend/utility-host.js';
 import { BackendProcess } from './backend-process.js';
 import type { ChildProcessLike } from './backend-process.js';
@@ -14,7 +14,7 @@ import type { ChildProcessLike } from './backend-process.js';
 class FakeChild extends EventEmitter implements ChildProcessLike {
   readonly port = new EventEmitter();
   killed = false;
-  constructor(create: (options: BackendOptions) => Promise<Backend>) {
+  constructor(create: (options: SessionOptions) => Promise<Backend>) {
     super();
     serveBackend(
       { on: (event, listener) => this.port.on(event, listener), postMessage: (message) => queueMicrotask(() => this.emit('message', structuredClone(message))) },
@@ -32,11 +32,11 @@ class FakeChild extends EventEmitter implements ChildProcessLike {
   }
 }
 
-function fakeBackend(options: BackendOptions): Backend {
+function fakeBackend(options: SessionOptions): Backend {
   return {
     startBackgroundWork: () => undefined,
     handlers: {
-      getAppInfo: () => ({ version: options.appVersion, runtimeVersion: 'r', host: options.host, workspacePath: options.workspacePath, messageCount: 3 }),
+      getAppInfo: () => ({ version: options.appVersion, runtimeVersion: 'r', host: options.host, workspacePath: options.workspacePath ?? null, messageCount: 3 }),
       getCounts: async () => {
         options.emit('messagesChanged', { reason: 'test' });
         return { total: 3 } as never;
@@ -62,7 +62,7 @@ function fakeBackend(options: BackendOptions): Backend {
   };
 }
 
-function setup(create: (options: BackendOptions) => Promise<Backend> = async (o) => fakeBackend(o)) {
+function setup(create: (options: SessionOptions) => Promise<Backend> = async (o) => fakeBackend(o)) {
   const children: FakeChild[] = [];
   const settingsData: Record<string, unknown> = { provider: 'openai' };
   const settings = {
@@ -82,7 +82,7 @@ function setup(create: (options: BackendOptions) => Promise<Backend> = async (o)
       children.push(child);
       return child;
     },
-    init: () => ({ workspacePath: '/tmp/ws.sqlite', resourcesDir: '/res', demo: true, appVersion: '9.9.9' }),
+    init: () => ({ workspacePath: '/tmp/ws.sqlite', workspacesDir: '/tmp/workspaces', resourcesDir: '/res', demo: true, appVersion: '9.9.9' }),
     settings,
     secrets,
     onEvent,

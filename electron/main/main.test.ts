@@ -31,6 +31,7 @@ const fake = vi.hoisted(() => {
     webContents = Object.assign(new Emitter(), { send: vi.fn(), mainFrame: { processId: 1, routingId: 1 } });
     loadURL = vi.fn(async () => undefined);
     show = vi.fn();
+    setTitle = vi.fn();
     isDestroyed = () => false;
     constructor(readonly options: unknown) {
       super();
@@ -47,6 +48,10 @@ const fake = vi.hoisted(() => {
       app,
       BrowserWindow,
       Menu: { buildFromTemplate: vi.fn((t: unknown) => t), setApplicationMenu: vi.fn() },
+      dialog: {
+        showOpenDialog: vi.fn(async (..._args: unknown[]) => ({ canceled: false, filePaths: ['/home/u/triage.casebook'] })),
+        showMessageBox: vi.fn(async (..._args: unknown[]) => ({ response: 0 })),
+      },
       ipcMain: { handle: vi.fn(), removeHandler: vi.fn(), removeAllListeners: vi.fn() },
       nativeTheme: { shouldUseDarkColors: false },
       protocol: { registerSchemesAsPrivileged: vi.fn(), handle: vi.fn() },
@@ -81,6 +86,19 @@ Object.assign(process, { resourcesPath: '/opt/casebook/resources' });
 
 const { app, protocol, ipcMain, session, utilityProcess, Menu } = fake.electron;
 
+type MenuItem = { id?: string; click?: () => void; submenu?: MenuItem[]; label?: string; enabled?: boolean };
+/** An item of the menu as last set, by id. */
+function menuItem(id: string): MenuItem {
+  const template = Menu.buildFromTemplate.mock.calls.at(-1)![0] as MenuItem[];
+  const item = template.flatMap((i) => [i, ...(i.submenu ?? [])]).find((i) => i.id === id);
+  if (!item) throw new Error(`no menu item ${id}`);
+  return item;
+}
+
+/** The API requests the main process sent the backend process. */
+const requests = () =>
+  fake.child.postMessage.mock.calls.map((c) => c[0] as { type: string; id: number; method: string; args: unknown }).filter((m) => m.type === 'request');
+
 async function whenStarted() {
   fake.readyResolve();
   await vi.waitFor(() => expect(fake.windows.length).toBeGreaterThan(0));
@@ -112,7 +130,9 @@ describe('main process', () => {
     expect(ipcMain.removeAllListeners).toHaveBeenCalledWith('electron-store-get-data');
     expect(utilityProcess.fork).toHaveBeenCalledWith('/checkout/dist/electron/utility.cjs', [], expect.objectContaining({ serviceName: 'Casebook backend' }));
     const init = fake.child.postMessage.mock.calls[0]![0] as { type: string; init: Record<string, unknown> };
-    expect(init).toMatchObject({ type: 'init', init: { demo: true, workspacePath: '/tmp/casebook-user-data/workspace.casebook.sqlite' } });
+    // No workspace named: the backend opens the most recent one, or the earlier default file, or none.
+    expect(init).toMatchObject({ type: 'init', init: { demo: true, fallbackWorkspacePath: '/tmp/casebook-user-data/workspace.casebook.sqlite', workspacesDir: '/tmp/casebook-user-data/workspaces' } });
+    expect(init.init).not.toHaveProperty('workspacePath');
   });
 
   it('relays backend events to the window on their own channel', async () => {
@@ -135,6 +155,54 @@ describe('main process', () => {
     send.mockClear();
     item!.click!();
     expect(send).toHaveBeenCalledWith('casebook:event:menuCommand', { command: 'import' });
+  });
+
+  it('File › New Workspace… sends the window a menuCommand event', async () => {
+    await import('./main.js');
+    await whenStarted();
+    const send = fake.windows[0]!.webContents.send;
+    send.mockClear();
+    menuItem('file.newWorkspace').click!();
+    expect(send).toHaveBeenCalledWith('casebook:event:menuCommand', { command: 'newWorkspace' });
+  });
+
+  it('File › Open Workspace… asks for a .casebook file with the native dialog and opens it in the backend; a refusal is shown', async () => {
+    await import('./main.js');
+    await whenStarted();
+    fake.child.emit('message', { type: 'ready' });
+    fake.child.postMessage.mockClear();
+    menuItem('file.openWorkspace').click!();
+    await vi.waitFor(() => expect(requests()).toHaveLength(1));
+    const [win, options] = fake.electron.dialog.showOpenDialog.mock.calls.at(-1)!;
+    expect(win).toBe(fake.windows[0]);
+    expect(options).toMatchObject({ properties: ['openFile'], filters: [{ extensions: ['casebook'] }], defaultPath: '/tmp/casebook-user-data/workspaces' });
+    const request = requests()[0]!;
+    expect(request).toMatchObject({ method: 'openWorkspace', args: { path: '/home/u/triage.casebook' } });
+    fake.child.emit('message', { type: 'response', id: request.id, ok: false, error: { code: 'bad_request', message: '/home/u/triage.casebook is not a Casebook workspace.' } });
+    await vi.waitFor(() => expect(fake.electron.dialog.showMessageBox).toHaveBeenCalled());
+    expect(fake.electron.dialog.showMessageBox.mock.calls.at(-1)![1]).toMatchObject({ type: 'error', detail: '/home/u/triage.casebook is not a Casebook workspace.' });
+  });
+
+  it('lists the recent workspaces in File › Open Recent as the backend reports them, and opens one', async () => {
+    await import('./main.js');
+    await whenStarted();
+    fake.child.emit('message', { type: 'ready' });
+    fake.child.emit('message', { type: 'settings-set', key: 'workspaces.recent', value: [{ path: '/tmp', name: 'Tmp', openedAt: '2026-01-01T00:00:00.000Z' }] });
+    const entry = menuItem('file.openRecent').submenu![0]!;
+    expect(entry).toMatchObject({ label: 'Tmp', enabled: true });
+    fake.child.postMessage.mockClear();
+    entry.click!();
+    await vi.waitFor(() => expect(requests()).toHaveLength(1));
+    expect(requests()[0]).toMatchObject({ method: 'openWorkspace', args: { path: '/tmp' } });
+  });
+
+  it('names the open workspace in the window title when the backend announces a switch', async () => {
+    await import('./main.js');
+    await whenStarted();
+    fake.child.emit('message', { type: 'event', event: 'workspaceChanged', payload: { path: '/w/acme.casebook', name: 'Acme support' } });
+    const win = fake.windows[0]! as unknown as { setTitle: ReturnType<typeof vi.fn> };
+    expect(win.setTitle).toHaveBeenCalledWith('Acme support — Casebook');
+    expect(fake.windows[0]!.webContents.send).toHaveBeenCalledWith('casebook:event:workspaceChanged', { path: '/w/acme.casebook', name: 'Acme support' });
   });
 
   it('quits when the last window closes (not on macOS), and stops the backend before quitting', async () => {

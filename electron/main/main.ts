@@ -3,20 +3,21 @@
 // electron/build.mjs to dist/electron/main.cjs; `npm start` (electron/launch.mjs) runs it.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { BrowserWindow, Menu, app, ipcMain, nativeTheme, protocol, safeStorage, session, shell, utilityProcess } from 'electron';
+import { BrowserWindow, Menu, app, dialog, ipcMain, nativeTheme, protocol, safeStorage, session, shell, utilityProcess } from 'electron';
 import Store from 'electron-store';
-import type { ApiEventName, ApiEvents } from '../../shared/src/api/index.js';
+import { parseApiArgs, type ApiEventName, type ApiEvents } from '../../shared/src/api/index.js';
+import { RECENT_WORKSPACES_SETTING } from '../backend/utility-protocol.js';
 import { BackendProcess } from './backend-process.js';
 import { eventChannel } from './channels.js';
 import { bindApiHandlers } from './ipc.js';
-import { buildMenuTemplate } from './menu.js';
+import { buildMenuTemplate, recentMenuEntries } from './menu.js';
 import { APP_ORIGIN } from './origin.js';
 import { resolveAppPaths } from './paths.js';
 import { registerAppScheme, serveRenderer } from './protocol.js';
 import { denyAllPermissions, enforceCsp, installAppGuards } from './security.js';
 import { createSafeStorageSecretStore, settingsFromStore } from './stores.js';
 import type { KeyValueStore } from './stores.js';
-import { createMainWindow } from './window.js';
+import { createMainWindow, windowTitle } from './window.js';
 
 const APP_NAME = 'Casebook';
 
@@ -74,18 +75,31 @@ function start(): void {
   enforceCsp(defaultSession);
   serveRenderer(protocol, paths.rendererDir);
 
-  const settings = settingsFromStore(new Store<Record<string, unknown>>({ name: 'settings' }) as unknown as KeyValueStore);
+  const store = settingsFromStore(new Store<Record<string, unknown>>({ name: 'settings' }) as unknown as KeyValueStore);
+  // The backend reports every setting it changes; a change of the recent workspaces rebuilds the menu.
+  const settings: typeof store = {
+    ...store,
+    set: (key, value) => {
+      store.set(key, value);
+      if (key === RECENT_WORKSPACES_SETTING) setMenu();
+    },
+  };
   const secrets = createSafeStorageSecretStore(new Store<Record<string, unknown>>({ name: 'secrets' }) as unknown as KeyValueStore, safeStorage, log);
   // electron-store answers a synchronous IPC query meant for its renderer mode; nothing of ours uses it.
   ipcMain.removeAllListeners('electron-store-get-data');
 
   const sendEvent = (event: ApiEventName, payload: unknown) => {
-    if (mainWindow && !mainWindow.isDestroyed()) mainWindow.webContents.send(eventChannel(event), payload);
+    if (!mainWindow || mainWindow.isDestroyed()) return;
+    // The title names the open workspace (the window sets it too, as its page title).
+    if (event === 'workspaceChanged') mainWindow.setTitle(windowTitle((payload as ApiEvents['workspaceChanged']).name));
+    mainWindow.webContents.send(eventChannel(event), payload);
   };
   const backend = new BackendProcess({
     fork: () => utilityProcess.fork(paths.utility, [], { serviceName: `${APP_NAME} backend`, stdio: 'inherit' }),
     init: () => ({
-      workspacePath: paths.workspacePath,
+      ...(paths.workspacePath ? { workspacePath: paths.workspacePath } : {}),
+      fallbackWorkspacePath: paths.fallbackWorkspacePath,
+      workspacesDir: paths.workspacesDir,
       resourcesDir: paths.resourcesDir,
       demo: paths.demo,
       appVersion: app.getVersion(),
@@ -110,17 +124,45 @@ function start(): void {
     copyright: 'MIT License',
     ...(paths.icon ? { iconPath: paths.icon } : {}),
   });
-  Menu.setApplicationMenu(
-    Menu.buildFromTemplate(
-      buildMenuTemplate({
-        appName: APP_NAME,
-        isDev,
-        platform: process.platform,
-        onAbout: () => app.showAboutPanel(),
-        onImport: () => sendEvent('menuCommand', { command: 'import' } satisfies ApiEvents['menuCommand']),
-      }),
-    ),
-  );
+  /** Opens a workspace file in the backend; the backend announces the switch, and the window reloads. */
+  const openWorkspaceAt = async (file: string) => {
+    try {
+      await backend.call('openWorkspace', parseApiArgs('openWorkspace', { path: file }));
+    } catch (error) {
+      const detail = error instanceof Error ? error.message : String(error);
+      const options = { type: 'error' as const, message: 'Casebook cannot open this workspace', detail };
+      await (mainWindow ? dialog.showMessageBox(mainWindow, options) : dialog.showMessageBox(options));
+    }
+  };
+  const chooseWorkspace = async () => {
+    const options = {
+      title: 'Open Workspace',
+      defaultPath: paths.workspacesDir,
+      properties: ['openFile' as const],
+      filters: [{ name: 'Casebook workspaces', extensions: ['casebook'] }],
+    };
+    const chosen = await (mainWindow ? dialog.showOpenDialog(mainWindow, options) : dialog.showOpenDialog(options));
+    const file = chosen.canceled ? undefined : chosen.filePaths[0];
+    if (file) await openWorkspaceAt(file);
+  };
+  function setMenu(): void {
+    Menu.setApplicationMenu(
+      Menu.buildFromTemplate(
+        buildMenuTemplate({
+          appName: APP_NAME,
+          isDev,
+          platform: process.platform,
+          onAbout: () => app.showAboutPanel(),
+          onImport: () => sendEvent('menuCommand', { command: 'import' } satisfies ApiEvents['menuCommand']),
+          onNewWorkspace: () => sendEvent('menuCommand', { command: 'newWorkspace' } satisfies ApiEvents['menuCommand']),
+          onOpenWorkspace: () => void chooseWorkspace(),
+          recent: recentMenuEntries(store.get(RECENT_WORKSPACES_SETTING), existsSync),
+          onOpenRecent: (file) => void openWorkspaceAt(file),
+        }),
+      ),
+    );
+  }
+  setMenu();
 
   const openWindow = () => {
     mainWindow = createMainWindow(

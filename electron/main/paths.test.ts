@@ -22,13 +22,14 @@ const input = (over: Partial<PathInputs> = {}): PathInputs => ({
 });
 
 describe('app paths', () => {
-  it('finds the bundles, the renderer, the demo resources and the default workspace', () => {
+  it('finds the bundles, the renderer, the resources, the workspaces folder and the earlier default workspace', () => {
     expect(resolveAppPaths(input())).toEqual({
       preload: path.join(root, 'dist', 'electron', 'preload.cjs'),
       utility: path.join(root, 'dist', 'electron', 'utility.cjs'),
       rendererDir: path.join(root, 'dist', 'renderer'),
       resourcesDir: path.join(root, 'resources'),
-      workspacePath: path.join('/home/u/.config/Casebook', 'workspace.casebook.sqlite'),
+      fallbackWorkspacePath: path.join('/home/u/.config/Casebook', 'workspace.casebook.sqlite'),
+      workspacesDir: path.join('/home/u/.config/Casebook', 'workspaces'),
       demo: true,
     });
   });
@@ -37,6 +38,8 @@ describe('app paths', () => {
     const paths = resolveAppPaths(input({ argv: ['e', '.', '--workspace=/data/w.sqlite', '--no-demo'], env: { CASEBOOK_RESOURCES_DIR: '/r' } }));
     expect(paths).toMatchObject({ workspacePath: path.resolve('/data/w.sqlite'), demo: false, resourcesDir: path.resolve('/r') });
     expect(resolveAppPaths(input({ argv: ['e', '.', '--workspace', '/w2'] })).workspacePath).toBe(path.resolve('/w2'));
+    expect(resolveAppPaths(input({ env: { CASEBOOK_WORKSPACE: '/w3' } })).workspacePath).toBe(path.resolve('/w3'));
+    expect(resolveAppPaths(input()).workspacePath).toBeUndefined();
   });
 
   it('uses the better-sqlite3 built for this Electron when native.mjs made it', () => {

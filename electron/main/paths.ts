@@ -23,7 +23,12 @@ export interface AppPaths {
   utility: string;
   rendererDir: string;
   resourcesDir: string;
-  workspacePath: string;
+  /** Named with --workspace or CASEBOOK_WORKSPACE; otherwise the backend opens the most recent one. */
+  workspacePath?: string;
+  /** Where earlier versions kept the one workspace: opened on a first run when it is there. */
+  fallbackWorkspacePath: string;
+  /** Where new workspaces are made. */
+  workspacesDir: string;
   demo: boolean;
   nativeBinding?: string;
   icon?: string;
@@ -60,7 +65,9 @@ export function resolveAppPaths(input: PathInputs): AppPaths {
     utility: path.join(appDir, 'utility.cjs'),
     rendererDir: env.CASEBOOK_RENDERER_DIR ? path.resolve(env.CASEBOOK_RENDERER_DIR) : path.resolve(appDir, '..', 'renderer'),
     resourcesDir,
-    workspacePath: workspace ? path.resolve(workspace) : path.join(input.userDataDir, 'workspace.casebook.sqlite'),
+    ...(workspace ? { workspacePath: path.resolve(workspace) } : {}),
+    fallbackWorkspacePath: path.join(input.userDataDir, 'workspace.casebook.sqlite'),
+    workspacesDir: path.join(input.userDataDir, 'workspaces'),
     demo: !input.argv.includes('--no-demo') && env.CASEBOOK_NO_DEMO !== '1',
     ...(nativeBinding ? { nativeBinding } : {}),
     ...(input.exists(icon) ? { icon } : {}),

@@ -37,6 +37,11 @@ export function mainWindowOptions(input: WindowOptionsInput): BrowserWindowConst
   };
 }
 
+/** The window's title: the open workspace's name, then the app's. */
+export function windowTitle(workspaceName: string | null): string {
+  return workspaceName ? `${workspaceName} — Casebook` : 'Casebook';
+}
+
 type WindowConstructor = new (options: BrowserWindowConstructorOptions) => BrowserWindow;
 
 /** Creates the window, shows it once the first paint is ready, and loads the app's entry page. */

@@ -5,9 +5,10 @@
 import { existsSync } from 'node:fs';
 import type { WorkspaceSummary } from '../../../shared/src/api/index.js';
 import type { SettingsStore } from '../ports.js';
+import { RECENT_WORKSPACES_SETTING } from '../utility-protocol.js';
 
-/** The host setting that holds the list. */
-export const RECENT_SETTING = 'workspaces.recent';
+/** The host setting that holds the list (Electron's main process reads it too, for its menu). */
+export const RECENT_SETTING = RECENT_WORKSPACES_SETTING;
 /** Entries kept; the oldest fall off. */
 export const MAX_RECENT = 20;
 
