@@ -1,9 +1,9 @@
 // Issue 4, runs: the workspace is pointed at the scripted OpenAI-compatible server from the Settings
-// screen, and an extraction run over the whole inbox shows a progress bar that reaches the end, the
+// screen and the Rulebook's Model tab, and an extraction run over the whole inbox shows a progress bar that reaches the end, the
 // header counts follow, and the server was asked once per message.
 import { DEMO_MESSAGES, demoMessage } from '../support/demo.js';
 import { InboxPage } from '../support/inbox-page.js';
-import { answerAsDefaultExcept, asPrompted, callApi, countBy, expect, MODEL, requestedTexts, rerunAll, RunsBar, test } from '../support/triage.js';
+import { answerAsDefaultExcept, asPrompted, countBy, expect, MODEL, requestedTexts, rerunAll, RunsBar, test } from '../support/triage.js';
 
 test('a run over the inbox with the scripted model: progress to the end, header counts, one request per message', async ({ page, startIsolatedHost, model }) => {
   const host = await startIsolatedHost();
@@ -22,15 +22,19 @@ test('a run over the inbox with the scripted model: progress to the end, header 
   await expect(page.getByTestId('count-invalid')).toHaveText('0');
   await expect(runs.bar).toHaveCount(0);
 
-  // Settings: the OpenAI-compatible endpoint is the scripted server; the draft's provider and model
-  // are the rulebook's (set through the API until the Rulebook's Model tab is built).
+  // Settings: this machine's OpenAI-compatible endpoint is the scripted server; the provider and
+  // model are the draft rulebook's, in its Model tab.
   await page.getByTestId('nav-settings').click();
   await expect(page.getByTestId('settings-form')).toBeVisible();
   await page.getByTestId('settings-base-url').fill(model.url);
   await page.getByTestId('settings-concurrency').fill('4');
   await page.getByTestId('settings-save').click();
   await expect(page.getByTestId('settings-form').getByRole('status')).toHaveText('Saved.');
-  await callApi(page, 'updateDraft', { settings: { provider: 'openai', model: MODEL } });
+  await page.getByTestId('settings-model-link').click();
+  await page.getByTestId('model-provider').selectOption('openai');
+  await page.getByTestId('model-name').fill(MODEL);
+  await page.getByTestId('model-save').click();
+  await expect(page.getByTestId('model-status')).toHaveText('Saved.');
   expect(model.chatRequests).toHaveLength(0);
 
   // Re-run every message from the inbox.
