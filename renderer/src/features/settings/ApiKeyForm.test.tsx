@@ -9,7 +9,7 @@ import { ApiKeyForm } from './ApiKeyForm';
 
 describe('API key form', () => {
   it.each([
-    ['electron', 'kept encrypted on this computer'],
+    ['electron', "kept encrypted with this computer's keychain"],
     ['web', "kept in this host's memory only"],
   ] as const)('on the %s host, says the key is %s', async (host, where) => {
     const { api } = await startBackend();

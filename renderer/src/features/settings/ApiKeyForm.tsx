@@ -6,7 +6,8 @@ import type { AppInfo } from '../../api/contract';
 import { useSettings } from '../../stores';
 
 const KEPT: Record<AppInfo['host'], string> = {
-  electron: 'It is kept encrypted on this computer and never shown.',
+  // Without an OS keychain (Linux with no keyring) the shell keeps it for the session only, unwritten.
+  electron: "It is kept encrypted with this computer's keychain (where there is none, for this session only) and never shown.",
   web: "It is kept in this host's memory only, forgotten when the host stops, and never shown.",
 };
 
