@@ -1,8 +1,12 @@
-// The draft rulebook at a glance: its name and version, the schema it extracts, its precedents and
-// model settings, read-only. The Rulebook screen's first tab.
+// The draft rulebook at a glance: its name (which can be changed here) and version, the schema it
+// extracts, its precedents and model settings. The Rulebook screen's first tab.
+import { useState, type FormEvent } from 'react';
 import type { DraftRulebook } from '../../api/contract';
 import { Chip } from '../../components/Badge';
+import { useRulebook, useStores } from '../../stores';
 import { EMBEDDED_ANSWERS, providerLabel } from './provider';
+import { useDraftChanges } from './useDraftChanges';
+import './editors.css';
 
 /** The draft's model settings in a line; the embedded provider has no model, temperature or seed to show. */
 function modelSummary(s: DraftRulebook['settings']): string {
@@ -12,9 +16,16 @@ function modelSummary(s: DraftRulebook['settings']): string {
 
 export function RulebookSummary({ rulebook }: { rulebook: DraftRulebook }) {
   const enabledRules = rulebook.rules.filter((r) => r.enabled).length;
+  useDraftChanges();
   return (
     <div data-testid="rulebook-summary">
       <dl className="facts">
+        <div>
+          <dt>Name</dt>
+          <dd>
+            <RulebookName name={rulebook.name} />
+          </dd>
+        </div>
         <div>
           <dt>Version</dt>
           <dd data-testid="rulebook-version">{rulebook.version}</dd>
@@ -81,5 +92,45 @@ export function RulebookSummary({ rulebook }: { rulebook: DraftRulebook }) {
         </table>
       </section>
     </div>
+  );
+}
+
+/** The draft's name, renamed in place (a history entry of kind "name"). */
+function RulebookName({ name }: { name: string }) {
+  const { rulebook: store } = useStores();
+  const saving = useRulebook((s) => s.saving === 'name');
+  const failure = useRulebook((s) => (s.saveError?.part === 'name' ? s.saveError.failure : null));
+  const [editing, setEditing] = useState<string | null>(null);
+  if (editing === null) {
+    return (
+      <>
+        <span data-testid="rulebook-summary-name">{name}</span>{' '}
+        <button type="button" className="link-button" onClick={() => setEditing(name)} data-testid="rulebook-rename">
+          Rename
+        </button>
+      </>
+    );
+  }
+  const trimmed = editing.trim();
+  async function onSubmit(e: FormEvent) {
+    e.preventDefault();
+    if (!trimmed || trimmed.length > 100) return;
+    if (trimmed === name || (await store.getState().updateDraft('name', { name: trimmed }))) setEditing(null);
+  }
+  return (
+    <form onSubmit={(e) => void onSubmit(e)} aria-label="Rename the rulebook" className="editor-bar">
+      <input className="input" value={editing} maxLength={100} aria-label="Name" onChange={(e) => setEditing(e.target.value)} data-testid="rulebook-rename-input" />
+      <button type="submit" className="button button-primary button-small" disabled={saving || !trimmed} data-testid="rulebook-rename-save">
+        Save
+      </button>
+      <button type="button" className="button button-small" onClick={() => setEditing(null)}>
+        Cancel
+      </button>
+      {failure ? (
+        <span className="field-error" role="alert">
+          {failure.issues?.find((i) => i.path === 'name')?.message ?? failure.message}
+        </span>
+      ) : null}
+    </form>
   );
 }
