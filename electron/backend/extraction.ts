@@ -9,6 +9,7 @@ import { createProvider, type ProviderConfig } from '../../shared/src/providers/
 import { ProviderError, type Provider } from '../../shared/src/providers/types.js';
 import { PrecedentIndex } from '../../shared/src/retrieval/index.js';
 import { toMessageInput, type StoredMessage } from '../services/workspace/index.js';
+import { schemaHashOf } from './draft/stale.js';
 import type { WorkspaceAccess } from './context.js';
 import { RateLimiter } from './runs/rate-limit.js';
 import { reviewPriority } from './teach/review-priority.js';
@@ -143,7 +144,16 @@ export class ExtractionService {
     const reviewPriority = this.reviewPriorityFor(result, extractor.rulebook);
     const status = this.statusFor(result, extractor.rulebook);
     transaction(() => {
-      repos.extractions.insert({ messageId: message.id, runId, rulebookVersion: null, rulebookHash: extractor.rulebook.hash, result, reviewPriority });
+      repos.extractions.insert({
+        messageId: message.id,
+        runId,
+        rulebookVersion: null,
+        rulebookHash: extractor.rulebook.hash,
+        // The schema it ran under, which the draft may have left while the model answered.
+        schemaHash: schemaHashOf(extractor.rulebook),
+        result,
+        reviewPriority,
+      });
       repos.messages.setMachineStatus(message.id, status);
     });
     return result;

@@ -5,6 +5,7 @@ import type { ModelSettings } from '../../shared/src/domain.js';
 import { RUNTIME_VERSION } from '../../shared/src/version.js';
 import { type InboxRow, type Repositories, type StoredExtraction } from '../services/workspace/index.js';
 import { draftVersion, readDraft } from './draft.js';
+import { currentSchemaHash, isStale } from './draft/stale.js';
 import { inboxFilter } from './inbox-filter.js';
 import type { BackendOptions } from './ports.js';
 import { RUN_SETTING } from './runs/service.js';
@@ -12,7 +13,7 @@ import { RUN_SETTING } from './runs/service.js';
 export const HOST_SETTING = { baseURL: 'provider.baseURL', concurrency: RUN_SETTING.concurrency, ratePerSecond: RUN_SETTING.ratePerSecond } as const;
 const DEFAULT_CONCURRENCY = 4;
 
-function summary(row: InboxRow): MessageSummary {
+function summary(row: InboxRow, schemaHash: string | null): MessageSummary {
   return {
     id: row.id,
     subject: row.subject,
@@ -22,12 +23,11 @@ function summary(row: InboxRow): MessageSummary {
     status: row.status as ReviewStatus,
     output: row.latest?.output ?? null,
     valid: row.latest ? row.latest.valid : null,
-    // PLACEHOLDER (issue 9, schema editing): stale extractions are not tracked yet.
-    stale: false,
+    stale: row.latest !== null && isStale(row.latest.schemaHash, schemaHash),
   };
 }
 
-function extractionRecord(e: StoredExtraction): ExtractionRecord {
+function extractionRecord(e: StoredExtraction, schemaHash: string | null): ExtractionRecord {
   return {
     id: String(e.id),
     messageId: e.messageId,
@@ -39,8 +39,7 @@ function extractionRecord(e: StoredExtraction): ExtractionRecord {
     errors: e.errors,
     trace: e.trace!,
     createdAt: e.createdAt,
-    // PLACEHOLDER (issue 9, schema editing): stale extractions are not tracked yet.
-    stale: false,
+    stale: isStale(e.schemaHash, schemaHash),
   };
 }
 
@@ -60,7 +59,7 @@ export function messageDetail(repos: Repositories, id: string): MessageDetail | 
       source: m.source ?? '',
       status: m.status as ReviewStatus,
     },
-    extraction: latest && latest.trace ? extractionRecord(latest) : null,
+    extraction: latest && latest.trace ? extractionRecord(latest, currentSchemaHash(repos)) : null,
   };
 }
 
@@ -112,21 +111,23 @@ export function createHandlers(repos: Repositories, opts: BackendOptions): CoreH
     }),
 
     listMessages: (args) => {
-      const filter = inboxFilter(args);
+      const schemaHash = currentSchemaHash(repos);
+      const filter = inboxFilter(args, schemaHash);
+      const toSummary = (row: InboxRow) => summary(row, schemaHash);
       const search = args.search?.trim();
       if (search) {
         const m = args.cursor ? SEARCH_CURSOR.exec(args.cursor) : null;
         if (args.cursor && !m) throw badCursor('this cursor belongs to another listing');
         const offset = m ? Number(m[1]) : 0;
         const hits = repos.messages.search({ query: search, filter, limit: args.limit + 1, offset });
-        const items = hits.slice(0, args.limit).map(summary);
+        const items = hits.slice(0, args.limit).map(toSummary);
         return { items, nextCursor: hits.length > args.limit ? `s:${offset + args.limit}` : null, total: repos.messages.searchCount({ query: search, filter }) };
       }
       try {
         // "Needs review" puts first what is most likely wrong (the stored review priority).
         const order = filter.status === 'needs_review' ? 'priority' : args.sort === 'received_asc' ? 'oldest' : 'newest';
         const page = repos.messages.page({ filter, order, limit: args.limit, cursor: args.cursor ?? null });
-        return { items: page.items.map(summary), nextCursor: page.nextCursor, total: repos.messages.count(filter) };
+        return { items: page.items.map(toSummary), nextCursor: page.nextCursor, total: repos.messages.count(filter) };
       } catch (err) {
         // Only the cursor's own refusal: any other failure (the workspace's) stays what it is.
         if (args.cursor && err instanceof TypeError && /cursor/.test(err.message)) throw badCursor(`not a cursor of this listing (${err.message})`);

@@ -11,6 +11,7 @@ import type { Extractor } from '../../../shared/src/pipeline/extractor.js';
 import { ProviderError } from '../../../shared/src/providers/types.js';
 import { toMessageInput, type Repositories, type StoredRun } from '../../services/workspace/index.js';
 import type { EmitEvent } from '../ports.js';
+import { currentSchemaHash, schemaHashOf } from '../draft/stale.js';
 import { inboxFilter } from '../inbox-filter.js';
 import { DEFAULT_SLICE_MS, TimeSlice } from '../time-slice.js';
 import { PendingScanner } from './pending.js';
@@ -138,7 +139,7 @@ export class RunService {
       return ids;
     }
     if ('filter' in selection) {
-      const filter = inboxFilter(selection.filter);
+      const filter = inboxFilter(selection.filter, currentSchemaHash(this.repos));
       const search = selection.filter.search?.trim();
       return search ? this.repos.messages.searchIds({ query: search, filter }) : this.repos.messages.ids(filter);
     }
@@ -396,7 +397,13 @@ export class RunService {
       if (this.closed) return 'stop';
       const status = this.opts.statusFor?.(result, ex.rulebook);
       const reviewPriority = this.opts.reviewPriority?.(result, ex.rulebook) ?? null;
-      this.repos.runs.completeItem(exec.runId, messageId, result, { rulebookHash: ex.rulebook.hash, reviewPriority, ...(status ? { status } : {}) });
+      // The schema it ran under: a run started before a schema change makes stale extractions.
+      this.repos.runs.completeItem(exec.runId, messageId, result, {
+        rulebookHash: ex.rulebook.hash,
+        schemaHash: schemaHashOf(ex.rulebook),
+        reviewPriority,
+        ...(status ? { status } : {}),
+      });
     } catch (err) {
       if (this.closed) return 'stop';
       if (exec.controller.signal.aborted) return 'stop'; // cancelled past its grace, or another worker failed the run

@@ -13,6 +13,8 @@ import { openWorkspace, repositories } from './index.js';
 const COUNT = Number(process.env.CASEBOOK_BENCH_MESSAGES ?? 100_000);
 const TRACES = Number(process.env.CASEBOOK_BENCH_TRACES ?? 1_000_000);
 const ISSUES = ['account', 'billing', 'shipping', 'bug', 'cancellation', 'other'];
+const CURRENT_HASH = 's:current';
+const STALE_HASH = 's:earlier';
 
 function fakeResult(rnd: () => number): ExtractionResult {
   const valid = rnd() > 0.1;
@@ -45,7 +47,8 @@ export async function benchWorkspace(): Promise<void> {
     const importMs = performance.now() - t0;
     t0 = performance.now();
     ws.write(() => {
-      for (const id of ids) repos.extractions.insert({ messageId: id, result: fakeResult(rnd) });
+      // One in ten made under an earlier schema: the stale filter's share.
+      ids.forEach((id, i) => repos.extractions.insert({ messageId: id, result: fakeResult(rnd), schemaHash: i % 10 === 0 ? STALE_HASH : CURRENT_HASH }));
     });
     const extractMs = performance.now() - t0;
     console.log(`\n## Workspace at ${COUNT.toLocaleString('en')} messages`);
@@ -64,6 +67,11 @@ export async function benchWorkspace(): Promise<void> {
     rows.push(await measure('inbox: status filter', () => repos.messages.page({ limit: 100, filter: { status: 'needs_review' } }), runs));
     rows.push(await measure('inbox: invalid only', () => repos.messages.page({ limit: 100, filter: { validity: 'invalid' } }), runs));
     rows.push(await measure('inbox: issue_type = billing', () => repos.messages.page({ limit: 100, filter: { field: { name: 'issue_type', value: 'billing' } } }), runs));
+    const stale = { stale: true, schemaHash: CURRENT_HASH };
+    rows.push(await measure('inbox: stale only (1 in 10)', () => repos.messages.page({ limit: 100, filter: { stale } }), runs));
+    rows.push(await measure('count stale', () => repos.messages.count({ stale }), runs));
+    rows.push(await measure('count current', () => repos.messages.count({ stale: { ...stale, stale: false } }), runs));
+    rows.push(await measure('ids of the stale (a run over the filter)', () => repos.messages.ids({ stale }), runs));
     rows.push(await measure('count all', () => repos.messages.count(), runs));
     rows.push(await measure('count by status', () => repos.messages.countByStatus(), runs));
     rows.push(await measure('search "password" (common), top 100', () => repos.messages.search({ query: 'password', limit: 100 }), runs));

@@ -155,6 +155,12 @@ const SQL = {
 const INBOX_COLUMNS = `m.id, m.subject, m.sender, substr(m.text, 1, 280) AS preview, m.received_at, m.status, m.source,
   e.id AS latest_id, e.valid AS latest_valid, e.output AS latest_output, m.latest_schema_hash`;
 const INBOX_FROM = 'FROM messages m LEFT JOIN extractions e ON e.id = m.latest_extraction_id';
+/**
+ * The FROM of a count or an id list: the join only when a condition reads the extraction. SQLite
+ * keeps an unused LEFT JOIN here, a lookup per row (a count of 90,000 current messages took 33 ms
+ * with it, a few without).
+ */
+const fromFor = (where: readonly string[]) => (where.some((w) => /\be\./.test(w)) ? INBOX_FROM : 'FROM messages m');
 const SEARCH_FROM = `FROM messages_fts f JOIN messages m ON m.seq = f.rowid
   LEFT JOIN extractions e ON e.id = m.latest_extraction_id`;
 // Subject counts twice as much as the body, the sender half as much.
@@ -352,7 +358,7 @@ export class MessageRepository {
     const key = `count|${where.join('|')}`;
     let stmt = this.queries.get(key);
     if (!stmt) {
-      stmt = this.ws.db.prepare(`SELECT count(*) AS n ${INBOX_FROM} WHERE ${where.join(' AND ')}`);
+      stmt = this.ws.db.prepare(`SELECT count(*) AS n ${fromFor(where)} WHERE ${where.join(' AND ')}`);
       this.queries.set(key, stmt);
     }
     return (stmt.get(params) as unknown as { n: number }).n;
@@ -458,7 +464,7 @@ export class MessageRepository {
   /** Ids of every message matching the filter, oldest first (what a run over a filter extracts). */
   ids(filter: InboxFilter = {}): string[] {
     const { where, params } = filterClause(filter);
-    const sql = `SELECT m.id ${INBOX_FROM} ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+    const sql = `SELECT m.id ${fromFor(where)} ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
       ORDER BY m.received_at, m.id`;
     return (this.query(`ids|${where.join('|')}`, sql).all(params) as unknown as { id: string }[]).map((r) => r.id);
   }

@@ -229,6 +229,8 @@ export class RunRepository {
       status?: 'extracted' | 'needs_review';
       /** Stored with the extraction (NewExtraction.reviewPriority). */
       reviewPriority?: number | null;
+      /** The schema it was made under (NewExtraction.schemaHash); the draft's as it is when absent. */
+      schemaHash?: string | null;
     } = {},
   ): number | null {
     return this.ws.write(() => {
@@ -243,6 +245,7 @@ export class RunRepository {
         rulebookHash: options.rulebookHash ?? run.rulebook_hash,
         result,
         reviewPriority: options.reviewPriority ?? null,
+        schemaHash: options.schemaHash ?? null,
       });
       this.stmts.completeItem.run({ run_id: runId, message_id: messageId, extraction_id: extractionId, at: this.ws.timestamp() });
       this.stmts.countDone.run(runId);
