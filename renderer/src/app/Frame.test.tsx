@@ -8,8 +8,10 @@ describe('Application frame', () => {
   it('shows app-ready with the workspace name and counts once the first call succeeded', async () => {
     await renderApp();
     await screen.findByTestId('app-ready');
-    // Named by its file (test/backend.ts).
-    expect(screen.getByTestId('workspace-name').textContent).toBe('Tidewell support');
+    // Named by its draft rulebook's name (the file is test/backend.ts's "Tidewell support.casebook").
+    await waitFor(() => expect(screen.getByTestId('workspace-name').textContent).toBe('Tidewell support triage'));
+    expect(screen.getByTestId('workspace-path').textContent).toMatch(/Tidewell support\.casebook$/);
+    expect(document.title).toBe('Tidewell support triage — Casebook');
     // The demo's 140 messages and the template's unextracted one; Lena's invalid answer and the story
     // the review check flagged need review (test/workspaces.ts).
     await waitFor(() => expect(screen.getByTestId('count-total').textContent).toBe('141'));

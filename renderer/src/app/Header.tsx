@@ -1,14 +1,28 @@
+import { useEffect } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { workspaceName } from '../stores/app';
 import { useApp } from '../stores';
+import { WorkspaceSwitcher } from './WorkspaceSwitcher';
 
 export function Header({ onShowShortcuts }: { onShowShortcuts: () => void }) {
-  const { info, counts } = useApp(useShallow((s) => ({ info: s.info, counts: s.counts })));
+  const { info, counts, workspace } = useApp(useShallow((s) => ({ info: s.info, counts: s.counts, workspace: s.workspace })));
+  const name = workspaceName(info, workspace);
+  // The window (and in Electron its title bar) names the open workspace.
+  useEffect(() => {
+    document.title = info?.workspacePath ? `${name} — Casebook` : 'Casebook';
+  }, [info?.workspacePath, name]);
   return (
     <header className="header">
       <div className="header-title">
-        <h1 data-testid="workspace-name">{workspaceName(info)}</h1>
-        {info?.workspacePath ? <span className="header-path" title={info.workspacePath}>{info.workspacePath}</span> : null}
+        <div className="header-title-row">
+          <h1 data-testid="workspace-name">{name}</h1>
+          <WorkspaceSwitcher />
+        </div>
+        {info?.workspacePath ? (
+          <span className="header-path" title={info.workspacePath} data-testid="workspace-path">
+            {info.workspacePath}
+          </span>
+        ) : null}
       </div>
       {counts ? (
         <dl className="header-counts" data-testid="header-counts">
