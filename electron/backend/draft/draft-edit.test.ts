@@ -19,7 +19,7 @@ describe('planDraftEdit', () => {
       kind: 'settings',
       summary: 'Model settings: provider "embedded" → "openai", model "gpt-4o-mini" → "llama3.1", max tokens none → 300',
       change: { settings: { provider: 'openai', model: 'llama3.1', maxTokens: 300 } },
-      undo: { draft: { settings: DEFAULT_SETTINGS } },
+      undo: { draft: { settings: DEFAULT_SETTINGS }, after: { draft: { settings: { ...DEFAULT_SETTINGS, provider: 'openai', model: 'llama3.1', maxTokens: 300 } } } },
     });
   });
 

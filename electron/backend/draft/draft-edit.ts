@@ -21,7 +21,8 @@ export interface DraftEdit {
   /**
    * What to record, or null when the call changes nothing. One entry per call. Its kind is the most
    * telling part changed (instructions, then settings, then name); its undo restores every part the
-   * call changed, as it was: `{ draft: { instructions?, settings?, name? } }`.
+   * call changed, as it was: `{ draft: { instructions?, settings?, name? }, after: { draft: <the
+   * same parts as the edit left them> } }` (the payload schema-handlers.ts describes).
    */
   entry: { kind: DraftChangeKind; summary: string; change: JsonValue; undo: JsonValue } | null;
   problems: EditProblem[];
@@ -63,6 +64,7 @@ export function planDraftEdit(before: StoredDraft, args: DraftEditArgs): DraftEd
   const summaries: string[] = [];
   const change: Record<string, JsonValue> = {};
   const undo: Partial<Pick<StoredDraft, 'instructions' | 'settings' | 'name'>> = {};
+  const left: Partial<Pick<StoredDraft, 'instructions' | 'settings' | 'name'>> = {};
   if (instructions) {
     summaries.push(
       after.instructions.trim()
@@ -71,20 +73,24 @@ export function planDraftEdit(before: StoredDraft, args: DraftEditArgs): DraftEd
     );
     change.instructions = after.instructions;
     undo.instructions = before.instructions;
+    left.instructions = after.instructions;
   }
   if (changedSettings.length) {
     summaries.push(`Model settings: ${changedSettings.map((k) => `${SETTING_LABELS[k]} ${show(before.settings[k])} → ${show(after.settings[k])}`).join(', ')}`);
     change.settings = Object.fromEntries(changedSettings.map((k) => [k, after.settings[k] ?? null]));
     undo.settings = before.settings;
+    left.settings = after.settings;
   }
   if (name) {
     summaries.push(`Renamed "${before.name}" → "${after.name}"`);
     change.name = after.name;
     undo.name = before.name;
+    left.name = after.name;
   }
   const kind: DraftChangeKind = instructions ? 'instructions' : changedSettings.length ? 'settings' : 'name';
-  // Plain data (StoredDraft is JSON), typed for the history's JSON column.
-  const undoJson = { draft: undo } as unknown as JsonValue;
+  // The undo payload undo.ts reads: the parts as they were, and as this edit left them (undo is
+  // refused once they differ). Plain data (StoredDraft is JSON), typed for the JSON column.
+  const undoJson = { draft: undo, after: { draft: left } } as unknown as JsonValue;
   return { after, entry: { kind, summary: summaries.join('; '), change, undo: undoJson }, problems };
 }
 

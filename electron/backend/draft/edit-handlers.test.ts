@@ -59,7 +59,7 @@ describe('updateDraft', () => {
     expect(entry!.summary).toMatch(/instructions/i);
     const stored = h.ctx.repos.draftHistory.list();
     expect(stored).toHaveLength(1);
-    expect(stored[0]).toMatchObject({ id: entry!.id, undo: { draft: { instructions: before.instructions } } });
+    expect(stored[0]).toMatchObject({ id: entry!.id, undo: { draft: { instructions: before.instructions }, after: { draft: { instructions: INSTRUCTIONS } } } });
     expect(draftEvents(h)).toEqual([{ reason: 'instructions', entryId: entry!.id }]);
   });
 
@@ -69,7 +69,7 @@ describe('updateDraft', () => {
     const { draft, entry } = await h.call('updateDraft', { settings: { provider: 'openai', model: '  casebook-test-1 ', temperature: 0.4, seed: 11, k: 3, maxTokens: 300 } });
     expect(draft.settings).toEqual({ provider: 'openai', model: 'casebook-test-1', temperature: 0.4, seed: 11, k: 3, maxTokens: 300 });
     expect(entry).toMatchObject({ kind: 'settings', change: { settings: { provider: 'openai', model: 'casebook-test-1', temperature: 0.4, seed: 11, k: 3, maxTokens: 300 } } });
-    expect(h.ctx.repos.draftHistory.get(entry!.id)?.undo).toEqual({ draft: { settings: before } });
+    expect(h.ctx.repos.draftHistory.get(entry!.id)?.undo).toEqual({ draft: { settings: before }, after: { draft: { settings: draft.settings } } });
     // Nothing of it is the machine's: the host's settings are untouched.
     expect(JSON.stringify([...h.opts.settings.data.entries()])).not.toMatch(/casebook-test-1|"openai"|300/);
 
@@ -84,7 +84,7 @@ describe('updateDraft', () => {
     const { draft, entry } = await h.call('updateDraft', { name: '  Acme triage ' });
     expect(draft.name).toBe('Acme triage');
     expect(entry).toMatchObject({ kind: 'name', change: { name: 'Acme triage' } });
-    expect(h.ctx.repos.draftHistory.get(entry!.id)?.undo).toEqual({ draft: { name: 'Tidewell support triage' } });
+    expect(h.ctx.repos.draftHistory.get(entry!.id)?.undo).toEqual({ draft: { name: 'Tidewell support triage' }, after: { draft: { name: 'Acme triage' } } });
   });
 
   it('writes one entry for a call that changes several things: the kind of what matters most, undoing all of it', async () => {
@@ -93,9 +93,33 @@ describe('updateDraft', () => {
     const { entry } = await h.call('updateDraft', { name: 'Acme triage', instructions: INSTRUCTIONS, settings: { k: 4 } });
     expect(entry?.kind).toBe('instructions');
     expect(h.ctx.repos.draftHistory.list()).toHaveLength(1);
-    expect(h.ctx.repos.draftHistory.get(entry!.id)?.undo).toEqual({ draft: { instructions: before.instructions, settings: before.settings, name: before.name } });
+    expect(h.ctx.repos.draftHistory.get(entry!.id)?.undo).toMatchObject({ draft: { instructions: before.instructions, settings: before.settings, name: before.name } });
     // Settings before name.
     expect((await h.call('updateDraft', { name: 'Acme', settings: { k: 5 } })).entry?.kind).toBe('settings');
+  });
+
+  it('undoDraftChange takes back each edit, newest first, to the draft exactly as it was', async () => {
+    const h = harness();
+    const before = draftOf(h);
+    const hash = hashOf(h);
+    await h.call('updateDraft', { instructions: INSTRUCTIONS });
+    const settings = await h.call('updateDraft', { name: 'Acme triage', settings: { provider: 'openai', model: 'm', maxTokens: 10 } });
+    const afterFirst = draftOf(h);
+    await h.call('undoDraftChange', { id: settings.entry!.id });
+    expect(draftOf(h)).toEqual({ ...afterFirst, name: before.name, settings: before.settings });
+    const first = h.ctx.repos.draftHistory.list().find((e) => e.kind === 'instructions')!;
+    await h.call('undoDraftChange', { id: first.id });
+    expect(draftOf(h)).toEqual(before);
+    expect(hashOf(h)).toBe(hash);
+  });
+
+  it('an edit can no longer be undone once what it touched was changed again', async () => {
+    const h = harness();
+    const { entry } = await h.call('updateDraft', { settings: { k: 3 } });
+    // Changed behind the history's back (another host writing the same file, say).
+    h.ctx.repos.settings.set(SETTING_KEYS.draftRulebook, { ...draftOf(h), settings: { ...draftOf(h).settings, k: 4 } });
+    expect((await h.failure('undoDraftChange', { id: entry!.id })).failure.code).toBe('conflict');
+    expect(draftOf(h).settings.k).toBe(4);
   });
 
   it('a call that changes nothing writes no entry and announces nothing', async () => {
