@@ -12,11 +12,13 @@ export interface InboxFilters {
   status: ReviewStatus | null;
   valid: boolean | null;
   field: FieldFilter | null;
+  /** Only messages whose extraction was made under an earlier schema (true), or only current ones (false). */
+  stale: boolean | null;
   search: string;
   sort: 'received_desc' | 'received_asc';
 }
 
-export const NO_FILTERS: InboxFilters = { status: null, valid: null, field: null, search: '', sort: 'received_desc' };
+export const NO_FILTERS: InboxFilters = { status: null, valid: null, field: null, stale: null, search: '', sort: 'received_desc' };
 
 export interface InboxState {
   filters: InboxFilters;
@@ -43,7 +45,7 @@ export interface InboxState {
 }
 
 export function hasActiveFilters(f: InboxFilters): boolean {
-  return f.status !== null || f.valid !== null || f.field !== null || f.search.trim() !== '';
+  return f.status !== null || f.valid !== null || f.field !== null || f.stale !== null || f.search.trim() !== '';
 }
 
 export function createInboxStore(api: CasebookApi) {
@@ -57,6 +59,7 @@ export function createInboxStore(api: CasebookApi) {
       if (f.status) args.status = f.status;
       if (f.valid !== null) args.valid = f.valid;
       if (f.field) args.field = f.field;
+      if (f.stale !== null) args.stale = f.stale;
       const search = f.search.trim();
       if (search) args.search = search;
       return args;

@@ -1,11 +1,15 @@
 // The extracted JSON: an editable form in schema order (features/review/ExtractionForm) and the raw
-// JSON one tab away. The draft is held by the review panel; the raw tab shows it as JSON.
+// JSON one tab away. The draft is held by the review panel; the raw tab shows it as JSON. A stale
+// extraction (made under an earlier schema) is shown as it was, not judged by the schema as it is
+// now, until the person asks to correct it under the schema as it is.
 import { useState, type Ref } from 'react';
 import type { Extraction, ExtractionRecord, ExtractionSchema } from '../../api/contract';
 import { ValidityBadge } from '../../components/Badge';
 import { EmptyState } from '../../components/States';
 import { Tabs } from '../../components/Tabs';
 import { ExtractionForm, type ExtractionFormHandle, type Problem } from '../review/ExtractionForm';
+import { FieldValue } from '../review/FieldValue';
+import { STALE_EXPLANATION, StaleBadge } from './StaleBadge';
 
 interface Props {
   extraction: ExtractionRecord | null;
@@ -20,6 +24,7 @@ interface Props {
 
 export function ExtractionView({ extraction, schema, draft, onDraftChange, issues, formRef, tab: tabProp, onTab }: Props) {
   const [ownTab, setOwnTab] = useState('fields');
+  const [asItWas, setAsItWas] = useState(true);
   const tab = tabProp ?? ownTab;
   const setTab = onTab ?? setOwnTab;
   if (!extraction) {
@@ -37,8 +42,17 @@ export function ExtractionView({ extraction, schema, draft, onDraftChange, issue
       <header className="panel-header">
         <h2>Extraction</h2>
         <ValidityBadge valid={extraction.valid} />
+        {extraction.stale ? <StaleBadge /> : null}
         <span className="muted">rulebook v{extraction.rulebookVersion}</span>
       </header>
+      {extraction.stale ? (
+        <p className="stale-banner" role="note" data-testid="stale-notice">
+          <span>{STALE_EXPLANATION}</span>
+          <button type="button" className="link-button" data-testid="stale-toggle" onClick={() => setAsItWas(!asItWas)}>
+            {asItWas ? 'Correct it under the schema as it is' : 'Show it as it was'}
+          </button>
+        </p>
+      ) : null}
       <Tabs
         label="Extraction view"
         selected={tab}
@@ -47,17 +61,20 @@ export function ExtractionView({ extraction, schema, draft, onDraftChange, issue
           {
             id: 'fields',
             label: 'Fields',
-            render: () => (
-              <ExtractionForm
-                ref={formRef}
-                schema={schema}
-                value={output}
-                original={extraction.output}
-                errors={extraction.errors}
-                issues={issues}
-                onChange={(next) => onDraftChange?.(next)}
-              />
-            ),
+            render: () =>
+              extraction.stale && asItWas ? (
+                <AsItWas output={extraction.output} schema={schema} />
+              ) : (
+                <ExtractionForm
+                  ref={formRef}
+                  schema={schema}
+                  value={output}
+                  original={extraction.output}
+                  errors={extraction.errors}
+                  issues={issues}
+                  onChange={(next) => onDraftChange?.(next)}
+                />
+              ),
           },
           {
             id: 'raw',
@@ -71,5 +88,25 @@ export function ExtractionView({ extraction, schema, draft, onDraftChange, issue
         ]}
       />
     </section>
+  );
+}
+
+/** A stale extraction's fields as they were made: no value is judged by the schema as it is now. */
+function AsItWas({ output, schema }: { output: Extraction; schema: ExtractionSchema | null }) {
+  const known = new Set((schema?.fields ?? []).map((f) => f.name));
+  return (
+    <dl className="fields stale-fields" data-testid="extraction-as-it-was">
+      {Object.entries(output).map(([name, value]) => (
+        <div key={name} className="field" data-testid={`extraction-field-${name}`}>
+          <dt>
+            {name}
+            {known.has(name) ? null : <span className="stale-gone">not in the schema now</span>}
+          </dt>
+          <dd>
+            <FieldValue value={value} />
+          </dd>
+        </div>
+      ))}
+    </dl>
   );
 }

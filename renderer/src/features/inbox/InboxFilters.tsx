@@ -68,6 +68,18 @@ export function InboxFilters() {
       </select>
       <select
         className="input"
+        aria-label="Schema"
+        data-testid="stale-filter"
+        title="Stale: made under an earlier schema of the draft (shown as it was; re-run to update)"
+        value={filters.stale === null ? '' : String(filters.stale)}
+        onChange={(e) => void setFilters({ stale: e.target.value === '' ? null : e.target.value === 'true' })}
+      >
+        <option value="">Any schema</option>
+        <option value="true">Stale only</option>
+        <option value="false">Current schema only</option>
+      </select>
+      <select
+        className="input"
         aria-label="Sort"
         data-testid="sort-order"
         value={filters.sort}

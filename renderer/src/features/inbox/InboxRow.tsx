@@ -1,6 +1,7 @@
 import { memo } from 'react';
 import type { MessageSummary } from '../../api/contract';
 import { Chip, NullValue, StatusBadge, ValidityBadge } from '../../components/Badge';
+import { StaleBadge } from './StaleBadge';
 import { formatCompact, formatDateTime, formatValue, senderName } from '../../components/format';
 
 interface Props {
@@ -48,6 +49,7 @@ export const InboxRow = memo(function InboxRow({ message, selected, checked = fa
       <div className="inbox-row-line inbox-row-badges">
         <StatusBadge status={message.status} />
         <ValidityBadge valid={message.valid} />
+        {message.stale ? <StaleBadge /> : null}
         {message.output
           ? fields.map((name) => {
               const value = message.output?.[name];

@@ -2,6 +2,7 @@
 import { useEffect } from 'react';
 import { useShortcut } from '../../app/shortcuts';
 import { useInbox, useRulebook, useStores } from '../../stores';
+import { useDraftChanges } from '../rulebook/useDraftChanges';
 import { PromoteHost } from '../review/PromoteHost';
 import { InboxFilters } from './InboxFilters';
 import { InboxList } from './InboxList';
@@ -22,6 +23,8 @@ export function InboxScreen() {
   useEffect(() => {
     void messageDetail.getState().open(selectedId);
   }, [messageDetail, selectedId]);
+  // The schema the extraction is shown against follows the draft (a schema change makes extractions stale).
+  useDraftChanges();
 
   useShortcut('j', 'Next message', () => inbox.getState().move(1), 'Inbox');
   useShortcut('k', 'Previous message', () => inbox.getState().move(-1), 'Inbox');

@@ -12,6 +12,7 @@ export function filterSelection(f: InboxFilters): Selection {
   if (f.status) filter.status = f.status;
   if (f.valid !== null) filter.valid = f.valid;
   if (f.field) filter.field = f.field;
+  if (f.stale !== null) filter.stale = f.stale;
   if (f.search.trim()) filter.search = f.search.trim();
   return { filter };
 }
@@ -52,6 +53,9 @@ export function InboxToolbar() {
           </button>
           <button type="button" role="menuitem" className="menu-item" disabled={!filtered || busy} data-testid="rerun-filter" onClick={() => start(filterSelection(filters))}>
             The messages matching the filter{filtered && total !== null ? ` (${total.toLocaleString()})` : ''}
+          </button>
+          <button type="button" role="menuitem" className="menu-item" disabled={busy} data-testid="rerun-stale-menu" onClick={() => start({ filter: { stale: true } })}>
+            The stale ones (made under an earlier schema)
           </button>
           <button type="button" role="menuitem" className="menu-item" disabled={busy} data-testid="rerun-all" onClick={() => start({ all: true })}>
             Every message
