@@ -318,6 +318,14 @@ describe('starting the session', () => {
     expect((settings.data.get(RECENT_SETTING) as { path: string }[]).map((r) => r.path)).toEqual([path]);
   }, 60_000);
 
+  it('makes new workspaces beside the one it started with when the host names no folder', async () => {
+    const path = copyWorkspace(demo.template, folder.path('first.casebook'));
+    const backend = await createBackend(backendOptions(path));
+    open.push(backend);
+    const made = await call(backend, 'createWorkspace', { name: 'Next', start: { kind: 'template', template: 'empty' } });
+    expect(made.workspace.current?.path).toBe(join(folder.dir, 'workspaces', 'next.casebook'));
+  });
+
   it('opens the most recent workspace that is still there, else the fallback file when the list is empty, else none', async () => {
     const a = copyWorkspace(demo.template, folder.path('a.casebook'));
     const b = copyWorkspace(demo.template, folder.path('b.casebook'));

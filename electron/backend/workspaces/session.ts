@@ -16,7 +16,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { basename, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import {
   API_METHOD_NAMES,
   ApiError,
@@ -114,9 +114,14 @@ export class WorkspaceSession implements Backend, SessionApi {
     this.handlers = joinHandlers(this.own, delegated as Omit<ApiHandlers, SessionMethod>);
   }
 
-  /** Where new workspaces go unless a path is given. */
+  /**
+   * Where new workspaces go unless a path is given: the host's folder; without one (tests), beside
+   * the workspace the session started with, so nothing lands in the home folder unasked.
+   */
   get folder(): string {
-    return resolve(this.opts.workspacesDir ?? join(homedir(), '.casebook', 'workspaces'));
+    if (this.opts.workspacesDir) return resolve(this.opts.workspacesDir);
+    if (this.opts.workspacePath) return join(dirname(resolve(this.opts.workspacePath)), 'workspaces');
+    return join(homedir(), '.casebook', 'workspaces');
   }
 
   /** Opens the workspace the host asked for, or the most recent one, or none (see SessionOptions). */
