@@ -317,10 +317,21 @@ export class WorkspaceSession implements Backend, SessionApi {
     this.recent.opened(next.backend.path, name, this.now());
     this.opts.emit('workspaceChanged', { path: next.backend.path, name });
     if (this.started) next.backend.startBackgroundWork();
-    if (old) {
+    if (old) await this.retire(old);
+  }
+
+  /** Closes a workspace that was replaced, once its runs have stopped and its last call has finished. */
+  private async retire(old: Open): Promise<void> {
+    try {
       await old.backend.stopRuns();
       await this.drained(old);
-      old.backend.close();
+    } finally {
+      try {
+        old.backend.close();
+      } catch {
+        // The switch is done and the new workspace open; a failed `PRAGMA optimize` on the way out
+        // leaves the old file as it was (Workspace.close closes the connection regardless).
+      }
     }
   }
 
