@@ -11,6 +11,7 @@ import { fireEvent, render, screen, waitFor, within } from '@testing-library/rea
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ApiEventName, ApiEvents, ApiHandlers, ApiMethod, ApiParsedArgs, CasebookApi } from '../../../../shared/src/api/contract.js';
+import type { CreatedWorkspace } from '../../../../shared/src/api/records.js';
 import { createBackend } from '../../../../electron/backend/service.js';
 import type { Backend } from '../../../../electron/backend/ports.js';
 import { createStores, StoresProvider } from '../../stores';
@@ -82,7 +83,7 @@ async function chooseFile(user: ReturnType<typeof userEvent.setup>, content = CS
 
 describe('LabelledStart on the real backend', () => {
   it('shows the proposal with its reasons, and makes the workspace from the fields as the person changed them', async () => {
-    const { user, onCreated, stores } = renderStep();
+    const { user, onCreated } = renderStep();
     await chooseFile(user);
 
     // The file went as its bytes; the proposal is the backend's.
@@ -114,9 +115,10 @@ describe('LabelledStart on the real backend', () => {
     const urgencyName = within(rowOf('Urgency')).getByTestId('labelled-name');
     await user.clear(urgencyName);
     await user.type(urgencyName, 'priority');
-    expect((screen.getByTestId('labelled-workspace-name') as HTMLInputElement).value).toBe('history');
-    await user.clear(screen.getByTestId('labelled-workspace-name'));
-    await user.type(screen.getByTestId('labelled-workspace-name'), 'Refund desk');
+    expect((screen.getByTestId('start-name') as HTMLInputElement).value).toBe('history');
+    await user.clear(screen.getByTestId('start-name'));
+    await user.type(screen.getByTestId('start-name'), 'Refund desk');
+    expect(screen.getByTestId('start-where').textContent).toBe(`Saved as ${join(dir, 'workspaces')}/refund-desk.casebook`);
 
     const changed = vi.fn();
     api.on('workspaceChanged', changed);
@@ -147,7 +149,11 @@ describe('LabelledStart on the real backend', () => {
     expect(precedents).toHaveLength(5);
     expect(precedents.map((p) => p.output).find((o) => o.refund === 12.5)).toEqual({ issue_type: 'billing', priority: 'high', refund: 12.5 });
     expect(precedents.some((p) => p.output.issue_type === 'login')).toBe(true);
-    expect(stores.toasts.getState().toasts.at(-1)?.message).toBe('Refund desk: 6 messages and 5 precedents imported (1 message without a precedent).');
+    // What was made goes to the caller, the row without a precedent named by its line.
+    const made = onCreated.mock.calls[0]![0] as CreatedWorkspace;
+    expect(made.workspace.current?.path).toBe(join(dir, 'workspaces', 'refund-desk.casebook'));
+    expect(made.imported).toMatchObject({ inserted: 6, precedents: 5 });
+    expect(made.imported?.problems.map((x) => x.line)).toEqual([6]);
   });
 
   it('a refusal is shown beside the field it concerns, and nothing is made', async () => {
@@ -172,6 +178,21 @@ describe('LabelledStart on the real backend', () => {
     for (const remove of within(rowOf('Issue Type')).getAllByTestId('labelled-value-remove')) fireEvent.click(remove);
     await user.click(screen.getByTestId('labelled-create'));
     expect((await within(rowOf('Issue Type')).findByTestId('labelled-field-error')).textContent).toBe('an enum needs at least one value');
+  });
+
+  it('a refused place is shown where the other ways to start show it: a path beside the path, a taken name as the refusal', async () => {
+    await api.createWorkspace({ name: 'history', start: { kind: 'template', template: 'empty' } });
+    const { user, onCreated } = renderStep();
+    await chooseFile(user);
+    await user.click(screen.getByText('Save it somewhere else'));
+    await user.type(screen.getByTestId('start-path'), 'relative.casebook');
+    await user.click(screen.getByTestId('labelled-create'));
+    expect((await screen.findByTestId('start-path-error')).textContent).toContain('full path');
+
+    await user.clear(screen.getByTestId('start-path'));
+    await user.click(screen.getByTestId('labelled-create'));
+    expect((await screen.findByTestId('labelled-error')).textContent).toContain('A workspace named "history" already exists');
+    expect(onCreated).not.toHaveBeenCalled();
   });
 
   it('another text column proposes again; a type made an enum starts with the column\'s values; Back cancels', async () => {

@@ -2,7 +2,8 @@
 // drop a CSV or JSON Lines file (sent as its bytes, base64, as the import dialog sends files), see
 // the field the backend proposes for each labelled column with what its values said, confirm or
 // change each (include it, its name, type, enum values, nullable) and which column is the message
-// text, name the workspace, then Create: the backend makes the workspace with these fields as its
+// text, name the workspace (and say where its file goes, as the other ways to start do), then
+// Create: the backend makes the workspace with these fields as its
 // schema and imports the rows as messages and precedents, with progress. A refusal is shown beside
 // the field it concerns (the backend names each problem's path, start.fields.N...).
 import { useEffect, useRef, useState, type DragEvent } from 'react';
@@ -10,19 +11,24 @@ import type { ApiFailure, FieldSpec, FieldType, ImportMapping } from '../../api/
 import { MAX_IMPORT_BYTES } from '../../api/contract';
 import { toFailure } from '../../api/errors';
 import { useStores } from '../../stores';
-import type { FieldProposal, ImportFileArg, LabelledField, ProposedField } from '../../../../shared/src/api/records';
+import type { CreatedWorkspace, FieldProposal, ImportFileArg, LabelledField, ProposedField } from '../../../../shared/src/api/records';
 import { ImportProblems } from '../import/ImportProblems';
 import { useFileDrop } from '../import/useFileDrop';
+import { WorkspacePlace, type Place } from './WorkspacePlace';
 
 export interface LabelledStartProps {
   /** Called when the person cancels (back to the four ways to start). */
   onCancel: () => void;
-  /** Called once the workspace is made and open. */
-  onCreated: () => void;
+  /**
+   * Called once the workspace is made and open, with what was made (`imported`: the messages, the
+   * precedents, and the rows without one with their lines). The window may remount on the new
+   * workspace before this is called (workspaceChanged), so what to show of it is the caller's.
+   */
+  onCreated: (made: CreatedWorkspace) => void;
 }
 
 const TYPES: [FieldType, string][] = [
-  ['enum', 'One of a list (enum)'],
+  ['enum', 'One of a list'],
   ['string', 'Text'],
   ['number', 'Number'],
   ['boolean', 'Yes / no'],
@@ -104,21 +110,21 @@ function readBase64(file: File): Promise<string> {
   });
 }
 
-const count = (n: number, what: string) => `${n.toLocaleString()} ${what}${n === 1 ? '' : 's'}`;
-
 const workspaceNameOf = (fileName: string) => fileName.replace(/\.[A-Za-z0-9]+$/, '').trim().slice(0, 100) || 'Labelled history';
 
 /** Problems the backend named, by where they go: a field (by column), the text column, the name, or the rest. */
 interface Issues {
   byColumn: Record<string, string[]>;
   text: string[];
-  name: string[];
+  /** Refusals of the name or the path, as WorkspacePlace shows them beside those fields. */
+  place: ApiFailure | null;
   other: string[];
 }
-const NO_ISSUES: Issues = { byColumn: {}, text: [], name: [], other: [] };
+const NO_ISSUES: Issues = { byColumn: {}, text: [], place: null, other: [] };
 
 function issuesOf(failure: ApiFailure, sent: FieldDraft[]): Issues {
-  const out: Issues = { byColumn: {}, text: [], name: [], other: [] };
+  const out: Issues = { byColumn: {}, text: [], place: null, other: [] };
+  const place: { path: string; message: string }[] = [];
   for (const issue of failure.issues ?? []) {
     const m = /^start\.fields\.(\d+)(?:\.(.*))?$/.exec(issue.path);
     const draft = m ? sent[Number(m[1])] : undefined;
@@ -128,9 +134,10 @@ function issuesOf(failure: ApiFailure, sent: FieldDraft[]): Issues {
       const where = value ? `value "${draft.values[Number(value[1])]?.value ?? Number(value[1]) + 1}": ` : rest.startsWith('field.aliases') ? 'alias: ' : '';
       (out.byColumn[draft.proposed.column] ??= []).push(`${where}${issue.message}`);
     } else if (issue.path === 'start.mapping.text') out.text.push(issue.message);
-    else if (issue.path === 'name') out.name.push(issue.message);
+    else if (issue.path === 'name' || issue.path === 'path') place.push(issue);
     else out.other.push(`${issue.path}: ${issue.message}`);
   }
+  if (place.length) out.place = { ...failure, issues: place };
   if (!failure.issues?.length) out.other.push(failure.message);
   return out;
 }
@@ -138,18 +145,31 @@ function issuesOf(failure: ApiFailure, sent: FieldDraft[]): Issues {
 type Phase = 'choose' | 'reading' | 'proposal' | 'creating';
 
 export function LabelledStart({ onCancel, onCreated }: LabelledStartProps) {
-  const { api, toasts } = useStores();
+  const { api } = useStores();
   const [phase, setPhase] = useState<Phase>('choose');
   const [file, setFile] = useState<ImportFileArg | null>(null);
   const [proposal, setProposal] = useState<FieldProposal | null>(null);
   const [mapping, setMapping] = useState<ImportMapping>({ text: null });
   const [drafts, setDrafts] = useState<FieldDraft[]>([]);
-  const [name, setName] = useState('');
+  const [place, setPlace] = useState<Place>({ name: '', path: '' });
+  const [folder, setFolder] = useState('');
   const [failure, setFailure] = useState<ApiFailure | null>(null);
   const [issues, setIssues] = useState<Issues>(NO_ISSUES);
   const [busy, setBusy] = useState(false);
   const [progress, setProgress] = useState<{ processed: number; total: number } | null>(null);
   const generation = useRef(0);
+
+  // Where the file will go, as the other ways to start show it.
+  useEffect(() => {
+    let live = true;
+    api.getWorkspace({}).then(
+      (state) => live && setFolder(state.folder),
+      () => undefined,
+    );
+    return () => {
+      live = false;
+    };
+  }, [api]);
 
   useEffect(() => api.on('importProgress', (e) => (phase === 'creating' && file && e.name === file.name ? setProgress({ processed: e.processed, total: e.total }) : undefined)), [api, phase, file]);
 
@@ -190,7 +210,7 @@ export function LabelledStart({ onCancel, onCreated }: LabelledStartProps) {
           return prev ? { ...prev, proposed: f } : draftOf(f);
         });
       });
-      if (fresh) setName(workspaceNameOf(next.name));
+      if (fresh) setPlace((p) => ({ ...p, name: workspaceNameOf(next.name) }));
       setPhase('proposal');
     } catch (error) {
       if (mine !== generation.current) return;
@@ -220,15 +240,9 @@ export function LabelledStart({ onCancel, onCreated }: LabelledStartProps) {
     setIssues(NO_ISSUES);
     setProgress({ processed: 0, total: proposal?.rows ?? 0 });
     try {
-      const made = await api.createWorkspace({ name: name.trim(), start: { kind: 'labelled', file, mapping, fields } });
-      const imported = made.imported;
-      if (imported) {
-        const without = imported.inserted - imported.precedents;
-        toasts.getState().push({
-          message: `${name.trim()}: ${count(imported.inserted, 'message')} and ${count(imported.precedents, 'precedent')} imported${without > 0 ? ` (${count(without, 'message')} without a precedent)` : ''}.`,
-        });
-      }
-      onCreated();
+      const name = place.name.trim();
+      const made = await api.createWorkspace({ name, start: { kind: 'labelled', file, mapping, fields }, ...(place.path.trim() ? { path: place.path.trim() } : {}) });
+      onCreated(made);
     } catch (error) {
       const f = toFailure(error);
       const found = issuesOf(f, sent);
@@ -251,7 +265,7 @@ export function LabelledStart({ onCancel, onCreated }: LabelledStartProps) {
   };
   const creating = phase === 'creating';
   const included = drafts.filter((d) => d.include).length;
-  const canCreate = !busy && !creating && !!mapping.text && included > 0 && name.trim() !== '';
+  const canCreate = !busy && !creating && !!mapping.text && included > 0 && place.name.trim() !== '';
 
   return (
     <section className="labelled-start" data-testid="labelled-start" aria-label="Start from a labelled history">
@@ -374,15 +388,7 @@ export function LabelledStart({ onCancel, onCreated }: LabelledStartProps) {
 
           <ImportProblems problems={proposal.problems} />
 
-          <label className="form-row" style={{ maxWidth: 420 }}>
-            <span>Name of the workspace</span>
-            <input className="input" data-testid="labelled-workspace-name" value={name} maxLength={100} disabled={creating} onChange={(e) => setName(e.target.value)} />
-            {issues.name.map((m, i) => (
-              <span key={i} className="field-error" data-testid="labelled-name-error">
-                {m}
-              </span>
-            ))}
-          </label>
+          <WorkspacePlace value={place} onChange={setPlace} folder={folder} failure={issues.place} disabled={creating} />
 
           {creating && progress ? (
             <div className="import-progress-row">
