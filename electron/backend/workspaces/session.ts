@@ -86,7 +86,8 @@ const isThenable = (v: unknown): v is PromiseLike<unknown> => !!v && typeof (v a
 export async function openSession(opts: SessionOptions, openBackend: OpenBackend): Promise<Backend> {
   const session = new WorkspaceSession(opts, openBackend);
   await session.start();
-  return session;
+  // A plain record, as a Backend always was (callers spread it).
+  return { handlers: session.handlers, startBackgroundWork: () => session.startBackgroundWork(), close: () => session.close() };
 }
 
 export class WorkspaceSession implements Backend, SessionApi {
