@@ -350,13 +350,21 @@ export function LabelledStart({ onCancel, onCreated }: LabelledStartProps) {
 
           {drafts.length ? (
             <div className="import-preview-wrap" style={{ maxHeight: 'none' }}>
-              <table className="table" data-testid="labelled-fields">
+              <table className="table" style={{ tableLayout: 'fixed' }} data-testid="labelled-fields">
                 <thead>
                   <tr>
-                    <th scope="col">Use</th>
-                    <th scope="col">Column</th>
-                    <th scope="col">Field</th>
-                    <th scope="col">Values</th>
+                    <th scope="col" style={{ width: '3rem' }}>
+                      Use
+                    </th>
+                    <th scope="col" style={{ width: '15%' }}>
+                      Column
+                    </th>
+                    <th scope="col" style={{ width: '20%' }}>
+                      Field
+                    </th>
+                    <th scope="col" style={{ width: '22%' }}>
+                      Values
+                    </th>
                     <th scope="col">What the values say</th>
                   </tr>
                 </thead>
@@ -445,12 +453,13 @@ function FieldRow({ draft: d, disabled, errors, onChange }: { draft: FieldDraft;
       <td>
         <label className="form-row">
           <span>Name</span>
-          <input className="input code-input" data-testid="labelled-name" aria-label={`Field name for ${p.column}`} value={d.name} disabled={off} onChange={(e) => onChange((x) => ({ ...x, name: e.target.value }))} />
+          <input className="input code-input" style={{ width: '100%' }} data-testid="labelled-name" aria-label={`Field name for ${p.column}`} value={d.name} disabled={off} onChange={(e) => onChange((x) => ({ ...x, name: e.target.value }))} />
         </label>
         <label className="form-row">
           <span>Type</span>
           <select
             className="input"
+            style={{ width: '100%' }}
             data-testid="labelled-type"
             value={d.type}
             disabled={off}
@@ -489,7 +498,7 @@ function FieldRow({ draft: d, disabled, errors, onChange }: { draft: FieldDraft;
 
 function Examples({ examples }: { examples: string[] }) {
   return (
-    <span className="chips" data-testid="labelled-examples">
+    <span className="chips" style={{ display: 'flex' }} data-testid="labelled-examples">
       {examples.map((x, i) => (
         <span key={i} className="chip chip-muted" title={x}>
           {x}
