@@ -45,6 +45,12 @@ export function Frame() {
     });
   }, [api, app, inbox, messageDetail, status, workspacePath]);
 
+  // The draft renamed (Rulebook › Instructions): the header and the recent list name it anew.
+  useEffect(() => {
+    if (status !== 'ready' || !workspacePath) return;
+    return api.on('draftChanged', () => void app.getState().refreshWorkspace());
+  }, [api, app, status, workspacePath]);
+
   // Runs: the bar follows progress events; a run that ends refreshes what is on screen.
   useEffect(() => {
     if (status !== 'ready' || !workspacePath) return;

@@ -275,6 +275,14 @@ describe('switching workspaces', () => {
     expect(document.activeElement).toBe(screen.getByTestId('workspace-switcher'));
   });
 
+  it('names the workspace anew when its draft is renamed (updateDraft announces draftChanged)', async () => {
+    const { api } = await startSession(({ demoCopy }) => demoCopy('Renamed'));
+    await waitFor(() => expect(screen.getByTestId('workspace-name').textContent).toBe('Tidewell support triage'));
+    await api.updateDraft({ name: 'Tidewell triage, renamed' });
+    await waitFor(() => expect(screen.getByTestId('workspace-name').textContent).toBe('Tidewell triage, renamed'));
+    expect((await api.getWorkspace({})).recent[0]?.name).toBe('Tidewell triage, renamed');
+  });
+
   it('reloads on a switch made elsewhere (File › Open Workspace… in Electron): the backend announces it', async () => {
     const { backend } = await startSession(({ demoCopy }) => demoCopy('Elsewhere'));
     await waitFor(() => expect(screen.getAllByTestId('inbox-row').length).toBeGreaterThan(0));
