@@ -39,6 +39,7 @@ export function TemplateStart({ templates, folder, onCancel }: { templates: Temp
             <span className="start-template-text">
               <strong>{t.name}</strong>
               <span className="muted">{t.description}</span>
+              {/* The empty template's description says it has none. */}
               {t.fields.length ? (
                 <span className="start-fields" aria-label="Fields">
                   {t.fields.map((f) => (
@@ -47,9 +48,7 @@ export function TemplateStart({ templates, folder, onCancel }: { templates: Temp
                     </code>
                   ))}
                 </span>
-              ) : (
-                <span className="muted">No fields yet: you add them in Rulebook › Fields.</span>
-              )}
+              ) : null}
             </span>
           </label>
         ))}
