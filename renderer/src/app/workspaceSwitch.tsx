@@ -7,7 +7,8 @@ import { createContext, useCallback, useContext, useEffect, useRef, useState, ty
 import { createStores, StoresProvider, type Stores } from '../stores';
 import type { ScreenId } from '../stores/navigation';
 
-export type WorkspaceOpened = (path: string | null, screen?: ScreenId) => void;
+/** `then` runs with the stores that show the workspace (to tell the person what was made, say). */
+export type WorkspaceOpened = (path: string | null, screen?: ScreenId, then?: (stores: Stores) => void) => void;
 
 const OpenedContext = createContext<WorkspaceOpened | null>(null);
 
@@ -24,7 +25,7 @@ export function WorkspaceSession({ stores: initial, children }: { stores: Stores
   const [current, setCurrent] = useState<{ stores: Stores; generation: number; path?: string | null }>({ stores: initial, generation: 0 });
   const ref = useRef(current);
 
-  const opened = useCallback<WorkspaceOpened>((path, screen) => {
+  const opened = useCallback<WorkspaceOpened>((path, screen, then) => {
     const { stores, generation } = ref.current;
     const app = stores.app.getState();
     const shown = ref.current.path !== undefined ? ref.current.path : app.status === 'ready' ? app.info?.workspacePath : undefined;
@@ -32,11 +33,13 @@ export function WorkspaceSession({ stores: initial, children }: { stores: Stores
       // Already made for this workspace: just leave the start screen for the screen asked for.
       app.hideStart();
       if (screen) stores.navigation.getState().go(screen);
+      then?.(stores);
       return;
     }
     const next = { stores: createStores(stores.api, screen ? { screen } : {}), generation: generation + 1, path };
     ref.current = next;
     setCurrent(next);
+    then?.(next.stores);
   }, []);
 
   const api = current.stores.api;

@@ -19,6 +19,7 @@ import { createStores } from '../../stores';
 import { createLoopback, loopbackApi } from '../../test/transport';
 import { backendOptions, memorySettings } from '../../test/workspaces';
 import '../../test/render';
+import { importedMessage } from './StartScreen';
 
 interface Session {
   backend: Backend;
@@ -164,6 +165,13 @@ describe('the first run', () => {
     await user.click(screen.getByTestId('start-create'));
     expect((await screen.findByTestId('start-path-error')).textContent).toBe(`The folder ${join(dir, 'nowhere')} does not exist: choose a folder that does.`);
     expect(screen.getByTestId('start-screen')).toBeTruthy();
+  });
+});
+
+describe('what a labelled history made', () => {
+  it('is said in one line once the window shows the new workspace', () => {
+    expect(importedMessage({ format: 'csv', inserted: 120, skipped: 0, precedents: 118, problems: [] })).toBe('Imported 120 messages and 118 precedents.');
+    expect(importedMessage({ format: 'csv', inserted: 1, skipped: 2, precedents: 1, problems: [{ line: 4, message: 'x' }] as never })).toBe('Imported 1 message and 1 precedent; 2 duplicates skipped; 1 row with a problem.');
   });
 });
 

@@ -2,11 +2,9 @@
 // rulebook file) and, below, opening one that exists. Shown on a first run (no workspace open) and
 // over the open workspace from "New workspace…" (the header's switcher, File › New Workspace…).
 import { useEffect, useRef, useState } from 'react';
-import type { WorkspaceState } from '../../../../shared/src/api/records.js';
-import { toFailure } from '../../api/errors';
+import type { CreatedWorkspace, ImportResult, WorkspaceState } from '../../../../shared/src/api/records.js';
 import { useWorkspaceOpened } from '../../app/workspaceSwitch';
 import { ErrorState } from '../../components/States';
-import { useStores } from '../../stores';
 import { DemoStart } from './DemoStart';
 import { LabelledStart } from './LabelledStart';
 import { OpenWorkspace } from './OpenWorkspace';
@@ -24,7 +22,6 @@ const WAYS: { id: Way; title: string; text: string }[] = [
 ];
 
 export function StartScreen({ state, onCancel }: { state: WorkspaceState; onCancel?: () => void }) {
-  const { api } = useStores();
   const opened = useWorkspaceOpened();
   const [way, setWay] = useState<Way | null>(null);
   const heading = useRef<HTMLHeadingElement>(null);
@@ -35,16 +32,13 @@ export function StartScreen({ state, onCancel }: { state: WorkspaceState; onCanc
   }, []);
 
   const back = () => setWay(null);
-  const labelledCreated = async () => {
-    // The labelled step made the workspace itself: find out which one is open now.
-    try {
-      const now = await api.getWorkspace({});
-      opened(now.current?.path ?? null, 'inbox');
-    } catch (error) {
-      console.error('casebook: the new workspace could not be read', toFailure(error));
-      opened(null, 'inbox');
-    }
-  };
+  // The labelled step made the workspace itself; the window reloads on it, on the inbox, and says
+  // what the import made (the old window's toasts go with it).
+  const labelledCreated = (made: CreatedWorkspace) =>
+    opened(made.workspace.current?.path ?? null, 'inbox', (stores) => {
+      const imported = made.imported;
+      if (imported) stores.toasts.getState().push({ message: importedMessage(imported) });
+    });
 
   return (
     <div className="start" data-testid="start-screen">
@@ -80,7 +74,7 @@ export function StartScreen({ state, onCancel }: { state: WorkspaceState; onCanc
       {way === 'template' ? <TemplateStart templates={state.templates} folder={state.folder} onCancel={back} /> : null}
       {way === 'labelled' ? (
         <div className="start-step" data-testid="start-labelled-step">
-          <LabelledStart onCancel={back} onCreated={() => void labelledCreated()} />
+          <LabelledStart onCancel={back} onCreated={labelledCreated} />
         </div>
       ) : null}
       {way === 'rulebook' ? <RulebookFileStart folder={state.folder} onCancel={back} /> : null}
@@ -90,6 +84,15 @@ export function StartScreen({ state, onCancel }: { state: WorkspaceState; onCanc
       </section>
     </div>
   );
+}
+
+/** What a labelled history's import made, in one line. */
+export function importedMessage(r: ImportResult): string {
+  const n = (count: number, one: string) => `${count.toLocaleString()} ${one}${count === 1 ? '' : 's'}`;
+  const parts = [`Imported ${n(r.inserted, 'message')} and ${n(r.precedents, 'precedent')}`];
+  if (r.skipped) parts.push(`${n(r.skipped, 'duplicate')} skipped`);
+  if (r.problems.length) parts.push(`${n(r.problems.length, 'row')} with a problem`);
+  return `${parts.join('; ')}.`;
 }
 
 /** The start screen when the workspace state could not be read: why, and a retry. */
