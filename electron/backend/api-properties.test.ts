@@ -10,7 +10,7 @@ import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { API_METHODS, ApiError, apiArgs, parseApiArgs, type ApiMethod } from '../../shared/src/api/index.js';
+import { API_METHODS, ApiError, apiArgs, FILE_METHODS, parseApiArgs, type ApiMethod } from '../../shared/src/api/index.js';
 import type { ExtractionSchema, FieldSpec, JsonValue } from '../../shared/src/domain.js';
 import { propertyOptions } from '../../shared/src/testing/property.js';
 import { MAX_BODY_BYTES, startWebHost, type WebHost } from '../web-host/server.js';
@@ -180,7 +180,7 @@ function gate(method: ApiMethod, raw: unknown): ApiError | null {
   }
 }
 
-const IMPORT_METHODS: readonly ApiMethod[] = ['previewImport', 'importMessages'];
+const IMPORT_METHODS: readonly ApiMethod[] = FILE_METHODS;
 
 /** Sends `arg` as JSON and checks the answer; for mutations, also that the gate's refusal reaches the caller. */
 async function sendArg(method: ApiMethod, arg: unknown, mutatedPath?: string): Promise<string> {

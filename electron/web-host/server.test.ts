@@ -184,7 +184,7 @@ describe('request body limits', () => {
   it('allows the import calls the largest file the contract accepts, in UTF-8 and JSON', () => {
     expect(maxBodyBytes('getMessage')).toBe(MAX_BODY_BYTES);
     expect(maxBodyBytes('dropTables')).toBe(MAX_BODY_BYTES);
-    for (const method of ['previewImport', 'importMessages']) {
+    for (const method of ['previewImport', 'importMessages', 'createWorkspace', 'proposeFields']) {
       expect(maxBodyBytes(method)).toBe(MAX_IMPORT_BODY_BYTES);
       expect(maxBodyBytes(method)).toBeGreaterThanOrEqual(MAX_IMPORT_CHARS * 3);
       expect(maxBodyBytes(method)).toBeGreaterThan(MAX_IMPORT_BASE64_CHARS);

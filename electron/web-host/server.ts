@@ -8,7 +8,7 @@ import { stat } from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { extname, join, normalize, resolve, sep } from 'node:path';
-import { ApiError, MAX_IMPORT_BASE64_CHARS, MAX_IMPORT_CHARS, parseApiArgs, type ApiEventName, type ApiEvents, type ApiFailure, type ApiHandlers, type ApiMethod } from '../../shared/src/api/index.js';
+import { ApiError, FILE_METHODS, MAX_IMPORT_BASE64_CHARS, MAX_IMPORT_CHARS, parseApiArgs, type ApiEventName, type ApiEvents, type ApiFailure, type ApiHandlers, type ApiMethod } from '../../shared/src/api/index.js';
 
 export const CONTENT_SECURITY_POLICY =
   "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; " +
@@ -45,7 +45,7 @@ export const MAX_BODY_BYTES = 2 * 1024 * 1024;
  * once the body is read.
  */
 export const MAX_IMPORT_BODY_BYTES = Math.max(MAX_IMPORT_CHARS * 3, MAX_IMPORT_BASE64_CHARS) + 1024 * 1024;
-const IMPORT_METHODS: ReadonlySet<string> = new Set<ApiMethod>(['previewImport', 'importMessages']);
+const IMPORT_METHODS: ReadonlySet<string> = new Set<ApiMethod>(FILE_METHODS);
 
 /** The largest body a call to `method` may send. */
 export function maxBodyBytes(method: string): number {

@@ -71,6 +71,9 @@ export type RunStatus = (typeof RUN_STATUSES)[number];
 
 export const IMPORT_FORMATS = ['jsonl', 'csv', 'eml', 'mbox', 'text'] as const;
 
+/** Methods whose argument carries a whole file: the browser host takes large bodies for these only. */
+export const FILE_METHODS = ['previewImport', 'importMessages', 'createWorkspace', 'proposeFields'] as const satisfies readonly ApiMethod[];
+
 /** The templates a workspace can start from. */
 export const WORKSPACE_TEMPLATES = ['support_triage', 'empty'] as const;
 export type WorkspaceTemplate = (typeof WORKSPACE_TEMPLATES)[number];

@@ -4,6 +4,7 @@
 // (format, hash, signature) and refuses one that fails, naming the problem, before anything is made.
 import { useRef, useState, type DragEvent } from 'react';
 import type { RulebookArtifact } from '../../api/contract';
+import { MAX_IMPORT_BYTES } from '../../api/contract';
 import { Loading } from '../../components/States';
 import { StartFailure } from './StartFailure';
 import { useCreateWorkspace } from './useCreateWorkspace';
@@ -60,8 +61,8 @@ export function RulebookFileStart({ folder, onCancel }: { folder: string; onCanc
     }
   }
 
-  // The browser host takes at most 2 MiB in a call other than an import: say so in words.
-  const shown = failure && /^request body over \d+ bytes$/.test(failure.message) ? { ...failure, message: `${picked?.name ?? 'This file'} is too large to send to the browser host (at most 2 MiB); open it in the desktop app.` } : failure;
+  // A file over the host's body limit (the import limit, 64 MiB as base64): say so in words.
+  const shown = failure && /^request body over \d+ bytes$/.test(failure.message) ? { ...failure, message: `${picked?.name ?? 'This file'} is too large to open here (a file may be at most ${MAX_IMPORT_BYTES / 1024 / 1024} MiB).` } : failure;
   const rulebook = picked?.look.ok ? picked.look.rulebook : null;
 
   return (
