@@ -69,14 +69,18 @@ test.describe('Electron shell', () => {
     rmSync(userData, { recursive: true, force: true });
   });
 
-  test('opens on the demo workspace and lists the inbox', async () => {
+  test('opens on the start screen; the demo opens on its inbox', async () => {
     expect(page.url()).toMatch(/^casebook:\/\/app\//);
-    await expect(page.getByTestId('inbox-list')).toBeVisible();
+    // A first start (an empty user-data directory) opens no workspace: the person chooses.
+    await expect(page.getByTestId('start-screen')).toBeVisible();
+    await page.getByTestId('start-demo').click();
+    await page.getByTestId('start-create').click();
+    await expect(page.getByTestId('inbox-list')).toBeVisible({ timeout: 60_000 });
     await expect(page.getByTestId('inbox-row').first()).toBeVisible({ timeout: 30_000 });
     await page.getByTestId('inbox-row').first().click();
     await expect(page.getByTestId('extraction-json')).toBeVisible();
-    // The workspace was created in this test's own data directory.
-    expect(readdirSync(userData)).toContain('workspace.casebook.sqlite');
+    // The workspace was made in this test's own data directory.
+    expect(readdirSync(path.join(userData, 'workspaces')).some((f) => f.endsWith('.casebook'))).toBe(true);
   });
 
   test('the window is isolated and sees exactly the typed API', async () => {
