@@ -3,7 +3,7 @@
 // shown first; the new workspace's draft then equals it: the same id, name, instructions, schema,
 // rules, precedents and model settings. A copy changed after it was hashed opens nothing and says why.
 import { nextVersion, serializeRulebook } from '../../shared/src/rulebook/index.js';
-import type { Precedent, Rule } from '../../shared/src/domain.js';
+import type { Rule } from '../../shared/src/domain.js';
 import { expect, test } from '../support/fixtures.js';
 import { callHost, writeTaughtRulebook } from '../support/workspaces.js';
 
@@ -56,10 +56,8 @@ test('a rulebook written by casebook new and teach becomes the draft of a new wo
     rules: file.rules,
     settings: file.settings,
   });
-  // The same precedents, as the workspace keeps them: oldest first (`teach` gives the ones it adds
-  // one time, so among them the order is by id), and a precedent without tags has an empty list.
-  const kept = (ps: Precedent[]) => ps.map((p) => ({ tags: [], ...p })).sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
-  expect(draft.precedents).toEqual(kept(file.precedents));
+  // The same precedents, in the file's order.
+  expect(draft.precedents).toEqual(file.precedents);
 
   // Its rules and precedents are the workspace's: listed on their screens.
   await page.getByTestId('nav-rules').click();

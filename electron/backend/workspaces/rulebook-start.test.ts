@@ -51,8 +51,8 @@ describe('a workspace from a rulebook file', () => {
     expect(draft.schema).toEqual(file.schema);
     expect(draft.rules).toEqual(file.rules);
     expect(draft.settings).toEqual(file.settings);
-    // Precedents as the workspace keeps them: oldest first, and a precedent without tags has none ([]).
-    expect(draft.precedents).toEqual(file.precedents.map((p) => ({ tags: [], ...p })));
+    // The precedents exactly as the file has them, in its order.
+    expect(draft.precedents).toEqual(file.precedents);
     expect((await call(backend, 'getCounts', {})).total).toBe(0);
   });
 
@@ -85,11 +85,11 @@ describe('a workspace from a rulebook file', () => {
     expect(existsSync(join(folder.dir, 'workspaces', 'bad-tampered-json.casebook'))).toBe(false);
   });
 
-  it('takes precedents that share a time in the order of their ids (the workspace lists oldest first)', async () => {
+  it('keeps the order of precedents the file has, whatever their ids and times', async () => {
     const v1 = sampleRulebook({ precedents: 0 });
     const [a, b] = samplePrecedents(2);
     const file = nextVersion(v1, { precedents: [{ ...b!, id: 'z-later-id' }, { ...a!, id: 'a-earlier-id' }] });
     await call(backend, 'createWorkspace', { name: 'Order', start: start(serializeRulebook(file)) });
-    expect((await call(backend, 'getRulebook', {})).precedents.map((p) => p.id)).toEqual(['a-earlier-id', 'z-later-id']);
+    expect((await call(backend, 'getRulebook', {})).precedents.map((p) => p.id)).toEqual(['z-later-id', 'a-earlier-id']);
   });
 });

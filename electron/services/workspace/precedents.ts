@@ -37,8 +37,10 @@ const SQL = {
   insert: `INSERT INTO precedents (id, message_id, message, output, rationale, tags, author, created_at, updated_at)
     VALUES (@id, @message_id, @message, @output, @rationale, @tags, @author, @created_at, @updated_at)`,
   get: `SELECT ${COLUMNS} FROM precedents WHERE id = ?`,
-  list: `SELECT ${COLUMNS} FROM precedents WHERE deleted_at IS NULL ORDER BY created_at, id`,
-  listAll: `SELECT ${COLUMNS} FROM precedents ORDER BY created_at, id`,
+  // In the order they were added (a rulebook file's order, then the team's): a draft made from a
+  // file lists its precedents exactly as the file does, and retrieval breaks ties the same way.
+  list: `SELECT ${COLUMNS} FROM precedents WHERE deleted_at IS NULL ORDER BY rowid`,
+  listAll: `SELECT ${COLUMNS} FROM precedents ORDER BY rowid`,
   forMessage: `SELECT ${COLUMNS} FROM precedents WHERE message_id = ? AND deleted_at IS NULL ORDER BY created_at, id`,
   update: `UPDATE precedents SET output = @output, rationale = @rationale, tags = @tags, updated_at = @updated_at
     WHERE id = @id AND deleted_at IS NULL`,
@@ -201,7 +203,8 @@ export function toPrecedent(stored: StoredPrecedent): Precedent {
     message: stored.message,
     output: stored.output,
     ...(stored.rationale !== undefined ? { rationale: stored.rationale } : {}),
-    ...(stored.tags !== undefined ? { tags: stored.tags } : {}),
+    // The workspace stores no tags as []; a rulebook writes none at all.
+    ...(stored.tags?.length ? { tags: stored.tags } : {}),
     ...(stored.author !== undefined ? { author: stored.author } : {}),
     createdAt: stored.createdAt,
   };
