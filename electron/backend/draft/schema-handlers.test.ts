@@ -149,7 +149,11 @@ describe('remove a field', () => {
     expect(chargeback).toMatchObject({ deletedAt: null, setAside: 'names the field "urgency", removed from the schema', rule: { enabled: false } });
     expect((chargeback.rule as OverrideRule).set).toEqual({ issue_type: 'billing', urgency: 'high' });
     expect(draft.rules.map((r) => r.id)).not.toContain('rule-demo-chargeback');
-    expect((await h.call('listRules', {})).map((r) => r.rule.id)).toContain('rule-demo-chargeback');
+    const listed = (await h.call('listRules', {})).find((r) => r.rule.id === 'rule-demo-chargeback');
+    expect(listed?.setAside).toMatch(/names the field "urgency"/);
+    // Switching it back on is refused with the reason (it would name a field the schema lacks).
+    const refused = (await h.failure('setRuleEnabled', { id: 'rule-demo-chargeback', enabled: true })).failure;
+    expect(refused).toMatchObject({ code: 'conflict', message: expect.stringMatching(/set aside by a schema change \(names the field "urgency"/) });
 
     await h.call('undoDraftChange', { id: entry.id });
     expect(stateOf(h)).toEqual(before);

@@ -61,7 +61,7 @@ function precedentRecord(p: StoredPrecedent): PrecedentRecord {
 }
 
 function ruleRecord(r: StoredRule): RuleRecord {
-  return { rule: r.rule, position: r.position, createdAt: r.createdAt, updatedAt: r.updatedAt, deletedAt: r.deletedAt };
+  return { rule: r.rule, position: r.position, createdAt: r.createdAt, updatedAt: r.updatedAt, deletedAt: r.deletedAt, setAside: r.setAside };
 }
 
 const notFound = (what: string, id: string) => new ApiError({ code: 'not_found', message: `no ${what} with id ${id}` });
@@ -189,6 +189,7 @@ export function createTeachHandlers(ctx: BackendContext): TeachHandlers {
       const switched = transaction(() => {
         const r = existingRule(id);
         if (r.deletedAt) throw conflict(`setRuleEnabled: rule ${id} is deleted; restore it first`);
+        if (r.setAside && enabled) throw conflict(`setRuleEnabled: rule ${id} was set aside by a schema change (${r.setAside}); edit it to fit the schema, then it applies again`);
         return r.rule.enabled !== enabled && repos.rules.setEnabled(id, enabled);
       });
       if (switched) changed(CHANGE_REASONS.ruleEnabled);

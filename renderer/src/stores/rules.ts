@@ -53,7 +53,7 @@ export function createRulesStore(api: CasebookApi, deps: { rulebook: StoreApi<Ru
             set({ loading: false, error: deps.rulebook.getState().error ?? failure });
             return;
           }
-          const records = rb.rules.map((rule, position) => ({ rule, position, createdAt: rule.provenance.createdAt, updatedAt: rule.provenance.createdAt, deletedAt: null }));
+          const records = rb.rules.map((rule, position) => ({ rule, position, createdAt: rule.provenance.createdAt, updatedAt: rule.provenance.createdAt, deletedAt: null, setAside: null }));
           set({ records, loading: false, readOnly: true });
         }
       },

@@ -116,6 +116,11 @@ export interface RuleRecord {
   createdAt: string;
   updatedAt: string;
   deletedAt: string | null;
+  /**
+   * Why a schema change set the rule aside (it names a field or value the schema no longer has):
+   * it is kept, disabled and out of the rulebook until edited to fit. Null for every other rule.
+   */
+  setAside: string | null;
 }
 
 /** What saving a rule would change: messages whose latest output differs, old value beside new. */

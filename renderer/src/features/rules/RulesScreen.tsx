@@ -70,21 +70,28 @@ export function RulesScreen() {
             </tr>
           </thead>
           <tbody>
-            {shown.map(({ rule }) => (
+            {shown.map(({ rule, setAside }) => (
               <Fragment key={rule.id}>
                 <tr data-testid="rule-row" data-rule-id={rule.id} className={[rule.enabled ? '' : 'is-disabled', focusId === rule.id ? 'is-focused' : ''].join(' ').trim() || undefined}>
                   <td>
                     <span className={`badge badge-kind-${rule.kind}`}>{rule.kind}</span>
                     <div className="muted rule-id">{rule.id}</div>
                   </td>
-                  <td>{describeRule(rule)}</td>
+                  <td>
+                    {describeRule(rule)}
+                    {setAside ? (
+                      <div className="field-error" data-testid="rule-set-aside">
+                        Set aside by a schema change: {setAside}. Edit it to fit the schema.
+                      </div>
+                    ) : null}
+                  </td>
                   <td>{rule.rationale}</td>
                   <td>
                     {readOnly ? (
                       rule.enabled ? 'Yes' : <span className="muted">No</span>
                     ) : (
                       <label className="checkbox">
-                        <input type="checkbox" checked={rule.enabled} data-testid="rule-toggle" aria-label={`Enable ${rule.id}`} onChange={(e) => void rules.getState().setEnabled(rule.id, e.target.checked)} />{' '}
+                        <input type="checkbox" checked={rule.enabled} disabled={setAside !== null && !rule.enabled} data-testid="rule-toggle" aria-label={`Enable ${rule.id}`} onChange={(e) => void rules.getState().setEnabled(rule.id, e.target.checked)} />{' '}
                         {rule.enabled ? 'Yes' : <span className="muted">No</span>}
                       </label>
                     )}
