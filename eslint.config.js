@@ -51,7 +51,7 @@ const FORBIDDEN_FOLDERS = {
  * What the window may take from shared/ at run time: the contract, its names and records, the
  * domain types, and pure helpers it shares with the pipeline. Type-only imports are free.
  */
-const RENDERER_SHARED = [/^shared\/src\/api\//, /^shared\/src\/domain\.ts$/, /^shared\/src\/rules\//, /^shared\/src\/pipeline\/normalise\.ts$/];
+const RENDERER_SHARED = [/^shared\/src\/api\//, /^shared\/src\/domain\.ts$/, /^shared\/src\/slug\.ts$/, /^shared\/src\/rules\//, /^shared\/src\/pipeline\/normalise\.ts$/];
 /** What the sandboxed preload may take from shared/ at run time: only the dependency-free names. */
 const PRELOAD_SHARED = [/^shared\/src\/api\/names\.ts$/];
 

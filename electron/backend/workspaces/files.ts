@@ -1,5 +1,6 @@
 // Where a new workspace file goes and whether a file may be opened as one, each refusal in words a
 // person can act on. A workspace is one SQLite file (plus its -wal and -shm while open).
+import { slugify } from '../../../shared/src/slug.js';
 import { closeSync, existsSync, mkdirSync, openSync, readSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, normalize } from 'node:path';
 import { ApiError } from '../../../shared/src/api/index.js';
@@ -13,17 +14,7 @@ export function pathProblem(message: string, code: 'bad_request' | 'not_found' |
 }
 
 /** A file name from a workspace's name: lower-case letters, digits and dashes ("Support triage" -> support-triage). */
-export function fileSlug(name: string): string {
-  const slug = name
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, 60)
-    .replace(/-+$/, '');
-  return slug || 'workspace';
-}
+export const fileSlug = (name: string): string => slugify(name, 60, 'workspace');
 
 /** The host's cwd means nothing to the person typing: only a full path names a file. */
 function absolute(path: string): string {

@@ -4,6 +4,7 @@ import type { ExtractionSchema, ModelSettings, Precedent, Rule, RulebookArtifact
 import { DEFAULT_SETTINGS, RULEBOOK_FORMAT, RULEBOOK_FORMAT_VERSION } from '../domain.js';
 import { MAX_JSON_DEPTH, valueTooDeepAt } from '../json/depth.js';
 import { assertPlainJson } from './canonical.js';
+import { slugify as slugifyName } from '../slug.js';
 import { RulebookError } from './errors.js';
 import { validateRulebookFormat } from './format.js';
 import { bodyOf, rulebookHash } from './hash.js';
@@ -27,15 +28,7 @@ export type RulebookChanges = Partial<Pick<RulebookBody, 'name' | 'instructions'
 
 /** A URL- and file-name-safe slug: lower case ASCII letters, digits and dashes. */
 export function slugify(name: string): string {
-  const slug = name
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, 40)
-    .replace(/-+$/, '');
-  return slug || 'rulebook';
+  return slugifyName(name, 40, 'rulebook');
 }
 
 /** Deep copy of plain JSON without properties whose value is undefined (checked to be plain JSON). */

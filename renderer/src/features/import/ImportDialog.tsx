@@ -4,6 +4,7 @@
 // column mapping for CSV and JSONL, the first rows, the problems with their line numbers), then
 // imported with a progress bar; the result counts what went in, what was a duplicate, the
 // precedents made from labelled rows, and the rows that were refused.
+import { readBase64 } from './readFile';
 import { useEffect, useRef, useState } from 'react';
 import type { ApiFailure, ImportFormat, ImportMapping, ImportPreview, ImportResult } from '../../api/contract';
 import { toFailure } from '../../api/errors';
@@ -24,20 +25,6 @@ interface Source {
   format?: ImportFormat;
 }
 
-/** A file's bytes as base64, read by the browser (a data: URL is base64 after its first comma). */
-function readBase64(file: File): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const reader = new FileReader();
-    reader.onload = () => {
-      const url = String(reader.result);
-      // An empty file may come back as a bare "data:" (older Chromium), with no comma.
-      const comma = url.indexOf(',');
-      resolve(comma === -1 ? '' : url.slice(comma + 1));
-    };
-    reader.onerror = () => reject(reader.error ?? new Error(`${file.name} could not be read.`));
-    reader.readAsDataURL(file);
-  });
-}
 
 type Phase = 'choose' | 'reading' | 'preview' | 'importing' | 'done';
 

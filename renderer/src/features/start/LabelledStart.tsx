@@ -6,6 +6,7 @@
 // Create: the backend makes the workspace with these fields as its
 // schema and imports the rows as messages and precedents, with progress. A refusal is shown beside
 // the field it concerns (the backend names each problem's path, start.fields.N...).
+import { readBase64 } from '../import/readFile';
 import { useEffect, useRef, useState, type DragEvent } from 'react';
 import type { ApiFailure, FieldSpec, FieldType, ImportMapping } from '../../api/contract';
 import { MAX_IMPORT_BYTES } from '../../api/contract';
@@ -96,19 +97,6 @@ function specOf(d: FieldDraft): FieldSpec {
   return spec;
 }
 
-/** A file's bytes as base64, read by the browser (a data: URL is base64 after its first comma). */
-function readBase64(file: File): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const reader = new FileReader();
-    reader.onload = () => {
-      const url = String(reader.result);
-      const comma = url.indexOf(',');
-      resolve(comma === -1 ? '' : url.slice(comma + 1));
-    };
-    reader.onerror = () => reject(reader.error ?? new Error(`${file.name} could not be read.`));
-    reader.readAsDataURL(file);
-  });
-}
 
 const workspaceNameOf = (fileName: string) => fileName.replace(/\.[A-Za-z0-9]+$/, '').trim().slice(0, 100) || 'Labelled history';
 

@@ -1,5 +1,6 @@
 // Making a workspace from the window: one call (createWorkspace), the progress while it runs, its
 // refusal in the backend's words, and, once it is open, the window reloaded on it.
+import { slugify } from '../../../../shared/src/slug.js';
 import { useState } from 'react';
 import type { CreatedWorkspace, WorkspaceStart } from '../../../../shared/src/api/records.js';
 import type { ApiFailure } from '../../api/contract';
@@ -39,14 +40,4 @@ export function useCreateWorkspace() {
 }
 
 /** A file name from a workspace's name, as the backend makes it (electron/backend/workspaces/files.ts): shown, never relied on. */
-export function fileSlug(name: string): string {
-  const slug = name
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, 60)
-    .replace(/-+$/, '');
-  return slug || 'workspace';
-}
+export const fileSlug = (name: string): string => slugify(name, 60, 'workspace');
