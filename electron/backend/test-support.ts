@@ -1,6 +1,7 @@
 // What the backend's tests share: the host's stores kept in memory, BackendOptions for a workspace
 // file, calls made the way the hosts make them (arguments parsed by the contract), the demo
 // workspace made once by createBackend and copied for each test, and the demo's own rows.
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -200,4 +201,37 @@ export function demoId(row: string | DemoRow): string {
   const r = typeof row === 'string' ? demoRows.find((d) => d.id === row) : row;
   if (!r) throw new Error(`no demo message ${String(row)}`);
   return messageIdFromHash(messageContentHash({ text: r.text, subject: r.subject, sender: r.sender, receivedAt: r.receivedAt }));
+}
+
+export interface ContextHarnesses {
+  /** A fresh copy of the demo workspace with the backend's context over it (closed after the test). */
+  harness(): ContextHarness;
+  /** Undo functions (from failAfter, failStatement) run after each test. */
+  restores: (() => void)[];
+}
+
+/**
+ * For a test file over copies of the demo: makes the demo once, gives each test its own copy with
+ * an author in the host's settings, and closes and restores everything after each test.
+ */
+export function contextHarnesses(prefix: string, author = 'Maya (lead)'): ContextHarnesses {
+  let demo: DemoWorkspaces;
+  const open: ContextHarness[] = [];
+  const restores: (() => void)[] = [];
+  beforeAll(async () => {
+    demo = await demoWorkspaces(prefix);
+  }, 60_000);
+  afterEach(() => {
+    for (const restore of restores.splice(0)) restore();
+    for (const h of open.splice(0)) h.close();
+  });
+  afterAll(() => demo.cleanup());
+  return {
+    restores,
+    harness() {
+      const h = openContext(demo.copy(), { settings: memorySettings({ author }) });
+      open.push(h);
+      return h;
+    },
+  };
 }

@@ -1,30 +1,14 @@
 // Schema changes over a real workspace file (the demo): each migration carried through precedents
 // and rules in one transaction, refusals that leave every table as it was, the history, and undo
 // that gives back exactly the state before (a schema change's or updateDraft's).
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { SchemaChange } from '../../../shared/src/api/index.js';
 import type { OverrideRule } from '../../../shared/src/domain.js';
 import { applyAliases } from '../../../shared/src/schema/aliases.js';
 import { draftArtifact } from '../draft.js';
-import { demoWorkspaces, failAfter, InjectedFailure, memorySettings, openContext, workspaceSnapshot, type ContextHarness, type DemoWorkspaces } from '../test-support.js';
+import { contextHarnesses, failAfter, InjectedFailure, workspaceSnapshot, type ContextHarness } from '../test-support.js';
 
-let demo: DemoWorkspaces;
-const open: ContextHarness[] = [];
-const restores: (() => void)[] = [];
-beforeAll(async () => {
-  demo = await demoWorkspaces('casebook-schema-');
-}, 60_000);
-afterEach(() => {
-  for (const restore of restores.splice(0)) restore();
-  for (const h of open.splice(0)) h.close();
-});
-afterAll(() => demo.cleanup());
-
-function harness(): ContextHarness {
-  const h = openContext(demo.copy(), { settings: memorySettings({ author: 'Maya (lead)' }) });
-  open.push(h);
-  return h;
-}
+const { harness, restores } = contextHarnesses('casebook-schema-');
 
 /**
  * The workspace's state as an undo must give it back: every table's rows, except the draft's

@@ -1,24 +1,10 @@
 // Stale extractions end to end over the demo workspace: a change of the schema's shape marks the
 // extractions made before it (summaries, the message's record, the inbox filter), a description
 // does not, undo makes them current again, and a run over the stale filter clears them.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { demoWorkspaces, memorySettings, openContext, type ContextHarness, type DemoWorkspaces } from '../test-support.js';
+import { describe, expect, it } from 'vitest';
+import { contextHarnesses, type ContextHarness } from '../test-support.js';
 
-let demo: DemoWorkspaces;
-const open: ContextHarness[] = [];
-beforeAll(async () => {
-  demo = await demoWorkspaces('casebook-stale-');
-}, 60_000);
-afterEach(() => {
-  for (const h of open.splice(0)) h.close();
-});
-afterAll(() => demo.cleanup());
-
-function harness(): ContextHarness {
-  const h = openContext(demo.copy(), { settings: memorySettings({ author: 'Maya (lead)' }) });
-  open.push(h);
-  return h;
-}
+const { harness } = contextHarnesses('casebook-stale-');
 
 async function runToEnd(h: ContextHarness, runId: string) {
   for (let i = 0; i < 600; i++) {

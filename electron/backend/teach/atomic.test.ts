@@ -1,28 +1,12 @@
 // Every teach use case is one unit of work: a failure midway (a repository method that fails after
 // its own write) leaves the workspace exactly as it was, every table's rows compared, and no
 // `messagesChanged` is sent for what did not happen.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Rule } from '../../../shared/src/domain.js';
 import type { Repositories } from '../../services/workspace/index.js';
-import { demoWorkspaces, failAfter, InjectedFailure, memorySettings, openContext, workspaceSnapshot, type ContextHarness, type DemoWorkspaces } from '../test-support.js';
+import { contextHarnesses, failAfter, InjectedFailure, workspaceSnapshot, type ContextHarness } from '../test-support.js';
 
-let demo: DemoWorkspaces;
-const open: ContextHarness[] = [];
-const restores: (() => void)[] = [];
-beforeAll(async () => {
-  demo = await demoWorkspaces('casebook-teach-atomic-');
-}, 60_000);
-afterEach(() => {
-  for (const restore of restores.splice(0)) restore();
-  for (const h of open.splice(0)) h.close();
-});
-afterAll(() => demo.cleanup());
-
-function harness(): ContextHarness {
-  const h = openContext(demo.copy(), { settings: memorySettings({ author: 'Maya (lead)' }) });
-  open.push(h);
-  return h;
-}
+const { harness, restores } = contextHarnesses('casebook-teach-atomic-');
 
 type Step = { [R in keyof Repositories]: `${R}.${string & keyof Repositories[R]}` }[keyof Repositories];
 

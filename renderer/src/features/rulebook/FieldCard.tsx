@@ -11,6 +11,22 @@ export const FIELD_TYPES: readonly FieldType[] = ['string', 'enum', 'number', 'b
 const TYPE_LABELS: Record<FieldType, string> = { string: 'text', enum: 'one of a list (enum)', number: 'number', boolean: 'true / false', date: 'date', string_list: 'list of texts' };
 
 /** "a, b , c" as ["a", "b", "c"]; empty parts dropped. */
+/** A field's type, chosen from the six the schema has, in words. */
+function TypeSelect({ value, onChange, testId }: { value: FieldType; onChange: (t: FieldType) => void; testId: string }) {
+  return (
+    <label className="form-row">
+      <span>Type</span>
+      <select className="input" value={value} onChange={(e) => onChange(e.target.value as FieldType)} data-testid={testId}>
+        {FIELD_TYPES.map((t) => (
+          <option key={t} value={t}>
+            {TYPE_LABELS[t]}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
 export function listOf(text: string): string[] {
   return text
     .split(',')
@@ -153,16 +169,7 @@ function FieldForm({ field, busy, propose }: { field: FieldSpec; busy: boolean; 
           if (changed) void propose({ op: 'update_field', field: field.name, set });
         }}
       >
-        <label className="form-row">
-          <span>Type</span>
-          <select className="input" value={type} onChange={(e) => setType(e.target.value as FieldType)} data-testid="field-type">
-            {FIELD_TYPES.map((t) => (
-              <option key={t} value={t}>
-                {TYPE_LABELS[t]}
-              </option>
-            ))}
-          </select>
-        </label>
+        <TypeSelect value={type} onChange={setType} testId="field-type" />
         <label className="checkbox">
           <input type="checkbox" checked={nullable} onChange={(e) => setNullable(e.target.checked)} data-testid="field-nullable" />
           null allowed (the message may not say)
@@ -361,16 +368,7 @@ export function AddField({ count, problems, busy, propose }: { count: number; pr
           <span>Name (letters, digits and _)</span>
           <input className="input code-input" value={name} onChange={(e) => setName(e.target.value)} data-testid="new-field-name" autoFocus />
         </label>
-        <label className="form-row">
-          <span>Type</span>
-          <select className="input" value={type} onChange={(e) => setType(e.target.value as FieldType)} data-testid="new-field-type">
-            {FIELD_TYPES.map((t) => (
-              <option key={t} value={t}>
-                {TYPE_LABELS[t]}
-              </option>
-            ))}
-          </select>
-        </label>
+        <TypeSelect value={type} onChange={setType} testId="new-field-type" />
         <label className="checkbox">
           <input type="checkbox" checked={nullable} onChange={(e) => setNullable(e.target.checked)} data-testid="new-field-nullable" />
           null allowed
