@@ -4,8 +4,9 @@ import { ApiError, type ApiHandlers, type ExtractionRecord, type MessageDetail, 
 import type { ModelSettings } from '../../shared/src/domain.js';
 import { RUNTIME_VERSION } from '../../shared/src/version.js';
 import { type InboxRow, type Repositories, type StoredExtraction } from '../services/workspace/index.js';
-import { draftVersion, readDraft } from './draft.js';
+import { readDraft } from './draft.js';
 import { currentSchemaHash, isStale } from './draft/stale.js';
+import { draftRecord } from './draft/records.js';
 import { inboxFilter } from './inbox-filter.js';
 import type { BackendOptions } from './ports.js';
 import { RUN_SETTING } from './runs/service.js';
@@ -142,18 +143,9 @@ export function createHandlers(repos: Repositories, opts: BackendOptions): CoreH
     },
 
     getRulebook: () => {
-      const draft = readDraft(repos);
+      const draft = draftRecord(repos);
       if (!draft) throw new ApiError({ code: 'not_found', message: 'this workspace has no rulebook yet' });
-      return {
-        id: draft.id,
-        name: draft.name,
-        version: draftVersion(repos, draft.id),
-        instructions: draft.instructions,
-        schema: draft.schema,
-        rules: repos.rules.active(),
-        precedents: repos.precedents.active(),
-        settings: draft.settings,
-      };
+      return draft;
     },
 
     getSettings: () => providerSettings(),
