@@ -36,15 +36,8 @@ export function rulebookStart(file: ImportFileArg): (ctx: BackendContext) => voi
       schema: rulebook.schema,
       settings: rulebook.settings,
     };
-    const precedents: NewPrecedent[] = rulebook.precedents.map((p) => ({
-      id: p.id,
-      message: p.message,
-      output: p.output,
-      ...(p.rationale !== undefined ? { rationale: p.rationale } : {}),
-      ...(p.tags !== undefined ? { tags: p.tags } : {}),
-      ...(p.author !== undefined ? { author: p.author } : {}),
-      createdAt: p.createdAt,
-    }));
+    // A rulebook's precedent is already what the workspace stores: taken as it is, in the file's order.
+    const precedents: NewPrecedent[] = rulebook.precedents;
     ctx.transaction(() => {
       ctx.repos.settings.set(SETTING_KEYS.draftRulebook, draft);
       ctx.repos.rules.createMany(rulebook.rules);
