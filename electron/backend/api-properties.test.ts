@@ -509,6 +509,7 @@ function filterArb(k: Known): fc.Arbitrary<Record<string, unknown>> {
   return fc.record(
     {
       status: oneOf(['new', 'extracted', 'needs_review', 'corrected', 'accepted']),
+      queue: fc.boolean(),
       valid: fc.boolean(),
       field: oneOf(k.fields).chain((f) => fc.record({ name: fc.constant(f.name), value: fc.oneof(fieldValue(f), fc.constant(null), fc.integer(), fc.boolean()) })),
       search: text(500),
@@ -548,7 +549,8 @@ function validArg(method: ApiMethod, k: Known): fc.Arbitrary<unknown> {
           valid: fc.boolean(),
           field: oneOf(k.fields).chain((f) => fc.record({ name: fc.constant(f.name), value: fc.oneof(fieldValue(f), fc.constant(null)) })),
           search: text(500),
-          sort: oneOf(['received_desc', 'received_asc']),
+          queue: fc.boolean(),
+          sort: oneOf(['received_desc', 'received_asc', 'confidence']),
           cursor: fc.oneof(oneOf(k.cursors), fc.constant(null), text(500), craftedCursor),
           limit: limit(500),
         },
@@ -664,6 +666,22 @@ function validArg(method: ApiMethod, k: Known): fc.Arbitrary<unknown> {
       );
     case 'previewPrompt':
       return fc.record({ text: fc.string({ minLength: 1, maxLength: 100 }) });
+    // Issue 10's methods.
+    case 'listExtractions':
+    case 'dismissRegression':
+    case 'undoReview':
+      return fc.record({ messageId });
+    case 'adoptExtraction':
+      return fc.record({ messageId, extractionId: fc.oneof(fc.integer({ min: 1, max: 400 }).map(String), fc.string({ minLength: 1, maxLength: 20 })) });
+    case 'suggestPhrases':
+      return fc.record({ messageId, field: oneOf(k.fields.map((f) => f.name)), limit: limit(50) }, { requiredKeys: ['messageId', 'field'] });
+    case 'testConnection':
+      // Closed ports and unresolvable names only: nothing leaves the machine, and each fails fast.
+      return fc.record({ baseURL: oneOf(['http://127.0.0.1:9/v1', 'http://127.0.0.1:1/v1']), model: oneOf(['gpt-4o-mini', 'x']), apiKey: text(50), timeoutMs: fc.constant(1000) }, { requiredKeys: ['baseURL'] });
+    case 'exportMessages':
+      return fc.record({ selection: fc.oneof(fc.record({ filter: filterArb(k) }), fc.constant({ all: true })), format: oneOf(['jsonl', 'csv']) });
+    case 'exportPrecedents':
+      return fc.record({ format: oneOf(['jsonl', 'csv']), includeDeleted: fc.boolean() }, { requiredKeys: ['format'] });
   }
 }
 

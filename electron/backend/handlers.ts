@@ -1,6 +1,6 @@
 // The API handlers: each method of the typed contract, over the workspace repositories. Arguments
 // arrive already parsed by the contract's validators (the IPC gate and the browser host do that).
-import { ApiError, type ApiHandlers, type ExtractionRecord, type MessageDetail, type MessageSummary, type ProviderSettings, type ReviewStatus } from '../../shared/src/api/index.js';
+import { ApiError, type ApiHandlers, type ExtractionRecord, type MessageDetail, type MessageSummary, type ProviderSettings, type ReviewStatus, DEFAULT_REVIEW_THRESHOLD } from '../../shared/src/api/index.js';
 import type { ModelSettings } from '../../shared/src/domain.js';
 import { RUNTIME_VERSION } from '../../shared/src/version.js';
 import { type InboxRow, type Repositories, type StoredExtraction } from '../services/workspace/index.js';
@@ -10,8 +10,21 @@ import { draftRecord } from './draft/records.js';
 import { inboxFilter } from './inbox-filter.js';
 import type { BackendOptions } from './ports.js';
 import { RUN_SETTING } from './runs/service.js';
+import { isHumanCorrection } from './teach/correction.js';
 
-export const HOST_SETTING = { baseURL: 'provider.baseURL', concurrency: RUN_SETTING.concurrency, ratePerSecond: RUN_SETTING.ratePerSecond } as const;
+export const HOST_SETTING = {
+  baseURL: 'provider.baseURL',
+  concurrency: RUN_SETTING.concurrency,
+  ratePerSecond: RUN_SETTING.ratePerSecond,
+  reviewThreshold: 'review.threshold',
+  autoExtractImports: 'import.autoExtract',
+} as const;
+
+/** Where each host keeps the API key, said plainly (Settings shows it beside the key). */
+export const KEY_STORAGE: Record<'electron' | 'web', string> = {
+  electron: "Encrypted with your operating system's key store (Electron safeStorage: Keychain, DPAPI or libsecret) and kept by the app's main process; the window never sees it.",
+  web: 'In the memory of this browser host only (or taken from the OPENAI_API_KEY environment variable it was started with): never written to disk, gone when the host stops, and never sent to the page.',
+};
 const DEFAULT_CONCURRENCY = 4;
 
 function summary(row: InboxRow, schemaHash: string | null): MessageSummary {
@@ -25,6 +38,9 @@ function summary(row: InboxRow, schemaHash: string | null): MessageSummary {
     output: row.latest?.output ?? null,
     valid: row.latest ? row.latest.valid : null,
     stale: row.latest !== null && isStale(row.latest.schemaHash, schemaHash),
+    confidence: null,
+    reasons: [],
+    regression: false,
   };
 }
 
@@ -41,6 +57,11 @@ function extractionRecord(e: StoredExtraction, schemaHash: string | null): Extra
     trace: e.trace!,
     createdAt: e.createdAt,
     stale: isStale(e.schemaHash, schemaHash),
+    confidence: null,
+    reasons: [],
+    human: isHumanCorrection(e.trace),
+    rulebookHash: e.rulebookHash ?? e.trace?.rulebook.hash ?? '',
+    current: false,
   };
 }
 
@@ -61,6 +82,8 @@ export function messageDetail(repos: Repositories, id: string): MessageDetail | 
       status: m.status as ReviewStatus,
     },
     extraction: latest && latest.trace ? extractionRecord(latest, currentSchemaHash(repos)) : null,
+    regression: null,
+    undoable: null,
   };
 }
 
@@ -93,6 +116,9 @@ export function createHandlers(repos: Repositories, opts: BackendOptions): CoreH
       k: s?.k ?? 8,
       concurrency: hostNumber(HOST_SETTING.concurrency, DEFAULT_CONCURRENCY),
       ratePerSecond: hostNumber(HOST_SETTING.ratePerSecond, 0),
+      reviewThreshold: hostNumber(HOST_SETTING.reviewThreshold, DEFAULT_REVIEW_THRESHOLD),
+      autoExtractImports: opts.settings.get(HOST_SETTING.autoExtractImports) === true,
+      keyStorage: KEY_STORAGE[opts.host],
     };
   }
 
@@ -109,6 +135,8 @@ export function createHandlers(repos: Repositories, opts: BackendOptions): CoreH
       total: repos.messages.count(),
       byStatus: repos.messages.countByStatus(),
       invalid: repos.messages.count({ validity: 'invalid' }),
+      needsReview: repos.messages.countByStatus().needs_review,
+      regressions: 0,
     }),
 
     listMessages: (args) => {
@@ -155,6 +183,8 @@ export function createHandlers(repos: Repositories, opts: BackendOptions): CoreH
       if (args.baseURL !== undefined) opts.settings.set(HOST_SETTING.baseURL, args.baseURL);
       if (args.concurrency !== undefined) opts.settings.set(HOST_SETTING.concurrency, args.concurrency);
       if (args.ratePerSecond !== undefined) opts.settings.set(HOST_SETTING.ratePerSecond, args.ratePerSecond);
+      if (args.reviewThreshold !== undefined) opts.settings.set(HOST_SETTING.reviewThreshold, args.reviewThreshold);
+      if (args.autoExtractImports !== undefined) opts.settings.set(HOST_SETTING.autoExtractImports, args.autoExtractImports);
       return providerSettings();
     },
 

@@ -15,6 +15,10 @@ import { RUN_SETTING } from './runs/service.js';
 import { createTeachHandlers } from './teach/handlers.js';
 import { joinHandlers } from './registry.js';
 import { createDraftHandlers } from './draft/handlers.js';
+import { createConnectionHandlers } from './connection/handlers.js';
+import { createExportHandlers } from './export/handlers.js';
+import { createPhraseHandlers } from './teach/phrase-handlers.js';
+import { createRecordHandlers } from './teach/record-handlers.js';
 import type { WorkspaceHandlers } from './workspaces/handlers.js';
 import { removeWorkspaceFile } from './workspaces/files.js';
 import { openSession, type OpenWorkspaceBackendOptions, type WorkspaceBackend } from './workspaces/session.js';
@@ -119,6 +123,10 @@ export async function openWorkspaceBackend(opts: BackendOptions, session: Worksp
     createTeachHandlers(ctx),
     createRunHandlers(ctx, runs),
     createDraftHandlers(ctx),
+    createRecordHandlers(ctx),
+    createPhraseHandlers(ctx),
+    createConnectionHandlers(ctx),
+    createExportHandlers(ctx),
     session,
   );
   let started = false;

@@ -1,12 +1,17 @@
 // The draft and its history entries as the API hands them to the window.
+import type { RulebookArtifact } from '../../../shared/src/domain.js';
+import { canonicalJson } from '../../../shared/src/rulebook/canonical.js';
 import type { DraftHistoryEntry, DraftRulebook } from '../../../shared/src/api/index.js';
 import type { Repositories, StoredDraftHistoryEntry } from '../../services/workspace/index.js';
-import { draftVersion, readDraft } from '../draft.js';
+import { draftArtifact, draftVersion, readDraft } from '../draft.js';
 
 /** The whole draft (its own part, rules, precedents, the version it will publish as); null with no rulebook. */
 export function draftRecord(repos: Repositories): DraftRulebook | null {
   const draft = readDraft(repos);
   if (!draft) return null;
+  const artifact = draftArtifact(repos);
+  const latest = repos.rulebookVersions.latest(draft.id);
+  const published = latest ? { version: latest.version, hash: latest.hash } : null;
   return {
     id: draft.id,
     name: draft.name,
@@ -16,7 +21,18 @@ export function draftRecord(repos: Repositories): DraftRulebook | null {
     rules: repos.rules.active(),
     precedents: repos.precedents.active(),
     settings: draft.settings,
+    hash: artifact.hash,
+    published,
+    // The draft's hash covers its lineage (parent and version), so compare content: the published
+    // artifact made again as a draft would hash the same when nothing changed since.
+    changedSincePublished: latest ? !sameContent(latest.artifact, artifact) : true,
   };
+}
+
+/** Whether two artifacts hold the same rulebook content (name, schema, instructions, rules, precedents, settings). */
+function sameContent(a: RulebookArtifact, b: RulebookArtifact): boolean {
+  const pick = (r: RulebookArtifact) => canonicalJson({ name: r.name, schema: r.schema, instructions: r.instructions, rules: r.rules, precedents: r.precedents, settings: r.settings });
+  return pick(a) === pick(b);
 }
 
 /**

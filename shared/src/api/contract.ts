@@ -25,6 +25,10 @@ import type {
   RuleRecord,
   RunErrorItem,
   RunRecord,
+  ConnectionReport,
+  ExportedFile,
+  ExtractionHistoryItem,
+  PhraseSuggestions,
 } from './records.js';
 import {
   API_EVENT_NAMES,
@@ -35,6 +39,8 @@ import {
   MAX_IMPORT_CHARS,
   MAX_INSTRUCTIONS_CHARS,
   REVIEW_STATUSES,
+  INBOX_SORTS,
+  EXPORT_FORMATS,
   type MenuCommand,
   type ApiEventName,
   type ApiMethod,
@@ -57,7 +63,10 @@ export const listMessagesArgs = z
     stale: z.boolean().optional(),
     field: z.object({ name: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/), value: z.union([z.string().max(500), z.number(), z.boolean(), z.null()]) }).strict().optional(),
     search: text(500).optional(),
-    sort: z.enum(['received_desc', 'received_asc']).default('received_desc'),
+    /** Needs review: messages the machine was unsure of (status needs_review) and regressions (a later answer disagrees with a person's). */
+    queue: z.boolean().optional(),
+    /** `confidence`: least confident first. Without a sort, the queue is ordered by confidence and everything else newest first. */
+    sort: z.enum(INBOX_SORTS).optional(),
     cursor: text(500).nullable().optional(),
     limit: z.number().int().min(1).max(500).default(100),
   })
@@ -66,7 +75,7 @@ export const listMessagesArgs = z
 /** Which messages a run or a bulk action covers: listed ids, a filter like the inbox's, or all. */
 export const messageSelection = z.union([
   z.object({ ids: z.array(id).min(1).max(100_000) }).strict(),
-  z.object({ filter: listMessagesArgs.pick({ status: true, valid: true, stale: true, field: true, search: true }) }).strict(),
+  z.object({ filter: listMessagesArgs.pick({ status: true, queue: true, valid: true, stale: true, field: true, search: true }) }).strict(),
   z.object({ all: z.literal(true) }).strict(),
 ]);
 
@@ -129,6 +138,10 @@ export const apiArgs = {
       concurrency: z.number().int().min(1).max(32).optional(),
       /** Requests a second to the model during runs; 0 for no limit. */
       ratePerSecond: z.number().min(0).max(1000).optional(),
+      /** Below this confidence (0..1) a machine's answer goes to Needs review. */
+      reviewThreshold: z.number().min(0).max(1).optional(),
+      /** Extract newly imported messages at once, without asking. */
+      autoExtractImports: z.boolean().optional(),
     })
     .strict(),
   /** Write-only: the key is stored encrypted in the backend and never returned. */
@@ -198,6 +211,34 @@ export const apiArgs = {
     .strict(),
   /** The prompt for a stored message, or for a text typed in. */
   previewPrompt: z.union([z.object({ messageId: id }).strict(), z.object({ text: z.string().min(1).max(20_000) }).strict()]),
+
+  // Triage you can trust (issue 10).
+  /** Every extraction of a message, newest first: the answer of record marked, machine and human alike. */
+  listExtractions: z.object({ messageId: id }).strict(),
+  /** The one explicit way a machine's answer replaces a person's: this extraction becomes the answer of record (accepted). */
+  adoptExtraction: z.object({ messageId: id, extractionId: id }).strict(),
+  /** Keeps the person's answer over a later machine answer that disagrees (the regression is cleared). */
+  dismissRegression: z.object({ messageId: id }).strict(),
+  /** Undoes the newest accept or correction of a message: the answer of record before it comes back. */
+  undoReview: z.object({ messageId: id }).strict(),
+  /** Phrases of this message that set it apart from messages whose answer for `field` differs (for a rule's condition). */
+  suggestPhrases: z.object({ messageId: id, field: fieldName, limit: z.number().int().min(1).max(50).default(12) }).strict(),
+  /**
+   * One tiny structured-output request to a model endpoint, reporting what it supports. Without
+   * arguments, the endpoint, model and key in use; a key given here is used for this test only.
+   */
+  testConnection: z
+    .object({
+      baseURL: z.union([z.literal(''), z.url({ protocol: /^https?$/ })]).optional(),
+      model: z.string().trim().min(1).max(200).optional(),
+      apiKey: z.string().max(500).optional(),
+      timeoutMs: z.number().int().min(500).max(60_000).default(8000),
+    })
+    .strict(),
+  /** Messages with their answer of record, as a file: the current filter or all. */
+  exportMessages: z.object({ selection: z.union([messageSelection.options[1], messageSelection.options[2]]), format: z.enum(EXPORT_FORMATS) }).strict(),
+  /** The draft's precedents, as a file. */
+  exportPrecedents: z.object({ format: z.enum(EXPORT_FORMATS), includeDeleted: z.boolean().default(false) }).strict(),
 } as const satisfies Record<ApiMethod, z.ZodType>;
 
 export interface ApiResults {
@@ -242,6 +283,14 @@ export interface ApiResults {
   listDraftHistory: DraftHistoryEntry[];
   updateDraft: DraftChangeResult;
   previewPrompt: PromptPreview;
+  listExtractions: ExtractionHistoryItem[];
+  adoptExtraction: MessageDetail;
+  dismissRegression: MessageDetail;
+  undoReview: MessageDetail;
+  suggestPhrases: PhraseSuggestions;
+  testConnection: ConnectionReport;
+  exportMessages: ExportedFile;
+  exportPrecedents: ExportedFile;
 }
 
 /** Every method, in contract order (the names module's list). */

@@ -49,6 +49,16 @@ export const API_METHOD_NAMES = [
   'listDraftHistory',
   'updateDraft',
   'previewPrompt',
+  // Triage you can trust (issue 10): the answer of record, its history and regressions, undo,
+  // phrase suggestions for rules, a model endpoint's connection test, exports.
+  'listExtractions',
+  'adoptExtraction',
+  'dismissRegression',
+  'undoReview',
+  'suggestPhrases',
+  'testConnection',
+  'exportMessages',
+  'exportPrecedents',
 ] as const;
 export type ApiMethod = (typeof API_METHOD_NAMES)[number];
 
@@ -65,6 +75,17 @@ export const REVIEW_STATUSES = ['new', 'extracted', 'needs_review', 'corrected',
 export type ReviewStatus = (typeof REVIEW_STATUSES)[number];
 /** The statuses a person's work has not yet settled: a run may replace their extraction. */
 export const MACHINE_STATUSES = ['new', 'extracted', 'needs_review'] as const satisfies readonly ReviewStatus[];
+
+/** How the inbox can be ordered. `confidence`: least confident first (the review queue's default). */
+export const INBOX_SORTS = ['received_desc', 'received_asc', 'confidence'] as const;
+export type InboxSort = (typeof INBOX_SORTS)[number];
+
+/** Formats messages and precedents export to. */
+export const EXPORT_FORMATS = ['jsonl', 'csv'] as const;
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+
+/** Below this confidence a machine's answer goes to Needs review, unless the person set another. */
+export const DEFAULT_REVIEW_THRESHOLD = 0.6;
 
 export const RUN_STATUSES = ['queued', 'running', 'cancelled', 'done', 'failed'] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];

@@ -25,6 +25,47 @@ export interface ExtractionRecord {
   createdAt: string;
   /** Made under an earlier schema of the draft: shown as it was, not validated again; a re-run clears it. */
   stale: boolean;
+  /** How sure the machine was, 0..1; null for a person's answer (and extractions stored before confidences were kept). */
+  confidence: number | null;
+  /** Why the confidence is what it is, in words a person reads ("2 of 8 nearest precedents agree"). */
+  reasons: ReviewReasonRecord[];
+  /** A person's answer (a correction), not a machine's. */
+  human: boolean;
+  /** The content hash of the rulebook (the draft as it was) it ran under. */
+  rulebookHash: string;
+  /** Whether that is the draft as it is now. */
+  current: boolean;
+}
+
+/** One reason behind a confidence. `kind` is stable (for tests and icons); `text` is for people. */
+export interface ReviewReasonRecord {
+  kind: 'invalid' | 'disagreement' | 'no_close_precedent' | 'vote_margin' | 'precedent_agreement' | 'override_fired' | 'regression' | 'logprobs' | 'exact_precedent' | (string & {});
+  text: string;
+  /** The field it is about, when it is about one. */
+  field?: string;
+}
+
+/** One extraction of a message, for its history. */
+export interface ExtractionHistoryItem {
+  id: string;
+  createdAt: string;
+  runId: string | null;
+  rulebookVersion: number;
+  rulebookHash: string;
+  /** Ran under the draft as it is now. */
+  current: boolean;
+  /** `human` for a person's correction; the provider's name otherwise. */
+  provider: string;
+  /** The model that answered (the author, for a person's correction). */
+  model: string;
+  human: boolean;
+  output: Extraction;
+  valid: boolean;
+  confidence: number | null;
+  /** This is the answer of record (what the inbox shows, exports and drift use). */
+  isRecord: boolean;
+  /** Fields whose value differs from the answer of record's. */
+  differsFromRecord: string[];
 }
 
 /** One inbox row: enough to list and filter without loading traces. */
@@ -41,6 +82,12 @@ export interface MessageSummary {
   valid: boolean | null;
   /** The latest extraction was made under an earlier schema of the draft. */
   stale: boolean;
+  /** The answer of record's confidence (null for a person's answer or none). */
+  confidence: number | null;
+  /** Short reasons for the row (the detail's why panel has them all). */
+  reasons: string[];
+  /** A later machine answer disagrees with the person's answer of record. */
+  regression: boolean;
 }
 
 export interface MessagePage {
@@ -53,7 +100,12 @@ export interface MessagePage {
 
 export interface MessageDetail {
   message: MessageRecord;
+  /** The answer of record: a person's correction or acceptance, else the newest machine answer. */
   extraction: ExtractionRecord | null;
+  /** When a later machine answer disagrees with the person's answer of record: that answer, and the fields that differ. */
+  regression: { extraction: ExtractionRecord; fields: string[] } | null;
+  /** What undoReview would undo now ("accept", "correction"), or null. */
+  undoable: 'accept' | 'correction' | null;
 }
 
 /**
@@ -71,6 +123,12 @@ export interface DraftRulebook {
   rules: Rule[];
   precedents: Precedent[];
   settings: ModelSettings;
+  /** The content hash of the draft as it is now (what an extraction made now records). */
+  hash: string;
+  /** The newest published version, or null when none has been published. */
+  published: { version: number; hash: string } | null;
+  /** Whether the draft differs from the newest published version (always true when none is published). */
+  changedSincePublished: boolean;
 }
 
 export interface AppInfo {
@@ -93,12 +151,57 @@ export interface ProviderSettings {
   concurrency: number;
   /** Requests a second to the model during runs; 0 for no limit. */
   ratePerSecond: number;
+  /** Below this confidence a machine's answer goes to Needs review. */
+  reviewThreshold: number;
+  /** Extract newly imported messages at once, without asking. */
+  autoExtractImports: boolean;
+  /** Where this host keeps the API key, in plain words. */
+  keyStorage: string;
 }
 
 export interface Counts {
   total: number;
   byStatus: Record<ReviewStatus, number>;
   invalid: number;
+  /** The review queue: messages needing review plus regressions. */
+  needsReview: number;
+  /** Messages whose person's answer a later machine answer disagrees with. */
+  regressions: number;
+}
+
+/** Phrases that set a message apart from messages with a different answer for a field. */
+export interface PhraseSuggestions {
+  field: string;
+  /** The message's answer of record for the field. */
+  value: JsonValue | null;
+  /** Best first. `with`: messages with this answer holding the phrase; `against`: messages with another answer holding it. */
+  phrases: { phrase: string; score: number; with: number; against: number }[];
+}
+
+/** What a connection test found. */
+export interface ConnectionReport {
+  ok: boolean;
+  baseURL: string;
+  /** The model asked. */
+  model: string;
+  /** The model the server said answered. */
+  answeredModel: string | null;
+  latencyMs: number;
+  /** null: not found out (the test stopped before). */
+  supports: { jsonSchema: boolean | null; jsonMode: boolean | null; logprobs: boolean | null };
+  /** Each step as tried, in order, with what it found. */
+  checks: { name: string; ok: boolean | null; detail: string }[];
+  /** What went wrong, in words a person can act on; null when ok. */
+  error: string | null;
+}
+
+/** A file the backend made for the person to save. */
+export interface ExportedFile {
+  name: string;
+  mimeType: string;
+  content: string;
+  /** Rows in it. */
+  count: number;
 }
 
 // ---------------------------------------------------------------------------------------------
