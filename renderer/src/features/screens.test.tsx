@@ -25,7 +25,7 @@ describe('Rules, Rulebook and Settings screens', () => {
     await renderApp({ screen: 'rulebook' });
     expect((await screen.findByTestId('rulebook-name')).textContent).toBe('Tidewell support triage');
     expect(screen.getByTestId('rulebook-version').textContent).toBe('1');
-    expect(screen.getByTestId('rulebook-precedent-count').textContent).toBe('13');
+    expect(screen.getByTestId('rulebook-precedent-count').textContent).toBe('61');
     expect(screen.getAllByTestId('schema-field').map((r) => r.getAttribute('data-field'))).toEqual([
       'name',
       'issue_type',
