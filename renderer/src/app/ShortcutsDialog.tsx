@@ -1,28 +1,41 @@
+// The `?` dialog: every key of the screen in use, from the table that binds them (shortcuts.tsx KEYS),
+// grouped as the table groups them. Keys a focused control handles say where they work.
 import { Dialog } from '../components/Dialog';
-import { useShortcutList } from './shortcuts';
+import { useNavigation } from '../stores';
+import type { ScreenId } from '../stores/navigation';
+import { keyLabels, keysOf, type KeyDef, type KeyId } from './shortcuts';
+
+/** The dialog's sections for a screen: group name, then its rows in table order. */
+export function shortcutGroups(screen: ScreenId | null): [string, (KeyDef & { id: KeyId })[]][] {
+  const groups = new Map<string, (KeyDef & { id: KeyId })[]>();
+  for (const row of keysOf(screen)) groups.set(row.group, [...(groups.get(row.group) ?? []), row]);
+  return [...groups];
+}
 
 export function ShortcutsDialog({ onClose }: { onClose: () => void }) {
-  const list = useShortcutList();
-  const groups = new Map<string, { keys: string; description: string }[]>();
-  for (const s of list) {
-    const rows = groups.get(s.group) ?? [];
-    if (!rows.some((r) => r.keys === s.keys)) rows.push({ keys: s.keys, description: s.description });
-    groups.set(s.group, rows);
-  }
+  const screen = useNavigation((s) => s.screen);
   return (
     <Dialog title="Keyboard shortcuts" onClose={onClose} testId="shortcuts-dialog">
-      {[...groups].map(([group, rows]) => (
-        <section key={group} className="shortcut-group">
+      {shortcutGroups(screen).map(([group, rows]) => (
+        <section key={group} className="shortcut-group" data-testid={`shortcut-group-${group}`}>
           <h3>{group}</h3>
           <dl>
             {rows.map((r) => (
-              <div key={r.keys} className="shortcut-row">
+              <div key={r.id} className="shortcut-row" data-testid="shortcut-row" data-key-id={r.id}>
                 <dt>
-                  {r.keys.split(' ').map((k, i) => (
-                    <kbd key={i}>{k}</kbd>
+                  {keyLabels(r).map((label, i) => (
+                    <span key={label}>
+                      {i > 0 ? <span className="muted"> or </span> : null}
+                      {label.split(' ').map((k, j) => (
+                        <kbd key={j}>{k}</kbd>
+                      ))}
+                    </span>
                   ))}
                 </dt>
-                <dd>{r.description}</dd>
+                <dd>
+                  {r.description}
+                  {r.when ? <span className="muted"> ({r.when})</span> : null}
+                </dd>
               </div>
             ))}
           </dl>

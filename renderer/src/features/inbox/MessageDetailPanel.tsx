@@ -4,6 +4,7 @@ import { EmptyState, ErrorState, Loading } from '../../components/States';
 import { useMessageDetail } from '../../stores';
 import { messageMarks } from '../review/highlight';
 import { ReviewPanel } from '../review/ReviewPanel';
+import { ExtractionHistory } from './ExtractionHistory';
 import { MessageText } from './MessageText';
 
 export function MessageDetailPanel() {
@@ -23,12 +24,15 @@ export function MessageDetailPanel() {
   if (!detail || detail.message.id !== id) return loading ? <Loading label="Opening the message…" /> : null;
 
   return (
+    // Side by side, each column scrolling on its own: the message stays in view while the extraction
+    // below it is edited and the rationale typed.
     <div className="detail" data-testid="message-detail" data-message-id={detail.message.id}>
-      <div className="detail-message">
+      <div className="detail-message" data-testid="detail-message-column">
         <MessageText message={detail.message} marks={marks} />
       </div>
-      <div className="detail-extraction">
+      <div className="detail-extraction" data-testid="detail-extraction-column">
         <ReviewPanel key={`${detail.message.id}:${detail.extraction?.id ?? 'none'}`} detail={detail} />
+        <ExtractionHistory detail={detail} />
       </div>
     </div>
   );

@@ -1,6 +1,8 @@
 // An enum field's values as a row of choices. With the picker focused, 1-9 choose the nth value
-// (0 clears a nullable field); the keys are shown on the choices.
+// (0 clears a nullable field); the keys are shown on the choices. The keys are the key table's
+// (app/shortcuts.tsx: review.pick, review.clear), so the `?` dialog lists them.
 import type { FieldSpec, JsonValue } from '../../api/contract';
+import { keyMatches } from '../../app/shortcuts';
 
 export function EnumPicker({ name, spec, value, onChange }: { name: string; spec: FieldSpec; value: JsonValue | undefined; onChange: (v: JsonValue) => void }) {
   const values = spec.values ?? [];
@@ -13,13 +15,12 @@ export function EnumPicker({ name, spec, value, onChange }: { name: string; spec
       data-testid={`enum-picker-${name}`}
       data-field-focus=""
       onKeyDown={(e) => {
-        if (e.ctrlKey || e.metaKey || e.altKey) return;
-        if (/^[1-9]$/.test(e.key)) {
+        if (keyMatches('review.pick', e)) {
           const choice = values[Number(e.key) - 1];
           if (!choice) return;
           e.preventDefault();
           onChange(choice.value);
-        } else if (e.key === '0' && spec.nullable) {
+        } else if (keyMatches('review.clear', e) && spec.nullable) {
           e.preventDefault();
           onChange(null);
         }

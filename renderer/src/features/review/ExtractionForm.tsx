@@ -3,13 +3,16 @@
 // to null; an edited field shows what it was; errors from validation or from the API sit on their field.
 import { useImperativeHandle, useRef, type Ref } from 'react';
 import type { Extraction, ExtractionSchema, FieldSpec, JsonValue } from '../../api/contract';
+import { editTarget } from './editFocus';
 import { FieldEditor } from './FieldEditor';
 import { FieldValue } from './FieldValue';
 import { fieldOfPath } from './issues';
 
 export interface ExtractionFormHandle {
-  /** Moves focus to the first field (Edit, `e`). */
+  /** Moves focus to the first field. */
   focusFirst(): void;
+  /** Moves focus to the field Edit (`e`) starts at (editFocus.ts): the last edited, else the first choice field. Returns its name. */
+  focusForEdit(lastEdited: string | null): string | null;
 }
 
 export interface Problem {
@@ -35,12 +38,20 @@ const same = (a: JsonValue | undefined, b: JsonValue | undefined) => JSON.string
 
 export function ExtractionForm({ schema, value, original, errors = [], issues = [], onChange, ref, label = 'Extraction fields' }: Props) {
   const root = useRef<HTMLDivElement>(null);
-  useImperativeHandle(ref, () => ({
-    focusFirst: () => root.current?.querySelector<HTMLElement>('[data-field-focus]')?.focus(),
-  }));
   const specs = schema?.fields ?? [];
   const known = new Set(specs.map((f) => f.name));
   const extra = Object.keys(value).filter((k) => !known.has(k));
+  useImperativeHandle(ref, () => ({
+    focusFirst: () => root.current?.querySelector<HTMLElement>('[data-field-focus]')?.focus(),
+    focusForEdit(lastEdited) {
+      const name = editTarget([...specs.map((f) => ({ name: f.name, type: f.type })), ...extra.map((name) => ({ name }))], lastEdited);
+      const row = [...(root.current?.querySelectorAll<HTMLElement>('[data-field-name]') ?? [])].find((el) => el.dataset.fieldName === name);
+      const control = row?.querySelector<HTMLElement>('[data-field-focus]');
+      if (!control) return null;
+      control.focus();
+      return name;
+    },
+  }));
   const shown = new Set([...known, ...extra]);
   const all = [...errors, ...issues];
   const general = all.filter((e) => !shown.has(fieldOfPath(e.path) ?? ''));
@@ -102,7 +113,7 @@ interface RowProps {
 function FieldRow({ name, spec, value, original, edited, errors, issues, onChange }: RowProps) {
   const nullable = spec ? spec.nullable : true;
   return (
-    <div className={`field${errors.length || issues.length ? ' has-error' : ''}${edited ? ' is-edited' : ''}`} data-testid={`extraction-field-${name}`}>
+    <div className={`field${errors.length || issues.length ? ' has-error' : ''}${edited ? ' is-edited' : ''}`} data-testid={`extraction-field-${name}`} data-field-name={name}>
       <dt title={spec?.description}>
         {name}
         {spec ? (

@@ -52,13 +52,14 @@ describe('Review and teach on the real backend', () => {
     expect(within(rowWith(DEMO.lena.subject)).queryByText('Accepted')).toBeNull();
   });
 
-  it('e focuses the form; a correction with a rationale becomes a precedent in the Precedents screen', async () => {
+  it('e focuses the first choice field; a correction with a rationale becomes a precedent in the Precedents screen', async () => {
     const { api, user } = await renderApp();
     await screen.findAllByTestId('inbox-row');
     const id = await openMessage(user, DEMO.story.subject, 'locked out');
     await screen.findByTestId('extraction-form');
     await user.keyboard('e');
-    await waitFor(() => expect(document.activeElement?.getAttribute('data-testid')).toBe('field-input-name'));
+    // Not the name's text box (a digit typed next would go into the name): the first enum field.
+    await waitFor(() => expect(document.activeElement?.getAttribute('data-testid')).toBe('enum-picker-issue_type'));
     await user.click(screen.getByTestId('enum-option-issue_type-account'));
     expect(screen.getByTestId('review-accept').hasAttribute('disabled')).toBe(true);
     await user.type(screen.getByTestId('correction-rationale'), 'The current problem, not history.');

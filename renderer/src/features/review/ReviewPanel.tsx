@@ -1,12 +1,16 @@
 // Review of the open message: Accept, Edit, Save correction (with a rationale), Promote to rule and
-// Re-run, from buttons and keys (a, e, r, p). The draft output lives here until it is saved; after an
-// accept or a correction the next message in the list opens.
+// Re-run, from buttons and keys (a, e, r, p; the key table in app/shortcuts.tsx). The draft output lives
+// here until it is saved; after an accept or a correction the next message in the list opens, and a
+// toast offers to undo it (u, which the inbox binds). Edit focuses the field last edited, else the first
+// choice field (editFocus.ts).
+import { flushSync } from 'react-dom';
 import { useEffect, useRef, useState } from 'react';
 import type { Extraction, MessageDetail } from '../../api/contract';
-import { useShortcut } from '../../app/shortcuts';
+import { keyLabel, keyMatches, KEYS, useKey } from '../../app/shortcuts';
 import { useReview, useRulebook, useStores } from '../../stores';
 import { ExtractionView } from '../inbox/ExtractionView';
 import { WhyPanel } from '../inbox/WhyPanel';
+import { editedFields } from './editFocus';
 import type { ExtractionFormHandle } from './ExtractionForm';
 import { selectedMessageText } from './selection';
 
@@ -28,15 +32,21 @@ export function ReviewPanel({ detail }: { detail: MessageDetail }) {
 
   useEffect(() => review.getState().clearError(), [review, id]);
 
+  function changeDraft(next: Extraction) {
+    for (const field of editedFields(draft, next)) review.getState().noteEdited(field);
+    setDraft(next);
+  }
+
   function edit() {
-    setTab('fields');
-    // The form renders with the tab; focus it on the next frame.
-    setTimeout(() => formRef.current?.focusFirst(), 0);
+    // The form shows with the Fields tab: render it now, so the focus is in place before the next key.
+    if (tab !== 'fields') flushSync(() => setTab('fields'));
+    formRef.current?.focusForEdit(review.getState().lastEdited);
   }
 
   async function accept() {
     if (!extraction || dirty) return;
-    await review.getState().accept(id);
+    if (!(await review.getState().accept(id))) return;
+    toasts.getState().push({ message: `Accepted — press ${UNDO_KEY} to undo`, action: { label: 'Undo', run: () => void undoLast(review, toasts) } });
   }
 
   async function saveCorrection() {
@@ -45,7 +55,7 @@ export function ReviewPanel({ detail }: { detail: MessageDetail }) {
     if (!precedent) return;
     const correction = review.getState().corrections[id];
     toasts.getState().push({
-      message: `Correction saved as precedent ${precedent.id}.`,
+      message: `Correction saved as precedent ${precedent.id} — press ${UNDO_KEY} to undo.`,
       action: correction
         ? {
             label: 'Promote to rule',
@@ -73,10 +83,10 @@ export function ReviewPanel({ detail }: { detail: MessageDetail }) {
 
   const rerun = () => void runs.getState().start({ ids: [id] });
 
-  useShortcut('a', 'Accept the extraction', () => void accept(), 'Review', !!extraction);
-  useShortcut('e', 'Edit the extraction', edit, 'Review', !!extraction);
-  useShortcut('r', 'Re-run this message', rerun, 'Review');
-  useShortcut('p', 'Promote to rule', () => void promote(), 'Review', !!extraction);
+  useKey('review.accept', () => void accept(), !!extraction);
+  useKey('review.edit', edit, !!extraction);
+  useKey('review.rerun', rerun);
+  useKey('review.promote', () => void promote(), !!extraction);
 
   const issues = error?.code === 'bad_request' ? error.issues : undefined;
   return (
@@ -95,7 +105,7 @@ export function ReviewPanel({ detail }: { detail: MessageDetail }) {
           Re-run <kbd>r</kbd>
         </button>
       </div>
-      <ExtractionView extraction={extraction} schema={rulebook?.schema ?? null} draft={draft} onDraftChange={setDraft} issues={issues} formRef={formRef} tab={tab} onTab={setTab} />
+      <ExtractionView extraction={extraction} schema={rulebook?.schema ?? null} draft={draft} onDraftChange={changeDraft} issues={issues} formRef={formRef} tab={tab} onTab={setTab} />
       {extraction ? (
         <form
           className={`correction${dirty ? ' is-dirty' : ''}`}
@@ -118,7 +128,7 @@ export function ReviewPanel({ detail }: { detail: MessageDetail }) {
               data-testid="correction-rationale"
               onChange={(e) => setRationale(e.target.value)}
               onKeyDown={(e) => {
-                if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
+                if (keyMatches('review.save', e)) {
                   e.preventDefault();
                   void saveCorrection();
                 }
@@ -132,7 +142,7 @@ export function ReviewPanel({ detail }: { detail: MessageDetail }) {
             <button type="button" className="button button-quiet" disabled={!dirty} data-testid="correction-reset" onClick={() => setDraft(extraction.output)}>
               Reset
             </button>
-            {dirty ? <span className="muted">Edited — Ctrl+Enter in the rationale saves.</span> : null}
+            {dirty ? <span className="muted">Edited — {keyLabel(KEYS['review.save'].keys[0])} in the rationale saves.</span> : null}
           </div>
         </form>
       ) : null}
@@ -149,4 +159,13 @@ export function ReviewPanel({ detail }: { detail: MessageDetail }) {
       {extraction ? <WhyPanel trace={extraction.trace} rulebook={rulebook} /> : null}
     </>
   );
+}
+
+/** The undo key as the toasts name it. */
+export const UNDO_KEY = KEYS['review.undo'].keys[0].toUpperCase();
+
+/** Undoes the newest step of this window, and says what happened in a toast. */
+export async function undoLast(review: ReturnType<typeof useStores>['review'], toasts: ReturnType<typeof useStores>['toasts']): Promise<void> {
+  const outcome = await review.getState().undo();
+  toasts.getState().push({ message: outcome.message, tone: outcome.ok ? 'info' : 'error' });
 }
