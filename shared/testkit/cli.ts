@@ -17,6 +17,7 @@ export const USAGE = `usage: npm run test-server -- [options]
   --reject-json-schema KIND   refuse response_format json_schema like llamacpp, tgi, vllm or generic
   --api-key KEY               require Authorization: Bearer KEY
   --text-style fence|prose    how JSON is wrapped when no response_format is asked
+  --logprobs yes|reject       answer logprobs: true with log-probabilities, or refuse it (default: ignore it)
   --models a,b                model ids for GET /v1/models
   -h, --help`;
 
@@ -50,6 +51,7 @@ export function parseCli(argv: string[]): CliConfig | 'help' {
       'reject-json-schema': { type: 'string' },
       'api-key': { type: 'string' },
       'text-style': { type: 'string' },
+      logprobs: { type: 'string' },
       models: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -82,6 +84,10 @@ export function parseCli(argv: string[]): CliConfig | 'help' {
   if (values['text-style'] !== undefined) {
     if (values['text-style'] !== 'fence' && values['text-style'] !== 'prose') throw new Error('--text-style must be fence or prose');
     script.textStyle = values['text-style'];
+  }
+  if (values.logprobs !== undefined) {
+    if (values.logprobs !== 'yes' && values.logprobs !== 'reject') throw new Error('--logprobs must be yes or reject');
+    script.logprobs = values.logprobs === 'yes' ? true : 'reject';
   }
   const config: CliConfig = { port: values.port === undefined ? 8787 : int('port', values.port), script };
   if (values.models !== undefined) config.models = values.models.split(',').map((m) => m.trim()).filter((m) => m !== '');

@@ -81,6 +81,11 @@ export interface ScriptOptions {
   textStyle?: 'fence' | 'prose';
   /** The `model` the server reports (default: the requested model). */
   responseModel?: string;
+  /**
+   * Asked for `logprobs: true`: `true` answers with a log-probability per token of the content;
+   * `'reject'` refuses the request with a 400, as servers without them do. Default: ignored (null).
+   */
+  logprobs?: boolean | 'reject';
 }
 
 export interface LoggedRequest {
@@ -156,6 +161,12 @@ function stableId(text: string): string {
     h = Math.imul(h, 0x01000193) >>> 0;
   }
   return h.toString(16).padStart(8, '0');
+}
+
+/** A log-probability per token (roughly four characters) of the content, OpenAI's shape; deterministic. */
+function tokenLogprobs(content: string): { content: { token: string; logprob: number; bytes: number[]; top_logprobs: [] }[] } {
+  const tokens = content.match(/[\s\S]{1,4}/g) ?? [];
+  return { content: tokens.map((token, i) => ({ token, logprob: -0.01 * ((i % 7) + 1), bytes: [...Buffer.from(token, 'utf8')], top_logprobs: [] })) };
 }
 
 function applyDrift(value: unknown, rename: Record<string, string> | undefined, shift: ScriptOptions['shift']): unknown {
@@ -284,6 +295,10 @@ export async function startScriptedServer(opts: StartOptions = {}): Promise<Scri
       return sendError(res, log, r.status, r.message, r.type);
     }
 
+    if (chat.logprobs === true && current.logprobs === 'reject') {
+      return sendError(res, log, 400, 'logprobs is not supported by this model', 'invalid_request_error');
+    }
+
     const message = parseMessageFromChat(chat.messages);
     let content: string | null;
     if (step && 'content' in step && step.content !== undefined) {
@@ -324,7 +339,7 @@ export async function startScriptedServer(opts: StartOptions = {}): Promise<Scri
         {
           index: 0,
           message: { role: 'assistant', content, refusal: null },
-          logprobs: null,
+          logprobs: chat.logprobs === true && current.logprobs === true ? tokenLogprobs(content ?? '') : null,
           finish_reason: 'stop',
         },
       ],

@@ -1,13 +1,13 @@
-// Exports: messages with their answer of record, and precedents, as JSONL or CSV.
-import { ApiError, type ApiHandlers } from '../../../shared/src/api/index.js';
+// Exports: messages with their answer of record, and precedents, as JSONL or CSV (messages.ts).
+import type { ApiHandlers } from '../../../shared/src/api/index.js';
 import type { BackendContext } from '../context.js';
+import { exportMessages, exportPrecedents } from './messages.js';
 
 export type ExportHandlers = Pick<ApiHandlers, 'exportMessages' | 'exportPrecedents'>;
 
-// Being built (issue 10): replaced by the real exports before this lands.
-export function createExportHandlers(_ctx: BackendContext): ExportHandlers {
-  const notYet = (): never => {
-    throw new ApiError({ code: 'unavailable', message: 'export is not built yet' });
+export function createExportHandlers(ctx: BackendContext): ExportHandlers {
+  return {
+    exportMessages: (args) => exportMessages(ctx.repos, args),
+    exportPrecedents: (args) => exportPrecedents(ctx.repos, args),
   };
-  return { exportMessages: notYet, exportPrecedents: notYet };
 }
