@@ -78,7 +78,10 @@ const STOP = new Set(
 /** Words that may not end a phrase of two or more words (articles, conjunctions, pronouns, "is"). */
 const STOP_END = new Set('a an the and or but of to for my our your their his her its is are was were i we you he she they this that der die das und el la y le et'.split(' '));
 
-const lower = (s: string) => s.toLocaleLowerCase('und');
+const lower = (s: string) => s.toLowerCase();
+
+/** Cuts e-mail addresses and URLs out of a text (same length, so offsets stay), leaving run breaks. */
+const maskIds = (text: string) => text.replace(EMAIL, (m) => '\n'.repeat(m.length)).replace(URL, (m) => '\n'.repeat(m.length));
 
 /** A word that is an id: it holds a digit. (E-mail addresses and URLs are cut before words are read.) */
 export function isIdWord(word: string): boolean {
@@ -98,7 +101,7 @@ interface Word {
  * space, occurs in the text as it is. E-mail addresses and URLs end runs and give no word.
  */
 export function wordRuns(text: string): Word[][] {
-  const masked = text.replace(EMAIL, (m) => '\n'.repeat(m.length)).replace(URL, (m) => '\n'.repeat(m.length));
+  const masked = maskIds(text);
   const runs: Word[][] = [];
   let run: Word[] = [];
   let lastEnd = -1;
@@ -120,7 +123,7 @@ export function wordRuns(text: string): Word[][] {
 // The person.
 
 /** A pattern that matches `words` in any case (the name after it must still start with a capital, so no `i` flag). */
-const anyCase = (words: string) => words.replace(/\p{L}/gu, (ch) => (lower(ch) === ch.toLocaleUpperCase('und') ? ch : `[${lower(ch)}${ch.toLocaleUpperCase('und')}]`));
+const anyCase = (words: string) => words.replace(/\p{L}/gu, (ch) => (lower(ch) === ch.toUpperCase() ? ch : `[${lower(ch)}${ch.toUpperCase()}]`));
 
 const NAME_WORD = String.raw`\p{Lu}[\p{L}\p{M}'’\-]*`;
 const NAME = String.raw`(${NAME_WORD}(?:[ ]${NAME_WORD}){0,2})`;
@@ -245,39 +248,64 @@ export function candidatePhrases(message: PhraseMessage, options: { useSubject: 
 // ---------------------------------------------------------------------------------------------
 // Counting and scoring.
 
-/** Counts, over messages fed in one by one, how many of each side hold each candidate. */
+/**
+ * Counts, over messages fed in one by one, how many of each side hold each candidate. Reads each
+ * message once, word by word, without building a phrase that no candidate starts with.
+ */
 export class PhraseCounter {
   private readonly index = new Map<string, number>();
+  /** The first word, and the first two words, of the longer candidates. */
+  private readonly prefixes = new Set<string>();
+  private readonly stamp: Int32Array;
+  private docs = 0;
+  private readonly word = new RegExp(WORD.source, 'gu');
   readonly with: number[];
   readonly against: number[];
   nWith = 0;
   nAgainst = 0;
 
   constructor(readonly candidates: readonly Candidate[]) {
-    candidates.forEach((c, i) => this.index.set(c.key, i));
+    candidates.forEach((c, i) => {
+      this.index.set(c.key, i);
+      const words = c.key.split(' ');
+      for (let n = 1; n < words.length; n++) this.prefixes.add(words.slice(0, n).join(' '));
+    });
     this.with = candidates.map(() => 0);
     this.against = candidates.map(() => 0);
+    this.stamp = new Int32Array(candidates.length).fill(-1);
   }
 
-  /** Counts one message (its rule text: subject and body) on the side `same` says. */
+  /** Counts one message (its rule text: subject and body; read up to PHRASE_LIMITS.docChars) on the side `same` says. */
   add(text: string, same: boolean): void {
     if (same) this.nWith++;
     else this.nAgainst++;
     if (this.index.size === 0) return;
+    const doc = this.docs++;
     const counts = same ? this.with : this.against;
-    const seen = new Set<number>();
-    for (const run of wordRuns(lower(text.slice(0, PHRASE_LIMITS.docChars)))) {
-      for (let i = 0; i < run.length; i++) {
-        let key = '';
-        for (let n = 1; n <= PHRASE_LIMITS.maxWords && i + n <= run.length; n++) {
-          key = n === 1 ? run[i]!.key : `${key} ${run[i + n - 1]!.key}`;
-          const at = this.index.get(key);
-          if (at !== undefined && !seen.has(at)) {
-            seen.add(at);
-            counts[at]!++;
-          }
-        }
+    const hit = (key: string) => {
+      const at = this.index.get(key);
+      if (at !== undefined && this.stamp[at] !== doc) {
+        this.stamp[at] = doc;
+        counts[at]!++;
       }
+    };
+    const masked = maskIds(lower(text.slice(0, PHRASE_LIMITS.docChars)));
+    const re = this.word;
+    re.lastIndex = 0;
+    // The one-word and two-word phrases ending at the previous word that some candidate starts with.
+    let p1: string | null = null;
+    let p2: string | null = null;
+    let lastEnd = -1;
+    for (let m = re.exec(masked); m; m = re.exec(masked)) {
+      const w = m[0];
+      if (!(m.index === lastEnd + 1 && masked.charCodeAt(lastEnd) === 32)) p1 = p2 = null;
+      hit(w);
+      let two: string | null = null;
+      if (p1 !== null) hit((two = `${p1} ${w}`));
+      if (p2 !== null) hit(`${p2} ${w}`);
+      p1 = this.prefixes.has(w) ? w : null;
+      p2 = two !== null && this.prefixes.has(two) ? two : null;
+      lastEnd = m.index + w.length;
     }
   }
 }
