@@ -14,6 +14,7 @@ import { ImportMappingForm } from './ImportMappingForm';
 import { ImportPreviewTable } from './ImportPreviewTable';
 import { ImportProblems } from './ImportProblems';
 import { ImportResultView } from './ImportResultView';
+import { ImportExtractOffer } from './ImportExtractOffer';
 import { MAX_IMPORT_BYTES } from '../../api/contract';
 const FORMATS: ImportFormat[] = ['csv', 'jsonl', 'eml', 'mbox', 'text'];
 const FORMAT_LABELS: Record<ImportFormat, string> = { csv: 'CSV', jsonl: 'JSON Lines', eml: 'E-mail (.eml)', mbox: 'Mailbox (mbox)', text: 'Plain text' };
@@ -125,7 +126,9 @@ export function ImportDialog({ files, onClose }: { files: File[]; onClose: () =>
     }
   }
 
-  const labelled = !!mapping?.labels && Object.keys(mapping.labels).length > 0;
+  // Labelled by the mapping, or by the rows themselves (a JSON Lines file with an `output` object, as
+  // Casebook's own export writes it).
+  const labelled = (!!mapping?.labels && Object.keys(mapping.labels).length > 0) || !!preview?.rows.some((r) => r.labels && Object.keys(r.labels).length > 0);
   const tabular = preview?.format === 'csv' || preview?.format === 'jsonl';
   return (
     <Dialog title="Import messages" onClose={onClose} testId="import-dialog" wide>
@@ -237,6 +240,8 @@ export function ImportDialog({ files, onClose }: { files: File[]; onClose: () =>
           ))}
         </div>
       ) : null}
+
+      {phase === 'done' && results.some((r) => r.result.inserted > 0) ? <ImportExtractOffer imported={results.reduce((n, r) => n + r.result.inserted, 0)} /> : null}
 
       {phase === 'done' ? (
         <div className="form-actions">

@@ -1,12 +1,13 @@
-// Above the list: Import (also `i` and drag and drop) and Re-run (the open message, the current
-// filter, or everything) under the draft rulebook.
+// Above the list: Import (also `i` and drag and drop), Re-run (the open message, the current
+// filter, or everything) under the draft rulebook, and Export (the current filter or everything).
 import { useRef } from 'react';
+import { ExportMenu } from '../export/ExportMenu';
 import { useShortcut } from '../../app/shortcuts';
 import { useInbox, useRuns, useStores } from '../../stores';
 import { hasActiveFilters, type InboxFilters } from '../../stores/inbox';
 import type { Selection } from '../../stores/runs';
 
-export function filterSelection(f: InboxFilters): Selection {
+export function filterSelection(f: InboxFilters): Extract<Selection, { filter: unknown } | { all: true }> {
   if (!hasActiveFilters(f)) return { all: true };
   const filter: Extract<Selection, { filter: unknown }>['filter'] = {};
   if (f.status) filter.status = f.status;
@@ -62,6 +63,7 @@ export function InboxToolbar() {
           </button>
         </div>
       </details>
+      <ExportMenu selection={filterSelection(filters)} filtered={filtered} total={total} />
       {checked.length > 0 ? (
         <span className="muted inbox-checked" data-testid="inbox-checked-count">
           {checked.length.toLocaleString()} selected{' '}

@@ -9,6 +9,7 @@ import { useNavigation, usePrecedents, useRulebook, useStores } from '../../stor
 import { useRulebookLoaded } from '../useRulebookLoaded';
 import { keyFields } from '../inbox/keyFields';
 import { PrecedentEditor } from './PrecedentEditor';
+import { ExportPrecedentsButton } from '../export/ExportPrecedentsButton';
 
 export const PRECEDENT_SEARCH_DEBOUNCE_MS = 250;
 
@@ -58,6 +59,7 @@ export function PrecedentsScreen() {
           Corrected examples: the model is shown the closest ones. {records ? `${records.length} shown.` : ''}
           {readOnly ? ' Read-only: the workspace cannot be written.' : ''}
         </p>
+        <ExportPrecedentsButton />
         <input type="search" className="input page-search" placeholder="Search precedents" aria-label="Search precedents" data-testid="precedent-search" value={search} onChange={(e) => setSearch(e.target.value)} />
       </header>
       {!records ? (

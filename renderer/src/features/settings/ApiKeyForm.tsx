@@ -11,7 +11,7 @@ const KEPT: Record<AppInfo['host'], string> = {
   web: "It is kept in this host's memory only, forgotten when the host stops, and never shown.",
 };
 
-export function ApiKeyForm({ hasApiKey, host }: { hasApiKey: boolean; host: AppInfo['host'] | null }) {
+export function ApiKeyForm({ hasApiKey, host, keyStorage }: { hasApiKey: boolean; host: AppInfo['host'] | null; keyStorage?: string }) {
   const setApiKey = useSettings((s) => s.setApiKey);
   const saving = useSettings((s) => s.saving);
   const [key, setKey] = useState('');
@@ -36,6 +36,11 @@ export function ApiKeyForm({ hasApiKey, host }: { hasApiKey: boolean; host: AppI
       <p className="muted" data-testid="api-key-status">
         {hasApiKey ? `A key is stored. ${host ? KEPT[host] : 'It is never shown.'}` : 'No key is stored.'}
       </p>
+      {keyStorage ? (
+        <p className="muted" data-testid="api-key-storage">
+          Where the key is kept: {keyStorage}
+        </p>
+      ) : null}
       <label className="form-row">
         <span>{hasApiKey ? 'Replace the key' : 'Key'}</span>
         <input

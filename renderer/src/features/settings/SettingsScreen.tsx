@@ -1,4 +1,5 @@
-// This machine's settings: the API key (write-only), the endpoint, concurrency and rate limit. The
+// This machine's settings: the API key (write-only) and where it is kept, the endpoint (presets, and a
+// connection test), concurrency and rate limit, the review threshold, extracting imports. The
 // model settings are the draft rulebook's and travel in it to production: this screen says where
 // they are (Rulebook › Model) and which provider the draft uses, and edits none of it.
 import { useEffect } from 'react';
@@ -16,6 +17,8 @@ export function SettingsScreen() {
   useEffect(() => {
     void store.getState().load();
   }, [store]);
+  // The draft's provider and model are shown here: a change made elsewhere shows at once.
+  useEffect(() => store.getState().followDraft(), [store]);
 
   if (error && !settings) return <ErrorState title="The settings could not be loaded" failure={error} onRetry={() => void store.getState().load()} />;
   if (!settings) return <Loading label="Loading settings…" />;
@@ -35,7 +38,7 @@ export function SettingsScreen() {
         </button>
       </section>
       <MachineSettingsForm settings={settings} />
-      <ApiKeyForm hasApiKey={settings.hasApiKey} host={host} />
+      <ApiKeyForm hasApiKey={settings.hasApiKey} host={host} keyStorage={settings.keyStorage} />
     </div>
   );
 }
