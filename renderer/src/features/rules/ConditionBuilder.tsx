@@ -13,15 +13,17 @@ interface Props {
   schema: ExtractionSchema | null;
   /** Phrases from the message, offered to add with one click. */
   suggestions?: readonly string[];
+  /** A word on a suggestion (shown as its tooltip): how many messages hold it. */
+  suggestionNotes?: Readonly<Record<string, string>>;
   /** The message the rule is made from: the builder says whether the condition holds for it. */
   sample?: { text: string; output: Extraction };
 }
 
-export function ConditionBuilder({ value, onChange, schema, suggestions = [], sample }: Props) {
+export function ConditionBuilder({ value, onChange, schema, suggestions = [], suggestionNotes = {}, sample }: Props) {
   const holds = sample ? safeMatch(value, sample) : null;
   return (
     <div className="condition-builder" data-testid="condition-builder">
-      <ConditionNode value={value} onChange={onChange} schema={schema} suggestions={suggestions} depth={0} />
+      <ConditionNode value={value} onChange={onChange} schema={schema} suggestions={suggestions} notes={suggestionNotes} depth={0} />
       <div className="condition-footer">
         <span className="muted">Combine with:</span>
         <button type="button" className="button button-small" data-testid="condition-wrap-all" onClick={() => onChange({ kind: 'all', conditions: [value, newCondition('contains_any', schema)] })}>
@@ -54,10 +56,11 @@ interface NodeProps {
   onRemove?: () => void;
   schema: ExtractionSchema | null;
   suggestions: readonly string[];
+  notes: Readonly<Record<string, string>>;
   depth: number;
 }
 
-function ConditionNode({ value, onChange, onRemove, schema, suggestions, depth }: NodeProps) {
+function ConditionNode({ value, onChange, onRemove, schema, suggestions, notes, depth }: NodeProps) {
   return (
     <div className={`condition-node depth-${Math.min(depth, 3)}`} data-testid="condition-node" data-kind={value.kind}>
       <div className="condition-head">
@@ -80,7 +83,7 @@ function ConditionNode({ value, onChange, onRemove, schema, suggestions, depth }
           </button>
         ) : null}
       </div>
-      {value.kind === 'contains_any' || value.kind === 'contains_all' ? <Phrases value={value} onChange={onChange} suggestions={suggestions} /> : null}
+      {value.kind === 'contains_any' || value.kind === 'contains_all' ? <Phrases value={value} onChange={onChange} suggestions={suggestions} notes={notes} /> : null}
       {value.kind === 'regex' ? <Regex value={value} onChange={onChange} /> : null}
       {value.kind === 'field_equals' ? <FieldEquals value={value} onChange={onChange} schema={schema} /> : null}
       {value.kind === 'all' || value.kind === 'any' ? (
@@ -92,6 +95,7 @@ function ConditionNode({ value, onChange, onRemove, schema, suggestions, depth }
               depth={depth + 1}
               schema={schema}
               suggestions={suggestions}
+              notes={notes}
               onChange={(next) => onChange({ ...value, conditions: value.conditions.map((c, j) => (j === i ? next : c)) })}
               onRemove={value.conditions.length > 1 ? () => onChange({ ...value, conditions: value.conditions.filter((_, j) => j !== i) }) : undefined}
             />
@@ -119,7 +123,7 @@ function ConditionNode({ value, onChange, onRemove, schema, suggestions, depth }
 
 type PhrasesCondition = Extract<Condition, { kind: 'contains_any' | 'contains_all' }>;
 
-function Phrases({ value, onChange, suggestions }: { value: PhrasesCondition; onChange: (c: Condition) => void; suggestions: readonly string[] }) {
+function Phrases({ value, onChange, suggestions, notes }: { value: PhrasesCondition; onChange: (c: Condition) => void; suggestions: readonly string[]; notes: Readonly<Record<string, string>> }) {
   const [draft, setDraft] = useState('');
   const add = (phrase: string) => {
     const p = phrase.trim();
@@ -167,7 +171,7 @@ function Phrases({ value, onChange, suggestions }: { value: PhrasesCondition; on
         <div className="chips suggestions">
           <span className="muted">From the message:</span>
           {offered.map((s) => (
-            <button key={s} type="button" className="chip chip-button" data-testid="phrase-suggestion" onClick={() => add(s)}>
+            <button key={s} type="button" className="chip chip-button" data-testid="phrase-suggestion" title={notes[s]} onClick={() => add(s)}>
               + {s}
             </button>
           ))}
