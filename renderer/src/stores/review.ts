@@ -65,22 +65,29 @@ export interface ReviewState {
   undo(): Promise<UndoOutcome>;
 }
 
+/** JSON with keys in order: the same rule read twice compares equal whatever order its keys came in. */
+function canonical(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : v,
+  );
+}
+
 /** The one rule change between two loads of the draft, or null (none, several, or a schema change that rewrote rules). */
 export function ruleChange(prev: DraftRulebook, next: DraftRulebook): { before: Rule | null; after: Rule | null } | null {
-  if (prev.id !== next.id || JSON.stringify(prev.schema) !== JSON.stringify(next.schema)) return null;
+  if (prev.id !== next.id || canonical(prev.schema) !== canonical(next.schema)) return null;
   const before = new Map(prev.rules.map((r) => [r.id, r]));
   const after = new Map(next.rules.map((r) => [r.id, r]));
   const changes: { before: Rule | null; after: Rule | null }[] = [];
   for (const [id, rule] of after) {
     const old = before.get(id);
     if (!old) changes.push({ before: null, after: rule });
-    else if (JSON.stringify(old) !== JSON.stringify(rule)) changes.push({ before: old, after: rule });
+    else if (canonical(old) !== canonical(rule)) changes.push({ before: old, after: rule });
   }
   for (const [id, rule] of before) if (!after.has(id)) changes.push({ before: rule, after: null });
   return changes.length === 1 ? changes[0]! : null;
 }
 
-const enabledOnly = (a: Rule, b: Rule) => JSON.stringify({ ...a, enabled: true }) === JSON.stringify({ ...b, enabled: true }) && a.enabled !== b.enabled;
+const enabledOnly = (a: Rule, b: Rule) => canonical({ ...a, enabled: true }) === canonical({ ...b, enabled: true }) && a.enabled !== b.enabled;
 
 /** How the toast names an undone step. */
 export function describeUndo(entry: UndoEntry): string {
