@@ -6,13 +6,15 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Condition } from '../../api/contract';
 import { demoSchema } from '../../test/backend';
 import { ConditionBuilder } from './ConditionBuilder';
-import { initialCondition, suggestPhrases } from './conditions';
+import { initialCondition } from './conditions';
 
 afterEach(() => cleanup());
 
 // The demo's schema as the backend has it.
 const schema = demoSchema();
 const message = { subject: 'Still locked out', text: "It's me again. Still locked out. Billing said it wasn't them." };
+/** Phrases as the backend's suggestPhrases would offer them. */
+const suggested = ['locked out', "Billing said it wasn't them"];
 
 function setup(initial: Condition, sample?: { text: string; output: Record<string, string> }) {
   let last = initial;
@@ -22,7 +24,7 @@ function setup(initial: Condition, sample?: { text: string; output: Record<strin
       <ConditionBuilder
         value={value}
         schema={schema}
-        suggestions={suggestPhrases(message)}
+        suggestions={suggested}
         sample={sample}
         onChange={(v) => {
           last = v;
@@ -39,8 +41,6 @@ function setup(initial: Condition, sample?: { text: string; output: Record<strin
 describe('ConditionBuilder', () => {
   it('starts from the selected text, or from a phrase the message suggests', () => {
     expect(initialCondition('  locked out ', [])).toEqual({ kind: 'contains_any', phrases: ['locked out'] });
-    const suggested = suggestPhrases(message);
-    expect(suggested).toContain('Still locked out');
     expect(initialCondition('', suggested)).toEqual({ kind: 'contains_any', phrases: [suggested[0]] });
   });
 

@@ -1,5 +1,5 @@
 // Building blocks for the condition builder: new conditions of each kind, converting between kinds,
-// and the phrases a message suggests.
+// and where a condition starts. (The phrases a message suggests come from the backend: suggestPhrases.)
 import type { Condition, ExtractionSchema, FieldSpec, JsonValue } from '../../api/contract';
 
 export type ConditionKind = Condition['kind'];
@@ -48,21 +48,6 @@ export function convert(c: Condition, kind: ConditionKind, schema: ExtractionSch
   if ((c.kind === 'all' || c.kind === 'any') && isGroup(kind)) return { kind: kind as 'all' | 'any', conditions: c.conditions };
   if (isGroup(kind)) return { kind: kind as 'all' | 'any', conditions: [c] };
   return newCondition(kind, schema);
-}
-
-/** Short phrases from the message a rule could key on: its sentences of two to eight words, subject first. */
-export function suggestPhrases(message: { text: string; subject?: string | null }): string[] {
-  const out: string[] = [];
-  const add = (s: string) => {
-    const phrase = s.replace(/\s+/g, ' ').trim().replace(/[,;:]+$/, '');
-    const words = phrase.split(' ').length;
-    if (words < 2 || words > 8 || phrase.length > 80) return;
-    if (/^(hi|hello|hey|dear|thanks|thank you|regards|best|cheers)\b/i.test(phrase)) return;
-    if (!out.some((p) => p.toLowerCase() === phrase.toLowerCase())) out.push(phrase);
-  };
-  if (message.subject) add(message.subject);
-  for (const s of message.text.split(/[.!?\n]+/)) add(s);
-  return out.slice(0, 8);
 }
 
 /** Where the builder starts: the selected text as a phrase, else the first suggested phrase. */
