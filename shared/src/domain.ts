@@ -239,6 +239,24 @@ export interface Trace {
   usage: TokenUsage | null;
   /** How many attempts the provider made (retries after 429, 5xx, timeouts). */
   attempts: number;
+  /**
+   * How sure the provider was of each enum and boolean field, when it says (the embedded provider
+   * does; a chat model does not). Absent otherwise. Review priority reads it.
+   */
+  confidence?: FieldConfidence[];
+}
+
+/** How sure a provider was of one field's value. */
+export interface FieldConfidence {
+  field: string;
+  value: JsonValue;
+  /** The winner's lead over the runner-up, as a share of all the evidence (0..1; 1 = no contest). */
+  margin: number;
+  /** How many of the precedents shown (`of`) gave the same value. */
+  support: number;
+  of: number;
+  /** The id of the precedent whose message this one equals, when the answer is that precedent's output. */
+  exact?: string;
 }
 
 export interface ValidationError {

@@ -162,3 +162,15 @@ export function rankForReview<T extends ReviewInput>(items: readonly T[], ctx: O
     .sort((a, b) => b.priority.score - a.priority.score || a.i - b.i)
     .map(({ item, priority }) => ({ item, priority }));
 }
+
+/** A reason in words a person reads. */
+export function reasonText(reason: ReviewReason): { kind: string; text: string; field?: string } {
+  switch (reason.kind) {
+    case 'invalid':
+      return { kind: 'invalid', text: 'invalid' };
+    case 'disagreement':
+      return { kind: 'disagreement', field: reason.field, text: `${reason.field}: ${reason.support} nearest precedents say ${JSON.stringify(reason.vote)}` };
+    case 'no_close_precedent':
+      return { kind: 'no_close_precedent', text: 'no close precedent' };
+  }
+}

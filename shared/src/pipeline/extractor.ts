@@ -138,6 +138,7 @@ export function createExtractor(rulebook: RulebookArtifact, opts: ExtractorOptio
       latencyMs: round(performance.now() - t0),
       usage: cacheHit ? null : response.usage,
       attempts: cacheHit ? 0 : response.attempts,
+      ...(response.confidence ? { confidence: response.confidence } : {}),
     };
     return { output, valid: errors.length === 0, errors, trace };
   }

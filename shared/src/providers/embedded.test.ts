@@ -144,7 +144,9 @@ describe('free-text fields', () => {
   };
 
   it("does not copy one precedent's free text into another message", async () => {
-    expect(await ask(one, 'We want to export our data before we cancel; the cashier report too')).toEqual({ requested_action: null });
+    expect(await ask(one, 'The cashier report is empty again today, the staff role page too')).toEqual({ requested_action: null });
+    // What the message itself asks for is taken from its words, not from the precedent.
+    expect(await ask(one, 'We want to export our data before we cancel; the cashier report too')).toEqual({ requested_action: 'export our data' });
   });
 
   it('copies a value that several close precedents agree on', async () => {

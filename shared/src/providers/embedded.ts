@@ -1,11 +1,17 @@
 // The embedded provider: answers with no model at all, from the retrieved precedents (a
-// score-weighted vote), optional per-label centroids over the whole precedent set, and light text
-// heuristics (enum values named in the text, names in greetings and sign-offs, dates, numbers).
+// score-weighted vote), per-field text classifiers and per-label centroids over the whole precedent
+// set, and text heuristics (enum values named in the text, names in greetings and sign-offs, the
+// language, ids of the shape precedents' ids have, what is asked for, dates, numbers). A message
+// equal to a retrieved precedent's message gets that precedent's output.
 // Its answer is a pure function of the request (and, with the centroid variant, of the precedent
 // set it was created with), so it is deterministic and reproducible.
-import type { Extraction, FieldSpec, JsonValue, MessageInput, Precedent, Rule } from '../domain.js';
+import type { Extraction, FieldConfidence, FieldSpec, JsonValue, MessageInput, Precedent, Rule } from '../domain.js';
 import { PrecedentIndex, foldForSearch, tokenize } from '../retrieval/index.js';
+import { findRequestedAction } from './embedded-action.js';
+import { FieldClassifier, classifierText } from './embedded-classify.js';
 import { LabelCentroids, labelKey } from './embedded-labels.js';
+import { findId, learnIdShape, type IdShape } from './embedded-shapes.js';
+import { LANGUAGE_NAMES, identifyLanguage, isLanguageField, type LanguageCode } from './language-id.js';
 import type { Provider, ProviderRequest, ProviderResponse, RetrievedPrecedent } from './types.js';
 
 export const EMBEDDED_MODEL = 'embedded-v1';
@@ -14,8 +20,6 @@ export const EMBEDDED_RETRIEVAL_DEPTH = 25;
 
 /** Vote weight of a precedent: (score / best score) ^ VOTE_POWER, so near-duplicates dominate. */
 const VOTE_POWER = 4;
-/** Share of the kNN vote in the combined label score (the rest is the centroid cosine). */
-const VOTE_SHARE = 0.5;
 /** Bonus for an enum value named in the text; smaller than a clear precedent vote. */
 const MENTION_BONUS = 0.12;
 /** Share of the vote that precedents' free-text values (strings, numbers, lists) need to be copied. */
@@ -118,6 +122,19 @@ const NAME_FIELD = /(^|_)(name|fullname|full_name)$/i;
 const NAME_WORD = "\\p{Lu}[\\p{L}'’-]+";
 const NAME = `${NAME_WORD}(?:[ \\t]+${NAME_WORD}){0,2}`;
 const NOT_NAMES = new Set(['Hi', 'Hello', 'Hey', 'Dear', 'Thanks', 'Thank', 'Regards', 'Best', 'Cheers', 'Sorry', 'Still', 'Just', 'Not', 'The', 'This', 'It', 'I', 'Very', 'So', 'Really', 'Here', 'Writing', 'Again', 'Team', 'Support']);
+/** Words of display names that are no person's name ("Anonymous", "Test User", "Security Researcher"). */
+const PLACEHOLDER_WORDS = new Set(['anonymous', 'unknown', 'test', 'tester', 'user', 'admin', 'noreply', 'no-reply', 'support', 'team', 'info', 'security', 'researcher', 'customer', 'client', 'owner', 'service', 'sales', 'office', 'billing', 'contact', 'mailer', 'daemon']);
+/**
+ * Sign-offs (case-insensitive, whole words), in the languages of language-id.ts. A name may follow
+ * on the same line or on the next.
+ */
+const SIGNOFF = new RegExp(
+  `^(?:thanks|thank you|many thanks|thanks again|regards|best regards|kind regards|warm regards|best|all the best|cheers|sincerely|br|thx|` +
+    `saludos|un saludo|gracias|atentamente|un abrazo|mit freundlichen grüßen|freundliche grüße|viele grüße|beste grüße|liebe grüße|gruß|grüße|danke|` +
+    `cordialement|bien à vous|merci|merci d'avance|bonne journée|obrigad[oa]|abraço|atenciosamente|cumprimentos|grazie|grazie mille|cordiali saluti|saluti|distinti saluti|` +
+    `pozdrawiam|z poważaniem|dziękuję|mvh|hälsningar|med venlig hilsen|hilsen|groeten|met vriendelijke groet)[,!.]?(?=\\s|$)`,
+  'iu',
+);
 
 function plausibleName(s: string | undefined): string | null {
   if (!s) return null;
@@ -127,30 +144,40 @@ function plausibleName(s: string | undefined): string | null {
   return words.join(' ');
 }
 
+const nameLine = (line: string | undefined) => (line !== undefined && new RegExp(`^${NAME}$`, 'u').test(line) ? plausibleName(line) : null);
+
 /** A person's name from the message: self-introduction, sign-off, or the sender's display name. */
 export function findName(message: MessageInput): string | null {
   const text = message.text;
   const intro = new RegExp(`(?:\\b(?:my name is|name's|i am|i['’]m|this is)\\s+)(${NAME})`, 'u').exec(text.replace(/\bI\b/g, 'i'));
   const introName = plausibleName(intro?.[1]);
   if (introName) return introName;
-  const lines = text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l.length > 0);
-  for (let i = lines.length - 1; i >= Math.max(0, lines.length - 4); i--) {
+  const lines = text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l.length > 0 && !l.startsWith('>'));
+  const last = Math.max(0, lines.length - 5);
+  for (let i = lines.length - 1; i >= last; i--) {
     const line = lines[i]!;
     const dash = new RegExp(`^(?:--?|—|–)\\s*(${NAME})\\s*$`, 'u').exec(line);
     if (dash) return plausibleName(dash[1]);
-    const signoff = new RegExp(`^(?:thanks|thank you|many thanks|regards|best regards|kind regards|best|cheers|sincerely|br)[,!.]?\\s*(${NAME})?\\s*$`, 'iu').exec(line);
+    const signoff = SIGNOFF.exec(line);
     if (signoff) {
-      const inline = plausibleName(signoff[1]);
+      // The name after the sign-off keeps its own case: "Br" must not eat "Brian".
+      const rest = line.slice(signoff[0].length).trim();
+      const inline = rest ? nameLine(rest) : null;
       if (inline) return inline;
-      const next = lines[i + 1];
-      if (next && new RegExp(`^${NAME}$`, 'u').test(next)) return plausibleName(next);
+      const next = nameLine(lines[i + 1]);
+      if (next) return next;
     }
+  }
+  // A bare name on its own line closing the message ("...call me?\nDan"), after a line of prose.
+  for (let i = Math.max(1, lines.length - 3); i < lines.length; i++) {
+    const name = nameLine(lines[i]);
+    if (name && /[.!?:)]$/.test(lines[i - 1]!) && !SIGNOFF.test(lines[i]!)) return name;
   }
   const sender = message.sender?.trim();
   if (sender) {
     const display = /^"?([^"<@]+?)"?\s*<[^>]*>$/.exec(sender)?.[1] ?? (sender.includes('@') ? undefined : sender);
     const name = plausibleName(display);
-    if (name) return name;
+    if (name && !name.split(/\s+/).some((w) => PLACEHOLDER_WORDS.has(w.toLowerCase()))) return name;
   }
   return null;
 }
@@ -192,32 +219,81 @@ function findNumber(text: string): number | null {
 
 interface Answerer {
   centroids(field: string): { labels: LabelCentroids; scores: Float64Array } | null;
+  /** The field's text classifier's shares of each label key, or null without one. */
+  classify(field: FieldSpec): { labels: string[]; shares: Float64Array } | null;
+  idShape(field: FieldSpec): IdShape | null;
 }
 
-function answerEnum(field: FieldSpec, request: ProviderRequest, ans: Answerer, fullText: string): JsonValue {
-  const values = (field.values ?? []).map((v) => v.value);
-  const score = new Float64Array(values.length);
-  const pos = new Map(values.map((v, i) => [v, i]));
-  const { votes, total } = vote(request.precedents, field.name);
-  if (total > 0) {
-    for (const v of votes) {
-      const i = typeof v.value === 'string' ? pos.get(v.value) : undefined;
-      if (i !== undefined) {
-        score[i] = score[i]! + VOTE_SHARE * (v.weight / total);
-      }
-    }
+/** How sure the provider is of one field's answer (see Trace.confidence). */
+type Sure = Omit<FieldConfidence, 'field' | 'value'>;
+
+/** Weights of the evidence for an enum or boolean value: text classifier, centroids; the kNN vote has the rest. */
+const W_CLASSIFIER = 0.55;
+const W_CENTROID = 0.15;
+
+/** Support of a value among the precedents shown (the first `settings.k` retrieved). */
+function supportOf(request: ProviderRequest, field: string, value: JsonValue): { support: number; of: number } {
+  const shown = request.precedents.slice(0, Math.max(0, request.settings.k));
+  let support = 0;
+  let of = 0;
+  const key = JSON.stringify(value);
+  for (const p of shown) {
+    const v = p.precedent.output[field];
+    if (v === undefined) continue;
+    of++;
+    if (JSON.stringify(v) === key) support++;
   }
+  return { support, of };
+}
+
+/** Scores of label keys: the classifier's shares, the kNN vote and the centroids, weighted. */
+function labelScores(field: FieldSpec, keys: string[], request: ProviderRequest, ans: Answerer): Float64Array {
+  const score = new Float64Array(keys.length);
+  const pos = new Map(keys.map((k, i) => [k, i]));
+  const cls = ans.classify(field);
   const cent = ans.centroids(field.name);
-  if (cent) {
-    let max = 0;
-    for (const s of cent.scores) max = Math.max(max, s);
-    if (max > 0) {
-      cent.labels.labels.forEach((key, l) => {
-        const i = pos.get(JSON.parse(key) as string);
-        if (i !== undefined) score[i] = score[i]! + (1 - VOTE_SHARE) * (cent.scores[l]! / max);
-      });
-    }
+  const { votes, total } = vote(request.precedents, field.name);
+  const wClassifier = cls ? W_CLASSIFIER : 0;
+  const wCentroid = cent ? W_CENTROID : 0;
+  const wVote = 1 - wClassifier - wCentroid;
+  if (cls) cls.labels.forEach((key, l) => {
+    const i = pos.get(key);
+    if (i !== undefined) score[i] = score[i]! + wClassifier * cls.shares[l]!;
+  });
+  if (total > 0) for (const v of votes) {
+    const i = pos.get(v.key);
+    if (i !== undefined) score[i] = score[i]! + wVote * (v.weight / total);
   }
+  if (cent) {
+    let sum = 0;
+    for (const s of cent.scores) sum += Math.max(0, s);
+    if (sum > 0) cent.labels.labels.forEach((key, l) => {
+      const i = pos.get(key);
+      if (i !== undefined) score[i] = score[i]! + wCentroid * (Math.max(0, cent.scores[l]!) / sum);
+    });
+  }
+  return score;
+}
+
+/** The best index and its margin over the runner-up, in shares of the total score. */
+function pick(score: Float64Array): { best: number; margin: number } {
+  let best = -1;
+  let second = -1;
+  for (let i = 0; i < score.length; i++) {
+    if (best < 0 || score[i]! > score[best]!) {
+      second = best;
+      best = i;
+    } else if (second < 0 || score[i]! > score[second]!) second = i;
+  }
+  const total = score.reduce((a, b) => a + b, 0);
+  if (best < 0 || !(score[best]! > 0) || total <= 0) return { best: -1, margin: 0 };
+  return { best, margin: (score[best]! - (second >= 0 ? score[second]! : 0)) / total };
+}
+
+function answerEnum(field: FieldSpec, request: ProviderRequest, ans: Answerer, fullText: string): [JsonValue, Sure] {
+  const values = (field.values ?? []).map((v) => v.value);
+  const keys = values.map((v) => JSON.stringify(v));
+  const score = labelScores(field, keys, request, ans);
   const clauses = clausesOf(fullText);
   const aliases = valueAliases(field, request.rules);
   values.forEach((v, i) => {
@@ -225,38 +301,72 @@ function answerEnum(field: FieldSpec, request: ProviderRequest, ans: Answerer, f
     for (const a of aliases.get(v) ?? [v]) m = Math.max(m, mentionWeight(clauses, a));
     score[i] = score[i]! + m * MENTION_BONUS;
   });
-  let best = -1;
-  for (let i = 0; i < values.length; i++) if (score[i]! > 0 && (best < 0 || score[i]! > score[best]!)) best = i;
-  if (best >= 0) return values[best]!;
-  if (field.nullable) return null;
-  return values[0] ?? null;
+  const { best, margin } = pick(score);
+  const value: JsonValue = best >= 0 ? values[best]! : field.nullable ? null : (values[0] ?? null);
+  return [value, { margin: round(margin), ...supportOf(request, field.name, value) }];
 }
 
-function answerBoolean(field: FieldSpec, request: ProviderRequest, ans: Answerer): JsonValue {
-  const score = { true: 0, false: 0 };
-  const { votes, total } = vote(request.precedents, field.name);
-  for (const v of votes) if (typeof v.value === 'boolean' && total > 0) score[`${v.value}`] += VOTE_SHARE * (v.weight / total);
-  const cent = ans.centroids(field.name);
-  if (cent) {
-    let max = 0;
-    for (const s of cent.scores) max = Math.max(max, s);
-    if (max > 0) cent.labels.labels.forEach((key, l) => {
-      if (key === 'true' || key === 'false') score[key] += (1 - VOTE_SHARE) * (cent.scores[l]! / max);
-    });
+function answerBoolean(field: FieldSpec, request: ProviderRequest, ans: Answerer): [JsonValue, Sure] {
+  const keys = ['true', 'false'];
+  const score = labelScores(field, keys, request, ans);
+  const { best, margin } = pick(score);
+  const value: JsonValue = best < 0 ? (field.nullable ? null : false) : best === 0;
+  return [value, { margin: round(margin), ...supportOf(request, field.name, value) }];
+}
+
+const round = (x: number) => Math.round(x * 1e4) / 1e4;
+
+/** Whether a string field's precedents mostly leave it null (then a heuristic's answer needs support). */
+function answerString(field: FieldSpec, request: ProviderRequest, ans: Answerer, fullText: string): JsonValue {
+  const m = request.message;
+  const fallback = (nonNull: JsonValue): JsonValue => (field.nullable ? null : nonNull);
+  if (NAME_FIELD.test(field.name)) {
+    const name = findName(m);
+    if (name) return name;
   }
-  if (score.true === 0 && score.false === 0) return field.nullable ? null : false;
-  return score.true > score.false;
+  if (isLanguageField(field)) {
+    const code = identifyLanguage(m.text) ?? identifyLanguage(fullText);
+    if (code) return languageValue(code, request.precedents.map((p) => p.precedent.output[field.name]));
+  }
+  const shape = ans.idShape(field);
+  if (shape) return findId(shape, [m.text, m.subject]) ?? fallback('');
+  if (ACTION_FIELD.test(`${field.name} ${field.description ?? ''}`)) {
+    const action = identifyLanguage(m.text) === 'en' ? findRequestedAction(m.text) : null;
+    if (action) return action;
+  }
+  const { votes, total } = vote(request.precedents, field.name);
+  const v = strongestCopy(votes.filter((x) => typeof x.value === 'string'), total);
+  if (v) return v.value;
+  return fallback('');
 }
 
-function answerField(field: FieldSpec, request: ProviderRequest, ans: Answerer): JsonValue {
+/** A string field that asks what someone wants done: its name or description says so. */
+const ACTION_FIELD = /(^|[\s_])(action|request|requested|ask|asks|wants?)([\s_]|$)/i;
+
+/** A language code, or its English name when the precedents' values are names ("Spanish"). */
+function languageValue(code: LanguageCode, seen: readonly (JsonValue | undefined)[]): string {
+  const strings = seen.filter((v): v is string => typeof v === 'string' && v.length > 0);
+  const names = strings.filter((v) => v.length > 3).length;
+  if (names > strings.length / 2) return LANGUAGE_NAMES[code];
+  const upper = strings.filter((v) => v.length <= 3 && v === v.toUpperCase()).length;
+  return upper > strings.length / 2 ? code.toUpperCase() : code;
+}
+
+function answerField(field: FieldSpec, request: ProviderRequest, ans: Answerer, sure: FieldConfidence[]): JsonValue {
   const m = request.message;
   const fullText = m.subject ? `${m.subject}\n${m.text}` : m.text;
   const fallback = (nonNull: JsonValue): JsonValue => (field.nullable ? null : nonNull);
   switch (field.type) {
-    case 'enum':
-      return answerEnum(field, request, ans, fullText);
-    case 'boolean':
-      return answerBoolean(field, request, ans);
+    case 'enum': {
+      const [value, s] = answerEnum(field, request, ans, fullText);
+      sure.push({ field: field.name, value, ...s });
+      return value;
+    }
+    case 'boolean': {
+      const [value, s] = answerBoolean(field, request, ans);
+      sure.push({ field: field.name, value, ...s });
+      return value;
+    }
     case 'date':
       return findDate(fullText) ?? fallback(null);
     case 'number': {
@@ -271,30 +381,29 @@ function answerField(field: FieldSpec, request: ProviderRequest, ans: Answerer):
       const v = strongestCopy(votes, total);
       return v && Array.isArray(v.value) ? v.value.filter((x) => typeof x === 'string') : [];
     }
-    case 'string': {
-      if (NAME_FIELD.test(field.name)) {
-        const name = findName(m);
-        if (name) return name;
-      }
-      const { votes, total } = vote(request.precedents, field.name);
-      const v = strongestCopy(votes.filter((x) => typeof x.value === 'string'), total);
-      if (v) return v.value;
-      return fallback('');
-    }
+    case 'string':
+      return answerString(field, request, ans, fullText);
     default:
       return fallback(null);
   }
 }
 
+const sameText = (a: MessageInput, b: MessageInput) => a.text.trim() === b.text.trim() && (!b.subject || (a.subject ?? '').trim() === b.subject.trim());
+
 /**
  * The embedded provider. Without options it answers from the request alone (the retrieved
- * precedents, the rules and the message). With `{ precedents, index }` it also scores every label
- * of enum and boolean fields against per-label centroids of the whole precedent set.
+ * precedents, the rules and the message). With `{ precedents, index }` it also classifies enum and
+ * boolean fields with a per-field text classifier and per-label centroids over the whole precedent
+ * set, and learns the shape of id-like string fields from it. A message equal to a retrieved
+ * precedent's message gets that precedent's output. The response carries how sure it is of each
+ * enum and boolean field (`confidence`, which the pipeline puts in the trace).
  */
 export function createEmbeddedProvider(options?: EmbeddedProviderOptions): Provider {
   let index: PrecedentIndex | undefined;
   let docNorm: Float64Array | undefined;
   const models = new Map<string, LabelCentroids>();
+  const classifiers = new Map<string, FieldClassifier | null>();
+  const shapes = new Map<string, IdShape | null>();
   const precedents = options?.precedents;
   const modelFor = (field: string): LabelCentroids | null => {
     if (!precedents || precedents.length === 0) return null;
@@ -307,21 +416,52 @@ export function createEmbeddedProvider(options?: EmbeddedProviderOptions): Provi
     }
     return model;
   };
+  // Cached by the field's name and spec: a schema edit makes a new one.
+  const classifierFor = (field: FieldSpec): FieldClassifier | null => {
+    if (!precedents || precedents.length === 0) return null;
+    const key = JSON.stringify(field);
+    if (!classifiers.has(key)) classifiers.set(key, FieldClassifier.build(field, precedents));
+    return classifiers.get(key)!;
+  };
+  const shapeFor = (field: FieldSpec): IdShape | null => {
+    if (!precedents || precedents.length === 0) return null;
+    if (!shapes.has(field.name)) shapes.set(field.name, learnIdShape(precedents, field.name));
+    return shapes.get(field.name)!;
+  };
   return {
     name: 'embedded',
     model: EMBEDDED_MODEL,
     identity: 'embedded',
     async complete(request: ProviderRequest): Promise<ProviderResponse> {
+      const exact = request.precedents.find((p) => sameText(request.message, p.precedent.message));
+      if (exact) {
+        const out: Extraction = {};
+        const confidence: FieldConfidence[] = [];
+        for (const field of request.schema.fields) {
+          const value = exact.precedent.output[field.name];
+          if (value === undefined) continue;
+          out[field.name] = value;
+          if (field.type === 'enum' || field.type === 'boolean') confidence.push({ field: field.name, value, margin: 1, support: 1, of: 1, exact: exact.precedent.id });
+        }
+        return { raw: JSON.stringify(out), usage: null, model: EMBEDDED_MODEL, attempts: 1, responseFormat: 'none', confidence };
+      }
+      const fullText = classifierText(request.message);
       const ans: Answerer = {
         centroids(field) {
           const labels = modelFor(field);
           if (!labels || labels.labels.length === 0 || !index) return null;
           return { labels, scores: labels.score(index, request.message) };
         },
+        classify(field) {
+          const c = classifierFor(field);
+          return c ? { labels: c.labels, shares: c.shares(fullText) } : null;
+        },
+        idShape: shapeFor,
       };
       const out: Extraction = {};
-      for (const field of request.schema.fields) out[field.name] = answerField(field, request, ans);
-      return { raw: JSON.stringify(out), usage: null, model: EMBEDDED_MODEL, attempts: 1, responseFormat: 'none' };
+      const confidence: FieldConfidence[] = [];
+      for (const field of request.schema.fields) out[field.name] = answerField(field, request, ans, confidence);
+      return { raw: JSON.stringify(out), usage: null, model: EMBEDDED_MODEL, attempts: 1, responseFormat: 'none', confidence };
     },
   };
 }

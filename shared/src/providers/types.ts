@@ -1,4 +1,4 @@
-import type { ExtractionSchema, MessageInput, ModelSettings, Precedent, Rule, TokenUsage } from '../domain.js';
+import type { ExtractionSchema, FieldConfidence, MessageInput, ModelSettings, Precedent, Rule, TokenUsage } from '../domain.js';
 
 export interface ChatMessage {
   role: 'system' | 'user' | 'assistant';
@@ -35,6 +35,8 @@ export interface ProviderResponse {
   attempts: number;
   /** `json_schema`, `json_object` or `none`: how structured output was requested. */
   responseFormat: string;
+  /** How sure the provider is of each field, when it can say (the embedded provider); copied to the trace. */
+  confidence?: FieldConfidence[];
 }
 
 export interface Provider {
