@@ -13,7 +13,7 @@ import {
   type Workspace,
 } from '../services/workspace/index.js';
 import { draftArtifact, readDraft } from './draft.js';
-import { statusAfter, type ExtractionService } from './extraction.js';
+import type { ExtractionService } from './extraction.js';
 import { HOST_SETTING } from './handlers.js';
 import type { SecretStore, SettingsStore } from './ports.js';
 import { createBackendContext, PROVIDER_SETTING } from './service.js';
@@ -74,7 +74,7 @@ describe('ExtractionService with the embedded provider', () => {
     expect(stored[0]!.rulebookHash).toBe(draftArtifact(repos).hash);
     expect(stored[0]!.trace!.provider.name).toBe('embedded');
     expect(stored[0]!.trace!.rulebook.hash).toBe(draftArtifact(repos).hash);
-    expect(repos.messages.get(m.id)!.status).toBe(statusAfter(result));
+    expect(repos.messages.get(m.id)!.status).toBe(service.statusFor(result, service.current().rulebook));
     expect(repos.messages.get(m.id)!.latestExtractionId).toBe(stored[0]!.id);
   });
 
@@ -184,7 +184,7 @@ describe('ExtractionService with the OpenAI-compatible provider over HTTP', () =
     expect(rows).toHaveLength(2);
     expect(rows.map((r) => r.trace!.cacheHit)).toEqual([true, false]);
     expect(rows[0]!.trace!.provider.name).toBe('openai');
-    expect(repos.messages.get(m.id)!.status).toBe(statusAfter(second));
+    expect(repos.messages.get(m.id)!.status).toBe(service.statusFor(second, service.current().rulebook));
   });
 
   it('rejects with a ProviderError when the server always answers 500, storing nothing', async () => {

@@ -12,18 +12,8 @@ import { toMessageInput, type StoredMessage } from '../services/workspace/index.
 import { schemaHashOf } from './draft/stale.js';
 import type { WorkspaceAccess } from './context.js';
 import { RateLimiter } from './runs/rate-limit.js';
-import { reviewPriority } from './teach/review-priority.js';
-
-/** Valid output counts as extracted; anything the schema refuses (or a review check flags) needs a person. */
-export function statusAfter(result: ExtractionResult, flagged = false): 'extracted' | 'needs_review' {
-  return result.valid && !flagged ? 'extracted' : 'needs_review';
-}
-
-/**
- * Whether a result the schema accepted should still go to a person (the teach handlers install one:
- * output that disagrees with the precedents it was shown). Cheap; a check that throws flags nothing.
- */
-export type ReviewCheck = (result: ExtractionResult, rulebook: RulebookArtifact) => boolean;
+import { assess, type Assessment } from './teach/confidence.js';
+import { DEFAULT_REVIEW_THRESHOLD } from '../../shared/src/api/names.js';
 
 export interface ExtractionServiceOptions {
   /**
@@ -34,6 +24,8 @@ export interface ExtractionServiceOptions {
   cache?: ResponseCache;
   /** Requests per second to a model provider (read before each request); 0 or less: no limit. */
   ratePerSecond?: () => number;
+  /** Below this confidence (0..1) a machine's answer needs review (read for each result). */
+  reviewThreshold?: () => number;
 }
 
 export class ExtractionService {
@@ -41,7 +33,7 @@ export class ExtractionService {
   private extractorKey = '';
   private readonly cache: ResponseCache;
   private readonly limiter: RateLimiter;
-  private reviewCheck: ReviewCheck | null = null;
+  private readonly reviewThreshold: () => number;
   /** Precedent outputs by id, per rulebook (for the review priority). */
   private readonly precedentOutputs = new WeakMap<RulebookArtifact, Map<string, Extraction>>();
 
@@ -54,6 +46,7 @@ export class ExtractionService {
     this.cache = options.cache ?? new MemoryCache(50_000);
     const rate = options.ratePerSecond ?? (() => 0);
     this.limiter = new RateLimiter(rate);
+    this.reviewThreshold = options.reviewThreshold ?? (() => DEFAULT_REVIEW_THRESHOLD);
   }
 
   /** The extractor for the current draft and provider (API key included), rebuilt only when one changed. */
@@ -93,43 +86,24 @@ export class ExtractionService {
     };
   }
 
-  /** Installs the check that can send a valid result to review; null removes it. */
-  setReviewCheck(check: ReviewCheck | null): void {
-    this.reviewCheck = check;
-  }
-
-  /** The status a fresh result gives its message: `statusAfter`, with the review check applied. */
-  statusFor(result: ExtractionResult, rulebook: RulebookArtifact): 'extracted' | 'needs_review' {
-    let flagged = false;
-    if (result.valid && this.reviewCheck) {
-      try {
-        flagged = this.reviewCheck(result, rulebook);
-      } catch {
-        flagged = false;
-      }
-    }
-    return statusAfter(result, flagged);
-  }
-
   /**
-   * How likely a fresh result is wrong (review-priority.ts), scored against the precedents of the
-   * rulebook it ran under; stored with the extraction, it orders "needs review". Null without a
-   * trace, or when scoring fails. (No workspace-typical retrieval score: only "no precedent at all"
-   * counts as no close precedent.)
+   * How sure the machine was of a fresh result (teach/confidence.ts), scored against the precedents
+   * of the rulebook it ran under: the status it earns, the review priority and the reasons stored
+   * with it (they order and explain "needs review").
    */
-  reviewPriorityFor(result: ExtractionResult, rulebook: RulebookArtifact): number | null {
-    if (!result.trace) return null;
+  assess(result: ExtractionResult, rulebook: RulebookArtifact): Assessment {
     let outputs = this.precedentOutputs.get(rulebook);
     if (!outputs) {
       outputs = new Map(rulebook.precedents.map((p) => [p.id, p.output]));
       this.precedentOutputs.set(rulebook, outputs);
     }
     const lookup = outputs;
-    try {
-      return reviewPriority(result, { schema: rulebook.schema, precedentOutput: (id) => lookup.get(id) }).score;
-    } catch {
-      return null;
-    }
+    return assess(result, rulebook, this.reviewThreshold(), (id) => lookup.get(id));
+  }
+
+  /** The status a fresh result gives its message (see assess). */
+  statusFor(result: ExtractionResult, rulebook: RulebookArtifact): 'extracted' | 'needs_review' {
+    return this.assess(result, rulebook).status;
   }
 
   /**
@@ -141,8 +115,7 @@ export class ExtractionService {
     const extractor = this.current();
     const result = await extractor.extract(toMessageInput(message));
     const { repos, transaction } = this.workspace;
-    const reviewPriority = this.reviewPriorityFor(result, extractor.rulebook);
-    const status = this.statusFor(result, extractor.rulebook);
+    const { status, reviewPriority, reasons } = this.assess(result, extractor.rulebook);
     transaction(() => {
       repos.extractions.insert({
         messageId: message.id,
@@ -153,6 +126,7 @@ export class ExtractionService {
         schemaHash: schemaHashOf(extractor.rulebook),
         result,
         reviewPriority,
+        reasons,
       });
       repos.messages.setMachineStatus(message.id, status);
     });

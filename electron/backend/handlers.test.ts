@@ -7,7 +7,8 @@ import { openWorkspace, repositories } from '../services/workspace/index.js';
 import { workspaceAccess } from './context.js';
 import { draftArtifact } from './draft.js';
 import { ExtractionService } from './extraction.js';
-import { HOST_SETTING } from './handlers.js';
+import { HOST_SETTING, KEY_STORAGE } from './handlers.js';
+import { DEFAULT_REVIEW_THRESHOLD } from '../../shared/src/api/index.js';
 import type { Backend, BackendOptions } from './ports.js';
 import { createBackend } from './service.js';
 import {
@@ -383,7 +384,8 @@ describe('"needs review" puts first what is most likely wrong', () => {
         ],
       });
       const disagree = new ExtractionService(workspace, () => rulebook(older, { issue_type: 'billing' }), () => ({ kind: 'embedded' }));
-      disagree.setReviewCheck(() => true);
+      const always = disagree.assess.bind(disagree);
+      disagree.assess = (result, rb) => ({ ...always(result, rb), status: 'needs_review' });
       const r = await disagree.extractOne(older!);
       expect(r.valid).toBe(true);
       expect(r.output.issue_type).toBe('billing');
@@ -402,15 +404,24 @@ describe('"needs review" puts first what is most likely wrong', () => {
     expect(items.slice(0, invalid.length).every((m) => m.valid === false)).toBe(true);
     expect(items[invalid.length]).toMatchObject({ valid: true, output: { issue_type: 'billing' } });
 
-    // Paging keeps that order, each message once (sort and received_asc do not apply here).
-    const paged: string[] = [];
-    let cursor: string | null = null;
-    do {
-      const page: MessagePage = await h.call('listMessages', { status: 'needs_review', sort: 'received_asc', limit: 2, cursor });
-      paged.push(...page.items.map((m) => m.id));
-      cursor = page.nextCursor;
-    } while (cursor !== null);
-    expect(paged).toEqual(items.map((m) => m.id));
+    // Paging keeps that order, each message once; the queue and sort 'confidence' mean the same.
+    const pages = async (args: Omit<ApiArgs<'listMessages'>, 'cursor' | 'limit'>) => {
+      const ids: string[] = [];
+      let cursor: string | null = null;
+      do {
+        const page: MessagePage = await h.call('listMessages', { ...args, limit: 2, cursor });
+        ids.push(...page.items.map((m) => m.id));
+        cursor = page.nextCursor;
+      } while (cursor !== null);
+      return ids;
+    };
+    expect(await pages({ status: 'needs_review', sort: 'confidence' })).toEqual(items.map((m) => m.id));
+    expect(await pages({ queue: true })).toEqual(items.map((m) => m.id));
+    // The sort shown is the sort used: oldest first when asked.
+    const oldest = await pages({ status: 'needs_review', sort: 'received_asc' });
+    expect(new Set(oldest)).toEqual(new Set(items.map((m) => m.id)));
+    const received = new Map(items.map((m) => [m.id, m.receivedAt ?? '']));
+    expect(oldest.map((id) => received.get(id))).toEqual([...oldest.map((id) => received.get(id))].sort());
     // Its cursors are not a plain listing's.
     const first = await h.call('listMessages', { status: 'needs_review', limit: 1 });
     expect((await h.failure('listMessages', { limit: 1, cursor: first.nextCursor })).failure.code).toBe('bad_request');
@@ -444,7 +455,18 @@ describe('settings and the API key', () => {
 
   it('starts from the draft rulebook settings and the host defaults', async () => {
     const h = await harness();
-    expect(await h.call('getSettings', {})).toEqual({ provider: 'embedded', baseURL: '', model: 'gpt-4o-mini', hasApiKey: false, k: 8, concurrency: 4, ratePerSecond: 0 });
+    expect(await h.call('getSettings', {})).toEqual({
+      provider: 'embedded',
+      baseURL: '',
+      model: 'gpt-4o-mini',
+      hasApiKey: false,
+      k: 8,
+      concurrency: 4,
+      ratePerSecond: 0,
+      reviewThreshold: DEFAULT_REVIEW_THRESHOLD,
+      autoExtractImports: false,
+      keyStorage: KEY_STORAGE.web,
+    });
   });
 
   it('keeps the endpoint, concurrency and rate limit in the host settings, never in the draft; the draft\'s model settings through updateDraft', async () => {

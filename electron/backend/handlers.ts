@@ -3,8 +3,8 @@
 import { ApiError, type ApiHandlers, type ExtractionRecord, type MessageDetail, type MessageSummary, type ProviderSettings, type ReviewStatus, DEFAULT_REVIEW_THRESHOLD } from '../../shared/src/api/index.js';
 import type { ModelSettings } from '../../shared/src/domain.js';
 import { RUNTIME_VERSION } from '../../shared/src/version.js';
-import { type InboxRow, type Repositories, type StoredExtraction } from '../services/workspace/index.js';
-import { readDraft } from './draft.js';
+import { fieldsThatDiffer, type InboxRow, type Repositories, type StoredExtraction } from '../services/workspace/index.js';
+import { draftArtifact, readDraft } from './draft.js';
 import { currentSchemaHash, isStale } from './draft/stale.js';
 import { draftRecord } from './draft/records.js';
 import { inboxFilter } from './inbox-filter.js';
@@ -38,13 +38,22 @@ function summary(row: InboxRow, schemaHash: string | null): MessageSummary {
     output: row.latest?.output ?? null,
     valid: row.latest ? row.latest.valid : null,
     stale: row.latest !== null && isStale(row.latest.schemaHash, schemaHash),
-    confidence: null,
-    reasons: [],
-    regression: false,
+    confidence: row.latest ? confidenceOf(row.latest) : null,
+    reasons: row.regression ? ['a later answer disagrees with yours', ...shortReasons(row.latest?.reasons)] : shortReasons(row.latest?.reasons),
+    regression: row.regression,
   };
 }
 
-function extractionRecord(e: StoredExtraction, schemaHash: string | null): ExtractionRecord {
+/** 1 - review priority, for a machine's scored answer; null for a person's or an unscored one. */
+function confidenceOf(e: { human: boolean; reviewPriority: number | null }): number | null {
+  if (e.human || e.reviewPriority === null) return null;
+  return Math.round((1 - e.reviewPriority) * 1000) / 1000;
+}
+
+/** The first few reasons' words, for a row. */
+const shortReasons = (reasons: readonly { text: string }[] | undefined) => (reasons ?? []).slice(0, 3).map((r) => r.text);
+
+export function extractionRecord(e: StoredExtraction, schemaHash: string | null, draftHash: string | null): ExtractionRecord {
   return {
     id: String(e.id),
     messageId: e.messageId,
@@ -57,11 +66,11 @@ function extractionRecord(e: StoredExtraction, schemaHash: string | null): Extra
     trace: e.trace!,
     createdAt: e.createdAt,
     stale: isStale(e.schemaHash, schemaHash),
-    confidence: null,
-    reasons: [],
-    human: isHumanCorrection(e.trace),
+    confidence: confidenceOf(e),
+    reasons: e.reasons.map((r) => ({ ...r })),
+    human: e.human || isHumanCorrection(e.trace),
     rulebookHash: e.rulebookHash ?? e.trace?.rulebook.hash ?? '',
-    current: false,
+    current: draftHash !== null && (e.rulebookHash ?? e.trace?.rulebook.hash) === draftHash,
   };
 }
 
@@ -70,6 +79,10 @@ export function messageDetail(repos: Repositories, id: string): MessageDetail | 
   const m = repos.messages.get(id);
   if (!m) return null;
   const latest = m.latestExtractionId === null ? null : repos.extractions.get(m.latestExtractionId);
+  const regression = m.regressionExtractionId === null ? null : repos.extractions.get(m.regressionExtractionId);
+  const schemaHash = currentSchemaHash(repos);
+  const draftHash = currentDraftHash(repos);
+  const undo = repos.reviewUndo.get(m.id);
   return {
     message: {
       id: m.id,
@@ -81,10 +94,22 @@ export function messageDetail(repos: Repositories, id: string): MessageDetail | 
       source: m.source ?? '',
       status: m.status as ReviewStatus,
     },
-    extraction: latest && latest.trace ? extractionRecord(latest, currentSchemaHash(repos)) : null,
-    regression: null,
-    undoable: null,
+    extraction: latest && latest.trace ? extractionRecord(latest, schemaHash, draftHash) : null,
+    regression:
+      regression && regression.trace && latest
+        ? { extraction: extractionRecord(regression, schemaHash, draftHash), fields: regression.valid ? fieldsThatDiffer(latest.output, regression.output) : ['(invalid output)'] }
+        : null,
+    undoable: undo?.action ?? null,
   };
+}
+
+/** The draft's content hash as it is now; null when the workspace has no draft. */
+export function currentDraftHash(repos: Repositories): string | null {
+  try {
+    return readDraft(repos) ? draftArtifact(repos).hash : null;
+  } catch {
+    return null;
+  }
 }
 
 /** Search pages by offset (bm25 order has no stable key); the cursor carries it. */
@@ -135,8 +160,7 @@ export function createHandlers(repos: Repositories, opts: BackendOptions): CoreH
       total: repos.messages.count(),
       byStatus: repos.messages.countByStatus(),
       invalid: repos.messages.count({ validity: 'invalid' }),
-      needsReview: repos.messages.countByStatus().needs_review,
-      regressions: 0,
+      ...(({ queue, regressions }) => ({ needsReview: queue, regressions }))(repos.messages.queueCounts()),
     }),
 
     listMessages: (args) => {
@@ -153,8 +177,11 @@ export function createHandlers(repos: Repositories, opts: BackendOptions): CoreH
         return { items, nextCursor: hits.length > args.limit ? `s:${offset + args.limit}` : null, total: repos.messages.searchCount({ query: search, filter }) };
       }
       try {
-        // "Needs review" puts first what is most likely wrong (the stored review priority).
-        const order = filter.status === 'needs_review' ? 'priority' : args.sort === 'received_asc' ? 'oldest' : 'newest';
+        // The review queue puts first what is most likely wrong (least confident), unless another
+        // order is asked for; any listing can be ordered by confidence.
+        const queueLike = filter.queue === true || filter.status === 'needs_review';
+        const sort = args.sort ?? (queueLike ? 'confidence' : 'received_desc');
+        const order = sort === 'confidence' ? 'priority' : sort === 'received_asc' ? 'oldest' : 'newest';
         const page = repos.messages.page({ filter, order, limit: args.limit, cursor: args.cursor ?? null });
         return { items: page.items.map(toSummary), nextCursor: page.nextCursor, total: repos.messages.count(filter) };
       } catch (err) {
@@ -185,6 +212,9 @@ export function createHandlers(repos: Repositories, opts: BackendOptions): CoreH
       if (args.ratePerSecond !== undefined) opts.settings.set(HOST_SETTING.ratePerSecond, args.ratePerSecond);
       if (args.reviewThreshold !== undefined) opts.settings.set(HOST_SETTING.reviewThreshold, args.reviewThreshold);
       if (args.autoExtractImports !== undefined) opts.settings.set(HOST_SETTING.autoExtractImports, args.autoExtractImports);
+      if (args.reviewThreshold !== undefined && repos.messages.applyReviewThreshold(args.reviewThreshold) > 0) {
+        opts.emit('messagesChanged', { reason: 'review threshold changed' });
+      }
       return providerSettings();
     },
 

@@ -3,7 +3,8 @@
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ApiError } from '../../shared/src/api/index.js';
+import { ApiError, DEFAULT_REVIEW_THRESHOLD } from '../../shared/src/api/index.js';
+import { KEY_STORAGE } from './handlers.js';
 import { RUNTIME_VERSION } from '../../shared/src/version.js';
 import { WorkspaceOpenError } from '../services/workspace/index.js';
 import type { Backend } from './ports.js';
@@ -99,7 +100,18 @@ describe('createBackend without the demo', () => {
     expect(failure).toBeInstanceOf(ApiError);
     expect((failure as ApiError).failure.code).toBe('not_found');
     // Settings still answer, with the defaults.
-    expect(await call(backend, 'getSettings', {})).toEqual({ provider: 'embedded', baseURL: '', model: '', hasApiKey: false, k: 8, concurrency: 4, ratePerSecond: 0 });
+    expect(await call(backend, 'getSettings', {})).toEqual({
+      provider: 'embedded',
+      baseURL: '',
+      model: '',
+      hasApiKey: false,
+      k: 8,
+      concurrency: 4,
+      ratePerSecond: 0,
+      reviewThreshold: DEFAULT_REVIEW_THRESHOLD,
+      autoExtractImports: false,
+      keyStorage: KEY_STORAGE.web,
+    });
   });
 
   it('does not add the demo to an existing empty workspace later', async () => {

@@ -22,7 +22,7 @@ import { createRecordHandlers } from './teach/record-handlers.js';
 import type { WorkspaceHandlers } from './workspaces/handlers.js';
 import { removeWorkspaceFile } from './workspaces/files.js';
 import { openSession, type OpenWorkspaceBackendOptions, type WorkspaceBackend } from './workspaces/session.js';
-import type { ApiHandlers } from '../../shared/src/api/index.js';
+import { DEFAULT_REVIEW_THRESHOLD, type ApiHandlers } from '../../shared/src/api/index.js';
 
 /** Why nothing can be extracted in a workspace whose draft has no fields yet. */
 export const NO_FIELDS_YET = 'the rulebook has no fields yet: add one in Rulebook › Fields first';
@@ -72,6 +72,7 @@ export function createBackendContext(ws: Workspace, opts: BackendOptions): Backe
   const extraction = new ExtractionService(workspace, rulebook, providerConfig, {
     cache: repos.responseCache,
     ratePerSecond: () => hostSetting(RUN_SETTING.ratePerSecond) ?? 0,
+    reviewThreshold: () => hostSetting(HOST_SETTING.reviewThreshold) ?? DEFAULT_REVIEW_THRESHOLD,
   });
 
   return {

@@ -1,6 +1,10 @@
 // What the backend's tests share: the host's stores kept in memory, BackendOptions for a workspace
 // file, calls made the way the hosts make them (arguments parsed by the contract), the demo
 // workspace made once by createBackend and copied for each test, and the demo's own rows.
+import { createRecordHandlers } from './teach/record-handlers.js';
+import { createPhraseHandlers } from './teach/phrase-handlers.js';
+import { createConnectionHandlers } from './connection/handlers.js';
+import { createExportHandlers } from './export/handlers.js';
 import { afterAll, afterEach, beforeAll } from 'vitest';
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -117,6 +121,10 @@ export function openContext(workspacePath: string, over: TestOptionsOver = {}): 
     ...createTeachHandlers(ctx),
     ...createRunHandlers(ctx, runs),
     ...createDraftHandlers(ctx),
+    ...createRecordHandlers(ctx),
+    ...createPhraseHandlers(ctx),
+    ...createConnectionHandlers(ctx),
+    ...createExportHandlers(ctx),
   };
   const invoke = <M extends ApiMethod>(method: M, args: ApiArgs<M>) => call(handlers, method, args);
   return {

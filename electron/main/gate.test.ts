@@ -25,8 +25,8 @@ describe('IPC gate', () => {
   it('forwards a good call with parsed arguments (defaults applied)', async () => {
     const { gate, call } = setup();
     const answer = await gate.handle('listMessages', fromApp, { search: 'locked out' });
-    expect(answer).toEqual({ ok: true, result: { echoed: { search: 'locked out', sort: 'received_desc', limit: 100 } } });
-    expect(call).toHaveBeenCalledWith('listMessages', { search: 'locked out', sort: 'received_desc', limit: 100 });
+    expect(answer).toEqual({ ok: true, result: { echoed: { search: 'locked out', limit: 100 } } });
+    expect(call).toHaveBeenCalledWith('listMessages', { search: 'locked out', limit: 100 });
   });
 
   it('refuses a sender from a foreign origin', async () => {

@@ -9,7 +9,13 @@ import { draftArtifact, draftVersion, readDraft } from '../draft.js';
 export function draftRecord(repos: Repositories): DraftRulebook | null {
   const draft = readDraft(repos);
   if (!draft) return null;
-  const artifact = draftArtifact(repos);
+  // A draft that cannot be a rulebook yet (no fields) has no hash: nothing could run under it.
+  let artifact: RulebookArtifact | null = null;
+  try {
+    artifact = draftArtifact(repos);
+  } catch {
+    artifact = null;
+  }
   const latest = repos.rulebookVersions.latest(draft.id);
   const published = latest ? { version: latest.version, hash: latest.hash } : null;
   return {
@@ -21,11 +27,11 @@ export function draftRecord(repos: Repositories): DraftRulebook | null {
     rules: repos.rules.active(),
     precedents: repos.precedents.active(),
     settings: draft.settings,
-    hash: artifact.hash,
+    hash: artifact?.hash ?? '',
     published,
     // The draft's hash covers its lineage (parent and version), so compare content: the published
     // artifact made again as a draft would hash the same when nothing changed since.
-    changedSincePublished: latest ? !sameContent(latest.artifact, artifact) : true,
+    changedSincePublished: latest && artifact ? !sameContent(latest.artifact, artifact) : true,
   };
 }
 

@@ -17,8 +17,7 @@ export function createRunService(ctx: BackendContext): RunService {
   return new RunService({
     repos: ctx.repos,
     extractor: () => ctx.extraction.current(),
-    statusFor: (result, rulebook) => ctx.extraction.statusFor(result, rulebook),
-    reviewPriority: (result, rulebook) => ctx.extraction.reviewPriorityFor(result, rulebook),
+    assess: (result, rulebook) => ctx.extraction.assess(result, rulebook),
     emit: ctx.emit,
     concurrency: () => hostNumber(ctx, RUN_SETTING.concurrency, DEFAULT_CONCURRENCY),
   });

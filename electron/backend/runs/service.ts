@@ -10,6 +10,7 @@ import type { ExtractionResult, RulebookArtifact } from '../../../shared/src/dom
 import type { Extractor } from '../../../shared/src/pipeline/extractor.js';
 import { ProviderError } from '../../../shared/src/providers/types.js';
 import { toMessageInput, type Repositories, type StoredRun } from '../../services/workspace/index.js';
+import type { Assessment } from '../teach/confidence.js';
 import type { EmitEvent } from '../ports.js';
 import { currentSchemaHash, schemaHashOf } from '../draft/stale.js';
 import { inboxFilter } from '../inbox-filter.js';
@@ -34,10 +35,11 @@ export interface RunServiceOptions {
   repos: Repositories;
   /** The extractor for the current draft and provider (ExtractionService.current). */
   extractor: () => Extractor;
-  /** The review status a result earns (ExtractionService.statusFor); validity alone by default. */
-  statusFor?: (result: ExtractionResult, rulebook: RulebookArtifact) => 'extracted' | 'needs_review';
-  /** The review priority stored with a result (ExtractionService.reviewPriorityFor); none by default. */
-  reviewPriority?: (result: ExtractionResult, rulebook: RulebookArtifact) => number | null;
+  /**
+   * How sure the machine was of a result (ExtractionService.assess): the status it earns, the
+   * review priority and reasons stored with it. By default validity alone decides, unscored.
+   */
+  assess?: (result: ExtractionResult, rulebook: RulebookArtifact) => Assessment;
   emit: EmitEvent;
   /** Read when a run starts executing. */
   concurrency: () => number;
@@ -395,14 +397,14 @@ export class RunService {
     try {
       const result = await ex.extract(toMessageInput(message), { signal: exec.controller.signal });
       if (this.closed) return 'stop';
-      const status = this.opts.statusFor?.(result, ex.rulebook);
-      const reviewPriority = this.opts.reviewPriority?.(result, ex.rulebook) ?? null;
+      const assessment = this.opts.assess?.(result, ex.rulebook);
       // The schema it ran under: a run started before a schema change makes stale extractions.
       this.repos.runs.completeItem(exec.runId, messageId, result, {
         rulebookHash: ex.rulebook.hash,
         schemaHash: schemaHashOf(ex.rulebook),
-        reviewPriority,
-        ...(status ? { status } : {}),
+        reviewPriority: assessment?.reviewPriority ?? null,
+        reasons: assessment?.reasons ?? null,
+        ...(assessment ? { status: assessment.status } : {}),
       });
     } catch (err) {
       if (this.closed) return 'stop';

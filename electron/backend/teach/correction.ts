@@ -5,8 +5,9 @@
 import type { AliasRewrite, Extraction, ExtractionResult, RulebookArtifact, Trace } from '../../../shared/src/domain.js';
 import { RUNTIME_VERSION } from '../../../shared/src/version.js';
 
-/** `trace.provider.name` of a correction made by a person. */
-export const HUMAN_PROVIDER = 'human';
+import { HUMAN_PROVIDER } from '../../../shared/src/api/names.js';
+
+export { HUMAN_PROVIDER };
 
 export function isHumanCorrection(trace: Pick<Trace, 'provider'> | null | undefined): boolean {
   return trace?.provider.name === HUMAN_PROVIDER;

@@ -2,6 +2,7 @@
 // createBackend, copied for each test), called with arguments parsed by the contract. The story of
 // issue 4 runs with the scripted OpenAI-compatible server as the model, which files "It's me again.
 // Still locked out. Billing said it wasn't them." under billing.
+import { HOST_SETTING } from '../handlers.js';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiArgs, ApiError, ApiEventName, ApiMethod, ApiResults, MessageDetail } from '../../../shared/src/api/index.js';
 import type { ExtractionResult, Rule, Trace } from '../../../shared/src/domain.js';
@@ -501,8 +502,8 @@ describe('precedents', () => {
   });
 });
 
-describe('the review check installed in ExtractionService', () => {
-  it('sends a valid output that disagrees with the precedents it was shown to review', async () => {
+describe('the review threshold in ExtractionService', () => {
+  it('sends a valid output to review when its confidence is below the threshold; invalid always; a person never', async () => {
     const h = harness();
     const rulebook = h.ctx.extraction.current().rulebook;
     const example = rulebook.precedents.find((p) => p.output.issue_type === 'account')!;
@@ -511,8 +512,19 @@ describe('the review check installed in ExtractionService', () => {
     const trace: Trace = { ...base.trace!, precedents: [10, 9, 8].map((score) => ({ id: example.id, score })) };
     const agree: ExtractionResult = { output: { ...example.output }, valid: true, errors: [], trace };
     const disagree: ExtractionResult = { ...agree, output: { ...agree.output, issue_type: 'billing' } };
+    const a = h.ctx.extraction.assess(agree, rulebook);
+    const d = h.ctx.extraction.assess(disagree, rulebook);
+    // Disagreeing with every precedent shown is less sure than agreeing, and says why.
+    expect(d.reviewPriority!).toBeGreaterThan(a.reviewPriority!);
+    expect(d.reasons.some((r) => r.kind === 'disagreement' && r.field === 'issue_type')).toBe(true);
+    // The threshold decides: everything below it goes to review.
+    h.ctx.opts.settings.set(HOST_SETTING.reviewThreshold, 1);
+    expect(h.ctx.extraction.statusFor(disagree, rulebook)).toBe('needs_review');
+    h.ctx.opts.settings.set(HOST_SETTING.reviewThreshold, 1 - (d.reviewPriority! + a.reviewPriority!) / 2);
     expect(h.ctx.extraction.statusFor(agree, rulebook)).toBe('extracted');
     expect(h.ctx.extraction.statusFor(disagree, rulebook)).toBe('needs_review');
+    h.ctx.opts.settings.set(HOST_SETTING.reviewThreshold, 0);
+    expect(h.ctx.extraction.statusFor(disagree, rulebook)).toBe('extracted');
     expect(h.ctx.extraction.statusFor({ ...disagree, trace: { ...trace, provider: { ...trace.provider, name: HUMAN_PROVIDER } } }, rulebook)).toBe('extracted');
     expect(h.ctx.extraction.statusFor({ ...disagree, valid: false }, rulebook)).toBe('needs_review');
   });

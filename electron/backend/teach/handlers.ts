@@ -13,7 +13,6 @@ import { draftArtifact, readDraft } from '../draft.js';
 import { messageDetail } from '../handlers.js';
 import { correctionResult } from './correction.js';
 import { previewImpact } from './impact.js';
-import { needsReview, reviewPriority } from './review-priority.js';
 import { checkOutput, checkRule, refuse } from './validate.js';
 
 type TeachHandlers = Pick<
@@ -78,8 +77,6 @@ export function createTeachHandlers(ctx: BackendContext): TeachHandlers {
   const { repos, transaction } = ctx;
   const changed = (reason: string) => ctx.emit('messagesChanged', { reason });
 
-  installReviewCheck(ctx);
-
   function draft(method: string): StoredDraft {
     const d = readDraft(repos);
     if (!d) throw conflict(`${method}: this workspace has no rulebook yet`);
@@ -105,9 +102,9 @@ export function createTeachHandlers(ctx: BackendContext): TeachHandlers {
   }
 
   /** Stores `output` as the message's newest extraction, made by a person under the current draft. */
-  function storeCorrection(messageId: string, output: Extraction, aliases: ReturnType<typeof checkOutput>['aliases']): void {
+  function storeCorrection(messageId: string, output: Extraction, aliases: ReturnType<typeof checkOutput>['aliases']): number {
     const rulebook: RulebookArtifact = draftArtifact(repos);
-    repos.extractions.insert({
+    return repos.extractions.insert({
       messageId,
       runId: null,
       rulebookVersion: null,
@@ -122,9 +119,22 @@ export function createTeachHandlers(ctx: BackendContext): TeachHandlers {
         const before = detail(messageId);
         if (!before.extraction) throw conflict('acceptExtraction: this message has no extraction to accept yet; extract it first');
         if (!before.extraction.valid) throw conflict('acceptExtraction: its output does not fit the schema; correct it instead');
-        // The newest extraction, confirmed right by a person: the status records it, and the message
-        // with that extraction can be turned into a precedent later ("confirmed example").
+        // The answer of record, confirmed right by a person: the status records it, and the message
+        // with that extraction can be turned into a precedent later ("confirmed example"). A later
+        // machine answer that disagreed is set aside with it (the person kept theirs); undo brings both back.
+        const m = repos.messages.get(messageId)!;
+        repos.reviewUndo.put({
+          messageId,
+          action: 'accept',
+          prevStatus: m.status,
+          prevExtractionId: m.latestExtractionId,
+          prevRegressionId: m.regressionExtractionId,
+          extractionId: null,
+          precedentId: null,
+          precedentBefore: null,
+        });
         repos.messages.setStatus(messageId, 'accepted');
+        if (m.regressionExtractionId !== null) repos.extractions.setRegression(messageId, null);
       });
       changed(CHANGE_REASONS.accepted);
       return detail(messageId);
@@ -152,8 +162,19 @@ export function createTeachHandlers(ctx: BackendContext): TeachHandlers {
               author: ctx.author(),
               messageId,
             });
-        storeCorrection(messageId, checked.output, checked.aliases);
+        const extractionId = storeCorrection(messageId, checked.output, checked.aliases);
+        repos.reviewUndo.put({
+          messageId,
+          action: 'correction',
+          prevStatus: message.status,
+          prevExtractionId: message.latestExtractionId,
+          prevRegressionId: message.regressionExtractionId,
+          extractionId,
+          precedentId: stored.id,
+          precedentBefore: existing ? { output: existing.output, rationale: existing.rationale ?? null } : null,
+        });
         repos.messages.setStatus(messageId, 'corrected');
+        if (message.regressionExtractionId !== null) repos.extractions.setRegression(messageId, null);
         return stored;
       });
       changed(CHANGE_REASONS.corrected);
@@ -300,15 +321,3 @@ function copyOf(message: { text: string; subject: string | null; sender: string 
  * review-priority.ts). Precedent outputs are looked up in the rulebook the extraction ran under,
  * indexed once per rulebook.
  */
-function installReviewCheck(ctx: BackendContext): void {
-  const byRulebook = new WeakMap<RulebookArtifact, Map<string, Extraction>>();
-  ctx.extraction.setReviewCheck((result, rulebook) => {
-    let outputs = byRulebook.get(rulebook);
-    if (!outputs) {
-      outputs = new Map(rulebook.precedents.map((p) => [p.id, p.output]));
-      byRulebook.set(rulebook, outputs);
-    }
-    const lookup = outputs;
-    return needsReview(reviewPriority(result, { schema: rulebook.schema, precedentOutput: (id) => lookup.get(id) }));
-  });
-}

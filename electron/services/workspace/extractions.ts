@@ -1,5 +1,7 @@
 import type { Statement } from 'better-sqlite3';
 import type { Extraction, ExtractionResult, FieldChange, Trace, ValidationError } from '../../../shared/src/domain.js';
+import { HUMAN_PROVIDER } from '../../../shared/src/api/names.js';
+import { canonicalJson } from '../../../shared/src/rulebook/canonical.js';
 import { fromJson, toJson } from './json.js';
 import { SCHEMA_HASH_FUNCTION } from './schema-shape.js';
 import { SETTING_KEYS } from './settings.js';
@@ -22,6 +24,15 @@ export interface NewExtraction {
    * made under the draft's schema as it is now (read in the same statement).
    */
   schemaHash?: string | null;
+  /** Why the review priority is what it is (stored as JSON with the row); absent: none computed. */
+  reasons?: readonly StoredReason[] | null;
+}
+
+/** One reason behind an extraction's confidence, as stored. */
+export interface StoredReason {
+  kind: string;
+  text: string;
+  field?: string;
 }
 
 export interface StoredExtraction {
@@ -37,9 +48,14 @@ export interface StoredExtraction {
   createdAt: string;
   /** The hash of the schema it was made under (schema-shape.ts); null when no draft existed. */
   schemaHash: string | null;
+  /** A person's correction (trace provider `human`). */
+  human: boolean;
+  /** How likely it is wrong, 0..1 (confidence is 1 minus this); null when not scored. */
+  reviewPriority: number | null;
+  reasons: StoredReason[];
 }
 
-const COLUMNS = 'id, message_id, run_id, rulebook_version, rulebook_hash, output, valid, errors, trace, created_at, schema_hash';
+const COLUMNS = 'id, message_id, run_id, rulebook_version, rulebook_hash, output, valid, errors, trace, created_at, schema_hash, human, review_priority, reasons';
 
 /** A message beside its newest extraction, for scans over the whole inbox (a rule's impact preview). */
 export interface LatestRow {
@@ -90,9 +106,20 @@ export interface LatestPageRequest {
 }
 
 const SQL = {
-  insert: `INSERT INTO extractions (message_id, run_id, rulebook_version, rulebook_hash, output, valid, errors, trace, created_at, review_priority, schema_hash)
-    VALUES (@message_id, @run_id, @rulebook_version, @rulebook_hash, @output, @valid, @errors, @trace, @created_at, @review_priority,
+  insert: `INSERT INTO extractions (message_id, run_id, rulebook_version, rulebook_hash, output, valid, errors, trace, created_at, review_priority, human, reasons, schema_hash)
+    VALUES (@message_id, @run_id, @rulebook_version, @rulebook_hash, @output, @valid, @errors, @trace, @created_at, @review_priority, @human, @reasons,
       coalesce(@schema_hash, ${SCHEMA_HASH_FUNCTION}((SELECT value FROM settings WHERE key = '${SETTING_KEYS.draftRulebook}'))))`,
+  // A machine's answer for a message a person has decided on: stored beside the answer of record
+  // (the trigger leaves latest_extraction_id alone); compared with it to find regressions.
+  settledRecord: `SELECT m.latest_extraction_id AS record_id, r.output AS record_output
+    FROM messages m JOIN extractions r ON r.id = m.latest_extraction_id
+    WHERE m.id = @message_id AND m.status IN ('corrected', 'accepted') AND m.latest_extraction_id <> @id
+      AND (@run_id IS NULL OR (SELECT kind FROM runs WHERE id = @run_id) = 'extract')`,
+  // A regression ranks first in the review queue (its copy of the priority is 1); when it is
+  // cleared, the copy goes back to the answer of record's.
+  setRegression: `UPDATE messages SET regression_extraction_id = @extraction_id,
+      review_priority = CASE WHEN @extraction_id IS NULL THEN (SELECT review_priority FROM extractions WHERE id = latest_extraction_id) ELSE 1.0 END
+    WHERE id = @message_id`,
   get: `SELECT ${COLUMNS} FROM extractions WHERE id = ?`,
   latestForMessage: `SELECT ${COLUMNS} FROM extractions
     WHERE id = (SELECT latest_extraction_id FROM messages WHERE id = ?)`,
@@ -150,6 +177,9 @@ interface Row {
   trace: string | null;
   created_at: string;
   schema_hash: string | null;
+  human: number;
+  review_priority: number | null;
+  reasons: string | null;
 }
 
 export class ExtractionRepository {
@@ -158,6 +188,8 @@ export class ExtractionRepository {
   private readonly latestStmt: Statement<[string], Row>;
   private readonly forMessageStmt: Statement<[string, number], Row>;
   private readonly forRunStmt: Statement<[{ run_id: string; after: string; limit: number }], Row>;
+  private readonly settledRecordStmt: Statement<[{ message_id: string; id: number; run_id: string | null }], { record_id: number; record_output: string }>;
+  private readonly setRegressionStmt: Statement<[{ message_id: string; extraction_id: number | null }]>;
   private readonly scans = new Map<string, Statement<[Record<string, string | number | null>]>>();
 
   constructor(private readonly ws: Workspace) {
@@ -166,29 +198,55 @@ export class ExtractionRepository {
     this.latestStmt = ws.db.prepare(SQL.latestForMessage);
     this.forMessageStmt = ws.db.prepare(SQL.forMessage);
     this.forRunStmt = ws.db.prepare(SQL.forRun);
+    this.settledRecordStmt = ws.db.prepare(SQL.settledRecord);
+    this.setRegressionStmt = ws.db.prepare(SQL.setRegression);
   }
 
-  /** Stores an extraction; for the inbox it becomes the message's newest (unless a non-extract run made it). */
+  /**
+   * Stores an extraction. For the inbox it becomes the message's answer of record while no person
+   * has decided on the message (and always when it is a person's correction); a machine's answer
+   * for a decided message is kept beside it, and marks a regression when it disagrees.
+   */
   insert(extraction: NewExtraction): number {
     const { result } = extraction;
-    return this.ws.write(
-      () =>
-        Number(
-          this.insertStmt.run({
-            message_id: extraction.messageId,
-            run_id: extraction.runId ?? null,
-            rulebook_version: extraction.rulebookVersion ?? null,
-            rulebook_hash: extraction.rulebookHash ?? result.trace?.rulebook?.hash ?? null,
-            output: toJson(result.output),
-            valid: result.valid ? 1 : 0,
-            errors: toJson(result.errors ?? []),
-            trace: result.trace ? toJson(result.trace) : null,
-            created_at: this.ws.timestamp(),
-            review_priority: priority(extraction.reviewPriority),
-            schema_hash: extraction.schemaHash ?? null,
-          }).lastInsertRowid,
-        ),
-    );
+    const human = isHumanTrace(result.trace);
+    return this.ws.write(() => {
+      const id = Number(
+        this.insertStmt.run({
+          message_id: extraction.messageId,
+          run_id: extraction.runId ?? null,
+          rulebook_version: extraction.rulebookVersion ?? null,
+          rulebook_hash: extraction.rulebookHash ?? result.trace?.rulebook?.hash ?? null,
+          output: toJson(result.output),
+          valid: result.valid ? 1 : 0,
+          errors: toJson(result.errors ?? []),
+          trace: result.trace ? toJson(result.trace) : null,
+          created_at: this.ws.timestamp(),
+          review_priority: priority(extraction.reviewPriority),
+          human: human ? 1 : 0,
+          reasons: extraction.reasons ? toJson(extraction.reasons) : null,
+          schema_hash: extraction.schemaHash ?? null,
+        }).lastInsertRowid,
+      );
+      if (!human) {
+        const settled = this.settledRecordStmt.get({ message_id: extraction.messageId, id, run_id: extraction.runId ?? null });
+        if (settled) {
+          const disagrees = !result.valid || fieldsThatDiffer(fromJson<Extraction>(settled.record_output), result.output).length > 0;
+          this.setRegressionStmt.run({ message_id: extraction.messageId, extraction_id: disagrees ? id : null });
+        }
+      }
+      return id;
+    });
+  }
+
+  /** Removes an extraction (an undone correction); the message's answer of record is the caller's to set again. */
+  delete(id: number): boolean {
+    return this.ws.write(() => this.ws.db.prepare('DELETE FROM extractions WHERE id = ?').run(id).changes === 1);
+  }
+
+  /** Marks (or, with null, clears) the machine answer that disagrees with a message's answer of record. */
+  setRegression(messageId: string, extractionId: number | null): void {
+    this.ws.write(() => this.setRegressionStmt.run({ message_id: messageId, extraction_id: extractionId }));
   }
 
   get(id: number): StoredExtraction | null {
@@ -318,5 +376,19 @@ function mapRow(row: Row): StoredExtraction {
     trace: fromJson<Trace>(row.trace),
     createdAt: row.created_at,
     schemaHash: row.schema_hash,
+    human: row.human === 1,
+    reviewPriority: row.review_priority,
+    reasons: fromJson<StoredReason[]>(row.reasons) ?? [],
   };
+}
+
+/** Whether a trace is a person's correction's. */
+function isHumanTrace(trace: Pick<Trace, 'provider'> | null | undefined): boolean {
+  return trace?.provider?.name === HUMAN_PROVIDER;
+}
+
+/** The fields (keys of either) whose values differ, compared as canonical JSON; in the order met. */
+export function fieldsThatDiffer(a: Extraction, b: Extraction): string[] {
+  const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])];
+  return keys.filter((k) => canonicalJson(a[k] ?? null) !== canonicalJson(b[k] ?? null));
 }

@@ -13,6 +13,7 @@ export * from './runs.js';
 export { TraceRepository, type NewTrace, type StoredTrace, type TraceListRequest, type TraceRange } from './traces.js';
 export { DraftHistoryRepository, type NewDraftHistoryEntry, type StoredDraftHistoryEntry } from './draftHistory.js';
 export * from './settings.js';
+export { ReviewUndoRepository, type ReviewUndo } from './reviewUndo.js';
 export { WorkspaceResponseCache } from './responseCache.js';
 export { toFtsQuery } from './fts.js';
 export { schemaShape, schemaShapeHash } from './schema-shape.js';
@@ -28,6 +29,7 @@ import { RunRepository } from './runs.js';
 import { SettingsRepository } from './settings.js';
 import { TraceRepository } from './traces.js';
 import { DraftHistoryRepository } from './draftHistory.js';
+import { ReviewUndoRepository } from './reviewUndo.js';
 import type { Workspace } from './workspace.js';
 
 /** Every repository over one open workspace. */
@@ -43,6 +45,7 @@ export function repositories(ws: Workspace) {
     traces: new TraceRepository(ws),
     draftHistory: new DraftHistoryRepository(ws),
     responseCache: new WorkspaceResponseCache(ws),
+    reviewUndo: new ReviewUndoRepository(ws),
   };
 }
 export type Repositories = ReturnType<typeof repositories>;

@@ -53,7 +53,10 @@ export interface StoredMessage {
   meta: Record<string, JsonValue> | null;
   importedAt: string;
   status: MessageStatus;
+  /** The answer of record: a person's correction or accepted answer, else the newest machine answer. */
   latestExtractionId: number | null;
+  /** A later machine answer that disagrees with the person's answer of record, or null. */
+  regressionExtractionId: number | null;
 }
 
 /** A row of the inbox list: the message in short and its newest extraction. */
@@ -66,11 +69,24 @@ export interface InboxRow {
   receivedAt: string;
   status: MessageStatus;
   source: string | null;
-  latest: { id: number; valid: boolean; output: Extraction; schemaHash: string | null } | null;
+  latest: {
+    id: number;
+    valid: boolean;
+    output: Extraction;
+    schemaHash: string | null;
+    human: boolean;
+    /** How likely it is wrong, 0..1; null when not scored. */
+    reviewPriority: number | null;
+    reasons: { kind: string; text: string; field?: string }[];
+  } | null;
+  /** A later machine answer disagrees with the person's answer of record. */
+  regression: boolean;
 }
 
 export interface InboxFilter {
   status?: MessageStatus;
+  /** The review queue: status needs_review, or a regression (a machine answer disagreeing with a person's). */
+  queue?: boolean;
   /** Of the newest extraction; `none`: never extracted. */
   validity?: 'valid' | 'invalid' | 'none';
   /** A field of the newest extraction equals a value (a missing field counts as null). */
@@ -86,8 +102,8 @@ export interface InboxFilter {
 export interface InboxPageRequest {
   filter?: InboxFilter;
   /**
-   * Newest first by default. `priority` (only with `filter.status` 'needs_review'): most likely
-   * wrong first, by the newest extraction's review priority (unscored last), then newest first.
+   * Newest first by default. `priority`: most likely wrong first (least confident), by the answer
+   * of record's review priority (regressions first, unscored last), then newest first.
    */
   order?: 'newest' | 'oldest' | 'priority';
   /** 1..500, 100 by default. */
@@ -126,7 +142,7 @@ export interface InsertResult {
 // combination of filters, prepared once and cached.
 
 const MESSAGE_COLUMNS = `id, content_hash, text, subject, sender, context, received_at, source, external_id, meta,
-  imported_at, status, latest_extraction_id`;
+  imported_at, status, latest_extraction_id, regression_extraction_id`;
 
 const INSERT_COLUMNS = [
   'id', 'content_hash', 'text', 'subject', 'sender', 'context', 'received_at', 'source', 'external_id', 'meta', 'imported_at',
@@ -146,6 +162,19 @@ const SQL = {
   insertOne: insertSql(1),
   get: `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE id = ?`,
   setStatus: 'UPDATE messages SET status = @status WHERE id = @id',
+  // A person's explicit choice of an answer of record (adopting a machine's, or an undo putting one back).
+  setRecord: `UPDATE messages SET latest_extraction_id = @extraction_id, status = @status WHERE id = @id
+    AND (@extraction_id IS NULL OR EXISTS (SELECT 1 FROM extractions WHERE id = @extraction_id AND message_id = @id))`,
+  // A new review threshold, applied to the messages no person has decided on: their status follows
+  // their answer's validity and confidence (1 - review_priority); an unscored answer keeps its status.
+  applyThreshold: `UPDATE messages SET status = CASE
+        WHEN e.valid = 0 OR (e.review_priority IS NOT NULL AND 1.0 - e.review_priority < @threshold) THEN 'needs_review'
+        WHEN e.review_priority IS NULL THEN messages.status
+        ELSE 'extracted' END
+    FROM extractions e
+    WHERE e.id = messages.latest_extraction_id AND messages.status IN ('extracted', 'needs_review') AND e.human = 0`,
+  countQueue: "SELECT count(*) FROM messages WHERE status = 'needs_review' OR regression_extraction_id IS NOT NULL",
+  countRegressions: 'SELECT count(*) FROM messages WHERE regression_extraction_id IS NOT NULL',
   setMachineStatus: `UPDATE messages SET status = @status WHERE id = @id AND ${machineMayReplaceSql('status')}`,
   delete: 'DELETE FROM messages WHERE id = ?',
   countAll: 'SELECT count(*) FROM messages',
@@ -153,7 +182,8 @@ const SQL = {
 } as const;
 
 const INBOX_COLUMNS = `m.id, m.subject, m.sender, substr(m.text, 1, 280) AS preview, m.received_at, m.status, m.source,
-  e.id AS latest_id, e.valid AS latest_valid, e.output AS latest_output, m.latest_schema_hash`;
+  e.id AS latest_id, e.valid AS latest_valid, e.output AS latest_output, m.latest_schema_hash,
+  e.human AS latest_human, e.review_priority AS latest_priority, e.reasons AS latest_reasons, m.regression_extraction_id AS regression_id`;
 const INBOX_FROM = 'FROM messages m LEFT JOIN extractions e ON e.id = m.latest_extraction_id';
 /**
  * The FROM of a count or an id list: the join only when a condition reads the extraction. SQLite
@@ -168,6 +198,7 @@ const SEARCH_RANK = 'bm25(messages_fts, 2.0, 1.0, 0.5)';
 
 const WHERE = {
   status: 'm.status = @status',
+  queue: "(m.status = 'needs_review' OR m.regression_extraction_id IS NOT NULL)",
   valid: 'e.valid = 1',
   invalid: 'e.valid = 0',
   none: 'm.latest_extraction_id IS NULL',
@@ -198,6 +229,7 @@ interface MessageRow {
   imported_at: string;
   status: MessageStatus;
   latest_extraction_id: number | null;
+  regression_extraction_id: number | null;
 }
 
 interface InboxDbRow {
@@ -212,6 +244,10 @@ interface InboxDbRow {
   latest_valid: number | null;
   latest_output: string | null;
   latest_schema_hash: string | null;
+  latest_human: number | null;
+  latest_priority: number | null;
+  latest_reasons: string | null;
+  regression_id: number | null;
   rank?: number;
   review_priority?: number | null;
 }
@@ -258,9 +294,14 @@ export class MessageRepository {
   private missingStmt: Statement<[string], string> | null = null;
   private countSchemaStmt: Statement<[string], number> | null = null;
   private readonly insertOneStmt: Statement<(string | null)[]>;
-  private readonly getStmt: Statement<[string], MessageRow>;
+  // Statements that read columns of later migrations are prepared on first use, so an older
+  // workspace's rows can still be written through this repository before it is upgraded (tests).
+  private getStmtCache: Statement<[string], MessageRow> | null = null;
   private readonly setStatusStmt: Statement<[{ id: string; status: MessageStatus }]>;
   private readonly setMachineStatusStmt: Statement<[{ id: string; status: MessageStatus }]>;
+  private setRecordStmt: Statement<[{ id: string; extraction_id: number | null; status: MessageStatus }]> | null = null;
+  private countQueueStmt: Statement<[], number> | null = null;
+  private countRegressionsStmt: Statement<[], number> | null = null;
   private readonly deleteStmt: Statement<[string]>;
   private readonly countAllStmt: Statement<[], number>;
   private readonly countByStatusStmt: Statement<[], { status: MessageStatus; n: number }>;
@@ -269,7 +310,6 @@ export class MessageRepository {
   constructor(private readonly ws: Workspace) {
     const db = ws.db;
     this.insertOneStmt = db.prepare<(string | null)[]>(SQL.insertOne);
-    this.getStmt = db.prepare(SQL.get);
     this.setStatusStmt = db.prepare(SQL.setStatus);
     this.setMachineStatusStmt = db.prepare(SQL.setMachineStatus);
     this.deleteStmt = db.prepare(SQL.delete);
@@ -328,7 +368,8 @@ export class MessageRepository {
   }
 
   get(id: string): StoredMessage | null {
-    const row = this.getStmt.get(id);
+    this.getStmtCache ??= this.ws.db.prepare(SQL.get);
+    const row = this.getStmtCache.get(id);
     return row ? mapMessage(row) : null;
   }
 
@@ -347,13 +388,38 @@ export class MessageRepository {
     return this.ws.write(() => this.setMachineStatusStmt.run({ id, status }).changes === 1);
   }
 
+  /**
+   * A person's explicit choice of the message's answer of record and status (adopting a machine's
+   * answer, or an undo putting the earlier one back). The extraction must be the message's own.
+   * Whether it was set.
+   */
+  setAnswerOfRecord(id: string, extractionId: number | null, status: MessageStatus): boolean {
+    if (!MESSAGE_STATUSES.includes(status)) throw new TypeError(`unknown message status: ${String(status)}`);
+    this.setRecordStmt ??= this.ws.db.prepare(SQL.setRecord);
+    const stmt = this.setRecordStmt;
+    return this.ws.write(() => stmt.run({ id, extraction_id: extractionId, status }).changes === 1);
+  }
+
+  /** Applies a review threshold (0..1) to the messages no person has decided on; how many changed status. */
+  applyReviewThreshold(threshold: number): number {
+    if (!(threshold >= 0 && threshold <= 1)) throw new RangeError('a review threshold is between 0 and 1');
+    return this.ws.write(() => this.ws.db.prepare(SQL.applyThreshold).run({ threshold }).changes);
+  }
+
+  /** The review queue's size (needs review, or a regression) and how many of those are regressions. */
+  queueCounts(): { queue: number; regressions: number } {
+    this.countQueueStmt ??= this.ws.db.prepare<[], number>(SQL.countQueue).pluck();
+    this.countRegressionsStmt ??= this.ws.db.prepare<[], number>(SQL.countRegressions).pluck();
+    return { queue: this.countQueueStmt.get()!, regressions: this.countRegressionsStmt.get()! };
+  }
+
   /** Deletes the message with its extractions; precedents made from it keep their copy. */
   delete(id: string): boolean {
     return this.ws.write(() => this.deleteStmt.run(id).changes === 1);
   }
 
   count(filter: InboxFilter = {}): number {
-    if (!filter.status && !filter.validity && !filter.field && !filter.stale) return this.countAllStmt.get()!;
+    if (!filter.status && filter.queue === undefined && !filter.validity && !filter.field && !filter.stale) return this.countAllStmt.get()!;
     const { where, params } = filterClause(filter);
     const key = `count|${where.join('|')}`;
     let stmt = this.queries.get(key);
@@ -399,7 +465,6 @@ export class MessageRepository {
    */
   private priorityPage(request: InboxPageRequest): InboxPage {
     const filter = request.filter ?? {};
-    if (filter.status !== 'needs_review') throw new TypeError("the priority order needs the status filter 'needs_review'");
     const limit = clampLimit(request.limit);
     const { where, params } = filterClause(filter);
     if (request.cursor) {
@@ -410,7 +475,7 @@ export class MessageRepository {
       params.cursor_id = id;
     }
     const sql = `SELECT ${INBOX_COLUMNS}, m.review_priority ${INBOX_FROM}
-      WHERE ${where.join(' AND ')}
+      ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
       ORDER BY m.review_priority DESC, m.received_at DESC, m.id DESC LIMIT @limit`;
     params.limit = limit + 1;
     const rows = this.query(`priority|${where.join('|')}`, sql).all(params);
@@ -518,6 +583,7 @@ function filterClause(filter: InboxFilter): { where: string[]; params: Params } 
     where.push(WHERE.status);
     params.status = filter.status;
   }
+  if (filter.queue !== undefined) where.push(filter.queue ? WHERE.queue : `NOT ${WHERE.queue}`);
   if (filter.validity !== undefined) {
     const clause = { valid: WHERE.valid, invalid: WHERE.invalid, none: WHERE.none }[filter.validity];
     if (!clause) throw new TypeError(`unknown validity filter: ${String(filter.validity)}`);
@@ -615,6 +681,7 @@ function mapMessage(row: MessageRow): StoredMessage {
     importedAt: row.imported_at,
     status: row.status,
     latestExtractionId: row.latest_extraction_id,
+    regressionExtractionId: row.regression_extraction_id,
   };
 }
 
@@ -635,6 +702,10 @@ function mapInboxRow(row: InboxDbRow): InboxRow {
             valid: row.latest_valid === 1,
             output: fromJson<Extraction>(row.latest_output ?? '{}'),
             schemaHash: row.latest_schema_hash ?? null,
+            human: row.latest_human === 1,
+            reviewPriority: row.latest_priority ?? null,
+            reasons: fromJson<{ kind: string; text: string; field?: string }[]>(row.latest_reasons ?? null) ?? [],
           },
+    regression: row.regression_id !== null && row.regression_id !== undefined,
   };
 }

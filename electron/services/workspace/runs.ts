@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Statement } from 'better-sqlite3';
 import type { ExtractionResult, JsonValue, ModelSettings } from '../../../shared/src/domain.js';
-import { ExtractionRepository } from './extractions.js';
+import { ExtractionRepository, type NewExtraction } from './extractions.js';
 import { fromJson, toJson } from './json.js';
 import { machineMayReplaceSql } from './messages.js';
 import type { Workspace } from './workspace.js';
@@ -227,8 +227,9 @@ export class RunRepository {
       rulebookVersion?: number | null;
       rulebookHash?: string | null;
       status?: 'extracted' | 'needs_review';
-      /** Stored with the extraction (NewExtraction.reviewPriority). */
+      /** Stored with the extraction (NewExtraction.reviewPriority, NewExtraction.reasons). */
       reviewPriority?: number | null;
+      reasons?: NewExtraction['reasons'];
       /** The schema it was made under (NewExtraction.schemaHash); the draft's as it is when absent. */
       schemaHash?: string | null;
     } = {},
@@ -245,6 +246,7 @@ export class RunRepository {
         rulebookHash: options.rulebookHash ?? run.rulebook_hash,
         result,
         reviewPriority: options.reviewPriority ?? null,
+        reasons: options.reasons ?? null,
         schemaHash: options.schemaHash ?? null,
       });
       this.stmts.completeItem.run({ run_id: runId, message_id: messageId, extraction_id: extractionId, at: this.ws.timestamp() });

@@ -121,3 +121,6 @@ export const MAX_INSTRUCTIONS_CHARS = 20_000;
 /** Fields in one schema, and values in one enum field. */
 export const MAX_FIELDS = 100;
 export const MAX_ENUM_VALUES = 200;
+
+/** `trace.provider.name` of a person's correction: no model was involved. */
+export const HUMAN_PROVIDER = 'human';

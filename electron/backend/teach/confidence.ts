@@ -1,0 +1,64 @@
+// An extraction's confidence and the reasons behind it, as stored with it and shown on its row and
+// in the why panel. The score itself is review-priority.ts's (how likely the output is wrong);
+// confidence is its complement. Below the review threshold a machine's answer needs a person.
+import type { ExtractionResult, RulebookArtifact } from '../../../shared/src/domain.js';
+import type { StoredReason } from '../../services/workspace/index.js';
+import { reviewPriority, type ReviewReason } from './review-priority.js';
+
+export interface Assessment {
+  status: 'extracted' | 'needs_review';
+  /** How likely it is wrong, 0..1 (confidence is 1 minus this); null when it could not be scored. */
+  reviewPriority: number | null;
+  reasons: StoredReason[];
+}
+
+const pct = (share: number) => `${Math.round(share * 100)}%`;
+
+/** A reason in words a person reads. */
+export function describeReason(reason: ReviewReason): StoredReason {
+  switch (reason.kind) {
+    case 'invalid':
+      return { kind: 'invalid', text: 'invalid: the schema refuses this output' };
+    case 'disagreement':
+      return {
+        kind: 'disagreement',
+        field: reason.field,
+        text: `${reason.field}: ${reason.support} nearest precedents (${pct(reason.share)} of the vote) say ${JSON.stringify(reason.vote)}`,
+      };
+    case 'no_close_precedent':
+      return { kind: 'no_close_precedent', text: reason.topScore === null ? 'no precedent retrieved' : 'no close precedent' };
+    default:
+      return { kind: String((reason as { kind: unknown }).kind), text: String((reason as { kind: unknown }).kind) };
+  }
+}
+
+/**
+ * How sure the machine was of a fresh result, and what that means for its message: invalid output,
+ * or a confidence below the threshold, needs review. The rulebook's precedents say what the
+ * precedents shown would have voted; the override rules that fired are reasons too (a person's rule
+ * decided those fields, not the model).
+ */
+export function assess(result: ExtractionResult, rulebook: RulebookArtifact, threshold: number, precedentOutput: (id: string) => RulebookArtifact['precedents'][number]['output'] | undefined): Assessment {
+  let score: number | null = null;
+  const reasons: StoredReason[] = [];
+  if (result.trace) {
+    try {
+      const p = reviewPriority(result, { schema: rulebook.schema, precedentOutput });
+      score = p.score;
+      reasons.push(...p.reasons.map(describeReason));
+    } catch {
+      score = null;
+    }
+    for (const fired of result.trace.rulesFired) {
+      reasons.push({ kind: 'override_fired', text: `override fired: ${fired.ruleId}` });
+    }
+  }
+  if (!result.valid && !reasons.some((r) => r.kind === 'invalid')) reasons.unshift({ kind: 'invalid', text: 'invalid: the schema refuses this output' });
+  for (const e of result.valid ? [] : result.errors.slice(0, 3)) {
+    const field = e.path.replace(/^\//, '').split('/')[0] ?? '';
+    reasons.push({ kind: 'invalid', text: `invalid: ${field ? `${field} ` : ''}${e.message}`, ...(field ? { field } : {}) });
+  }
+  const confidence = score === null ? null : 1 - score;
+  const status = !result.valid || (confidence !== null && confidence < threshold) ? 'needs_review' : 'extracted';
+  return { status, reviewPriority: score, reasons };
+}
