@@ -61,8 +61,8 @@ export interface ReviewState {
   /** What this window can undo, newest last. */
   undoStack: UndoEntry[];
   undoing: boolean;
-  /** Undoes the newest entry; a refusal leaves it on the stack (try again). */
-  undo(): Promise<UndoOutcome>;
+  /** Undoes the newest entry, or `entry` (a toast's own step); a refusal leaves it on the stack (try again). */
+  undo(entry?: UndoEntry): Promise<UndoOutcome>;
 }
 
 /** JSON with keys in order: the same rule read twice compares equal whatever order its keys came in. */
@@ -210,9 +210,9 @@ export function createReviewStore(api: CasebookApi, deps: Deps) {
       },
       undoStack: [],
       undoing: false,
-      async undo() {
-        const entry = get().undoStack.at(-1);
-        if (!entry) return { ok: false, message: 'Nothing to undo in this window.' };
+      async undo(which) {
+        const entry = which ? get().undoStack.find((e) => e === which) : get().undoStack.at(-1);
+        if (!entry) return { ok: false, message: which ? 'Already undone.' : 'Nothing to undo in this window.' };
         if (get().undoing || get().busy) return { ok: false, message: 'Busy: try again in a moment.' };
         set({ undoing: true });
         try {

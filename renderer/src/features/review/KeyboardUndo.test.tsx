@@ -73,7 +73,7 @@ describe('Review keys on the real backend', () => {
     expect(focused()).toBe('field-input-order_id');
   });
 
-  it('a accepts, the toast offers undo, and u takes the accept back', async () => {
+  it('a accepts, the toast offers undo of that accept, and u takes back the newest', async () => {
     const { api, user } = await renderApp();
     await screen.findAllByTestId('inbox-row');
     const id = await openMessage(user, DEMO.chargeback.subject, 'chargeback');
@@ -84,17 +84,29 @@ describe('Review keys on the real backend', () => {
     const toast = (await screen.findAllByTestId('toast')).find((t) => t.textContent?.includes('Accepted — press U to undo'))!;
     expect(within(toast).getByTestId('toast-undo')).toBeTruthy();
     expect((await api.getMessage({ id })).message.status).toBe('accepted');
-    await user.keyboard('u');
+    // Accept another message too: the toast's Undo is for the first accept, u for the newest.
+    await screen.findByTestId('extraction-form');
+    const second = detailId()!;
+    await user.keyboard('a');
+    await waitFor(() => expect(api.callsOf('acceptExtraction')).toHaveLength(2));
+    await user.click(within(toast).getByTestId('toast-undo'));
     await waitFor(() => expect(api.callsOf('undoReview')).toEqual([{ messageId: id }]));
+    expect((await api.getMessage({ id: second })).message.status).toBe('accepted');
     // Back on the message, as it was before.
     await waitFor(() => expect(detailId()).toBe(id));
     expect((await api.getMessage({ id })).message.status).toBe(before);
     await waitFor(() => expect(within(rowWith(DEMO.chargeback.subject)).queryByText('Accepted')).toBeNull());
     expect((await screen.findAllByTestId('toast')).some((t) => t.textContent?.includes('undone'))).toBe(true);
-    // Nothing left to undo: u says so and calls nothing.
+    // The toast goes once its Undo is used.
+    expect(toast.isConnected).toBe(false);
+    // u takes back the newest: the second accept. Then nothing is left: u says so and calls nothing.
+    await user.keyboard('u');
+    await waitFor(() => expect(api.callsOf('undoReview')).toEqual([{ messageId: id }, { messageId: second }]));
+    await waitFor(() => expect(detailId()).toBe(second));
+    expect((await api.getMessage({ id: second })).message.status).not.toBe('accepted');
     await user.keyboard('u');
     expect((await screen.findAllByTestId('toast')).some((t) => t.textContent?.includes('Nothing to undo'))).toBe(true);
-    expect(api.callsOf('undoReview')).toHaveLength(1);
+    expect(api.callsOf('undoReview')).toHaveLength(2);
   });
 
   it('Ctrl+Z undoes a correction: the precedent it made goes', async () => {

@@ -8,6 +8,7 @@ import { useEffect, useRef, useState } from 'react';
 import type { Extraction, MessageDetail } from '../../api/contract';
 import { keyLabel, keyMatches, KEYS, useKey } from '../../app/shortcuts';
 import { useReview, useRulebook, useStores } from '../../stores';
+import type { UndoEntry } from '../../stores/review';
 import { ExtractionView } from '../inbox/ExtractionView';
 import { WhyPanel } from '../inbox/WhyPanel';
 import { editedFields } from './editFocus';
@@ -46,7 +47,9 @@ export function ReviewPanel({ detail }: { detail: MessageDetail }) {
   async function accept() {
     if (!extraction || dirty) return;
     if (!(await review.getState().accept(id))) return;
-    toasts.getState().push({ message: `Accepted — press ${UNDO_KEY} to undo`, action: { label: 'Undo', run: () => void undoLast(review, toasts) } });
+    // The toast's Undo takes back this accept, whatever was done after it.
+    const entry = review.getState().undoStack.at(-1);
+    toasts.getState().push({ message: `Accepted — press ${UNDO_KEY} to undo`, action: { label: 'Undo', run: () => void undoLast(review, toasts, entry) } });
   }
 
   async function saveCorrection() {
@@ -165,7 +168,7 @@ export function ReviewPanel({ detail }: { detail: MessageDetail }) {
 export const UNDO_KEY = KEYS['review.undo'].keys[0].toUpperCase();
 
 /** Undoes the newest step of this window, and says what happened in a toast. */
-export async function undoLast(review: ReturnType<typeof useStores>['review'], toasts: ReturnType<typeof useStores>['toasts']): Promise<void> {
-  const outcome = await review.getState().undo();
+export async function undoLast(review: ReturnType<typeof useStores>['review'], toasts: ReturnType<typeof useStores>['toasts'], entry?: UndoEntry): Promise<void> {
+  const outcome = await review.getState().undo(entry);
   toasts.getState().push({ message: outcome.message, tone: outcome.ok ? 'info' : 'error' });
 }
