@@ -58,7 +58,8 @@ export function ReviewPanel({ detail }: { detail: MessageDetail }) {
     if (!precedent) return;
     const correction = review.getState().corrections[id];
     toasts.getState().push({
-      message: `Correction saved as precedent ${precedent.id} — press ${UNDO_KEY} to undo.`,
+      // (U undoes it too; the toast keeps its one action for Promote to rule.)
+      message: `Correction saved as precedent ${precedent.id}.`,
       action: correction
         ? {
             label: 'Promote to rule',
