@@ -122,13 +122,13 @@ describe('exportPrecedents', () => {
     const h = harness();
     const exports = createExportHandlers(h.ctx);
     const stored = h.ctx.repos.precedents.list();
-    const jsonl = await exports.exportPrecedents({ format: 'jsonl' });
+    const jsonl = await exports.exportPrecedents({ format: 'jsonl', includeDeleted: false });
     expect(jsonl.count).toBe(stored.length);
     const lines = jsonl.content.trimEnd().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(lines.map((l) => l.id)).toEqual(stored.map((p) => p.id));
     expect(lines[0]).toMatchObject({ text: stored[0]!.message.text, output: stored[0]!.output, rationale: stored[0]!.rationale ?? null, tags: stored[0]!.tags ?? [] });
 
-    const csv = await exports.exportPrecedents({ format: 'csv' });
+    const csv = await exports.exportPrecedents({ format: 'csv', includeDeleted: false });
     const parsed = Papa.parse<Record<string, string>>(csv.content, { header: true, skipEmptyLines: true });
     expect(parsed.errors).toEqual([]);
     expect(parsed.data.map((r) => r.text)).toEqual(stored.map((p) => p.message.text));
