@@ -3,7 +3,7 @@
 // quick over a whole workspace: the workspace is read in pages, newest message first, and a text
 // condition narrows the scan through the full-text index first (see prefilter.ts).
 import type { RuleImpact } from '../../../shared/src/api/index.js';
-import type { AliasRule, Extraction, ExtractionSchema, JsonValue, OverrideRule, Rule } from '../../../shared/src/domain.js';
+import type { AliasRule, Extraction, ExtractionSchema, FieldChange, JsonValue, OverrideRule, Rule } from '../../../shared/src/domain.js';
 import { normaliseMessage } from '../../../shared/src/pipeline/normalise.js';
 import { parseModelOutput } from '../../../shared/src/pipeline/parse.js';
 import { applyOverrides, ruleText } from '../../../shared/src/rules/overrides.js';
@@ -42,14 +42,41 @@ function diff(before: Extraction, after: Extraction, fields: readonly string[]):
   return fields.filter((f) => !same(before[f], after[f])).map((field) => ({ field, from: before[field] ?? null, to: after[field] ?? null }));
 }
 
-/** An override: applied alone to each newest output (as if enabled: a disabled rule is previewed for when it is switched on). */
-function overrideChange(rule: OverrideRule) {
+/**
+ * An override: applied alone to each newest output (as if enabled: a disabled rule is previewed for
+ * when it is switched on). Editing a saved rule: where its saved version changed the newest output
+ * (the trace's rulesFired), that change is taken back first (each field it set that still holds
+ * what it set), so the preview shows what the edited version does instead: a message it no longer
+ * matches goes back to what the model said, a field it no longer sets too.
+ */
+function overrideChange(rule: OverrideRule, fired: ReadonlyMap<string, readonly FieldChange[]>) {
   const enabled: OverrideRule = { ...rule, enabled: true };
   const fields = Object.keys(rule.set);
   return (row: LatestRow): FieldDiff[] => {
-    const { output } = applyOverrides([enabled], textOf(row), row.output);
-    return diff(row.output, output, fields);
+    const earlier = fired.get(row.messageId);
+    let base = row.output;
+    const touched = new Set(fields);
+    if (earlier?.length) {
+      base = { ...row.output };
+      for (const c of earlier) {
+        if (!same(base[c.field], c.to)) continue;
+        if (c.from === undefined) delete base[c.field];
+        else base[c.field] = c.from;
+        touched.add(c.field);
+      }
+    }
+    const { output } = applyOverrides([enabled], textOf(row), base);
+    return diff(row.output, output, [...touched]);
   };
+}
+
+/** How many messages a saved rule changed are taken back when its edit is previewed, at most. */
+export const FIRED_LIMIT = 5000;
+
+/** What the saved version of an override changed, per message (its newest extraction's trace); empty for a new rule. */
+function firedChanges(repos: Repositories, rule: Rule, rules: readonly Rule[]): Map<string, FieldChange[]> {
+  if (rule.kind !== 'override' || !rules.some((r) => r.id === rule.id)) return new Map();
+  return new Map(repos.extractions.firedBy(rule.id, FIRED_LIMIT).rows.map((r) => [r.messageId, r.changed]));
 }
 
 /**
@@ -99,7 +126,8 @@ export async function previewImpact(repos: Repositories, input: ImpactInput): Pr
   const { rule, limit } = input;
   if (rule.kind === 'guidance') return { checked: repos.extractions.countLatest(), changed: [], truncated: false };
 
-  const change = rule.kind === 'override' ? overrideChange(rule) : aliasChange(rule, input.schema, input.rules);
+  const fired = firedChanges(repos, rule, input.rules);
+  const change = rule.kind === 'override' ? overrideChange(rule, fired) : aliasChange(rule, input.schema, input.rules);
   const filter: LatestTextFilter | null = rule.kind === 'override' ? textFilter(rule.when) : null;
   const changed: Change[] = [];
   let after: LatestCursor | null = null;
@@ -109,6 +137,7 @@ export async function previewImpact(repos: Repositories, input: ImpactInput): Pr
     for (const row of rows) {
       await slice.yieldIfDue();
       const fields = change(row);
+      fired.delete(row.messageId);
       if (fields.length === 0) continue;
       if (changed.length === limit) {
         // One more change than fits: the list is cut here, and `checked` counts up to this message.
@@ -120,6 +149,19 @@ export async function previewImpact(repos: Repositories, input: ImpactInput): Pr
     const last = rows[rows.length - 1]!;
     after = { receivedAt: last.receivedAt, messageId: last.messageId };
     await slice.yieldIfDue();
+  }
+  // Messages the saved version changed that the scan's filter passed over (the edited condition no
+  // longer names their words): what taking its change back does to them.
+  for (const messageId of fired.keys()) {
+    await slice.yieldIfDue();
+    const message = repos.messages.get(messageId);
+    const latest = repos.extractions.latestForMessage(messageId);
+    if (!message || !latest) continue;
+    const row: LatestRow = { messageId, text: message.text, subject: message.subject, receivedAt: message.receivedAt, output: latest.output, valid: latest.valid, rawOutput: null };
+    const fields = change(row);
+    if (fields.length === 0) continue;
+    if (changed.length === limit) return { checked: repos.extractions.countLatest(), changed, truncated: true };
+    changed.push({ messageId, subject: row.subject, preview: preview(row.text), fields });
   }
   return { checked: repos.extractions.countLatest(), changed, truncated: false };
 }
