@@ -15,6 +15,8 @@ export type {
   Counts,
   DraftRulebook,
   ExtractionRecord,
+  ExtractionHistoryItem,
+  ReviewReasonRecord,
   ImportFormat,
   ImportMapping,
   ImportPreview,
@@ -33,7 +35,11 @@ export type {
   RunErrorItem,
   RunRecord,
   RunStatus,
+  PhraseSuggestions,
+  ConnectionReport,
+  ExportedFile,
 } from '../../../shared/src/api/records.js';
+export type { InboxSort, ExportFormat } from '../../../shared/src/api/names.js';
 export type * from '../../../shared/src/domain.js';
 
 // Names (methods, events, failure codes, statuses, limits) from the dependency-free names module.
@@ -47,4 +53,6 @@ export {
   MAX_ROW_CHARS,
   REVIEW_STATUSES,
   RUN_STATUSES,
+  DEFAULT_REVIEW_THRESHOLD,
+  EXPORT_FORMATS,
 } from '../../../shared/src/api/names.js';

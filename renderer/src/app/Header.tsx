@@ -32,8 +32,18 @@ export function Header({ onShowShortcuts }: { onShowShortcuts: () => void }) {
           </div>
           <div>
             <dt>Needs review</dt>
-            <dd data-testid="count-needs-review">{counts.byStatus.needs_review.toLocaleString()}</dd>
+            <dd data-testid="count-needs-review" title="Messages the machine was unsure of, and regressions">
+              {counts.needsReview.toLocaleString()}
+            </dd>
           </div>
+          {counts.regressions > 0 ? (
+            <div>
+              <dt>Regressions</dt>
+              <dd data-testid="count-regressions" title="A later run disagrees with a person's answer">
+                {counts.regressions.toLocaleString()}
+              </dd>
+            </div>
+          ) : null}
           <div>
             <dt>Invalid</dt>
             <dd data-testid="count-invalid">{counts.invalid.toLocaleString()}</dd>

@@ -15,10 +15,18 @@ export interface InboxFilters {
   /** Only messages whose extraction was made under an earlier schema (true), or only current ones (false). */
   stale: boolean | null;
   search: string;
-  sort: 'received_desc' | 'received_asc';
+  /** The review queue: messages needing review and regressions (a later answer disagreeing with a person's). */
+  queue: boolean;
+  /** `confidence`: least confident first. */
+  sort: InboxSort;
 }
 
-export const NO_FILTERS: InboxFilters = { status: null, valid: null, field: null, stale: null, search: '', sort: 'received_desc' };
+export type InboxSort = NonNullable<ApiArgs<'listMessages'>['sort']>;
+
+export const NO_FILTERS: InboxFilters = { status: null, valid: null, field: null, stale: null, search: '', queue: false, sort: 'received_desc' };
+
+/** The review queue as a filter: least confident first (the sort stays the person's to change). */
+export const QUEUE_FILTERS: Partial<InboxFilters> = { queue: true, status: null, sort: 'confidence' };
 
 export interface InboxState {
   filters: InboxFilters;
@@ -45,7 +53,7 @@ export interface InboxState {
 }
 
 export function hasActiveFilters(f: InboxFilters): boolean {
-  return f.status !== null || f.valid !== null || f.field !== null || f.stale !== null || f.search.trim() !== '';
+  return f.status !== null || f.queue || f.valid !== null || f.field !== null || f.stale !== null || f.search.trim() !== '';
 }
 
 export function createInboxStore(api: CasebookApi) {
@@ -57,6 +65,7 @@ export function createInboxStore(api: CasebookApi) {
       const f = get().filters;
       const args: ApiArgs<'listMessages'> = { sort: f.sort, limit, cursor };
       if (f.status) args.status = f.status;
+      if (f.queue) args.queue = true;
       if (f.valid !== null) args.valid = f.valid;
       if (f.field) args.field = f.field;
       if (f.stale !== null) args.stale = f.stale;

@@ -6,7 +6,10 @@ import { REVIEW_STATUSES, type FieldSpec, type ReviewStatus } from '../../api/co
 import { useShortcut } from '../../app/shortcuts';
 import { statusLabel } from '../../components/Badge';
 import { useApp, useInbox, useRulebook } from '../../stores';
-import type { FieldFilter as FieldFilterValue } from '../../stores/inbox';
+import { QUEUE_FILTERS, type FieldFilter as FieldFilterValue, type InboxSort } from '../../stores/inbox';
+
+/** The status select's value for the review queue (not a status: needs review plus regressions). */
+const QUEUE = 'queue';
 
 export const SEARCH_DEBOUNCE_MS = 250;
 
@@ -44,10 +47,17 @@ export function InboxFilters() {
         className="input"
         aria-label="Review status"
         data-testid="status-filter"
-        value={filters.status ?? ''}
-        onChange={(e) => void setFilters({ status: (e.target.value || null) as ReviewStatus | null })}
+        value={filters.queue ? QUEUE : (filters.status ?? '')}
+        onChange={(e) => {
+          const v = e.target.value;
+          if (v === QUEUE) void setFilters(QUEUE_FILTERS);
+          else void setFilters({ queue: false, status: (v || null) as ReviewStatus | null, ...(filters.queue && filters.sort === 'confidence' ? { sort: 'received_desc' as const } : {}) });
+        }}
       >
         <option value="">Any status{counts ? ` (${counts.total})` : ''}</option>
+        <option value={QUEUE} title="Needs review, and messages whose answer a later run disagrees with">
+          Review queue{counts ? ` (${counts.needsReview}${counts.regressions ? `, ${counts.regressions} regressions` : ''})` : ''}
+        </option>
         {REVIEW_STATUSES.map((s) => (
           <option key={s} value={s}>
             {statusLabel(s)}
@@ -83,10 +93,11 @@ export function InboxFilters() {
         aria-label="Sort"
         data-testid="sort-order"
         value={filters.sort}
-        onChange={(e) => void setFilters({ sort: e.target.value as 'received_desc' | 'received_asc' })}
+        onChange={(e) => void setFilters({ sort: e.target.value as InboxSort })}
       >
         <option value="received_desc">Newest first</option>
         <option value="received_asc">Oldest first</option>
+        <option value="confidence">Least confident first</option>
       </select>
       <FieldFilter />
     </div>

@@ -2,6 +2,7 @@ import { memo } from 'react';
 import type { MessageSummary } from '../../api/contract';
 import { Chip, NullValue, StatusBadge, ValidityBadge } from '../../components/Badge';
 import { StaleBadge } from './StaleBadge';
+import './record.css';
 import { formatCompact, formatDateTime, formatValue, senderName } from '../../components/format';
 
 interface Props {
@@ -48,7 +49,21 @@ export const InboxRow = memo(function InboxRow({ message, selected, checked = fa
       </div>
       <div className="inbox-row-line inbox-row-badges">
         <StatusBadge status={message.status} />
+        {message.regression ? (
+          <span className="badge badge-regression" data-testid="regression-badge" title="A later run's answer disagrees with the person's answer">
+            Regression
+          </span>
+        ) : null}
         <ValidityBadge valid={message.valid} />
+        {message.confidence !== null ? (
+          <span
+            className={`confidence${message.confidence < 0.6 ? ' is-low' : ''}`}
+            data-testid="row-confidence"
+            title={message.reasons.length ? message.reasons.join('\n') : 'confidence'}
+          >
+            {Math.round(message.confidence * 100)}%
+          </span>
+        ) : null}
         {message.stale ? <StaleBadge /> : null}
         {message.output
           ? fields.map((name) => {
@@ -62,6 +77,11 @@ export const InboxRow = memo(function InboxRow({ message, selected, checked = fa
             })
           : null}
       </div>
+      {message.reasons.length && (message.status === 'needs_review' || message.regression) ? (
+        <div className="inbox-row-line inbox-row-reasons" data-testid="row-reasons">
+          {message.reasons.join(' · ')}
+        </div>
+      ) : null}
     </div>
   );
 });

@@ -5,8 +5,9 @@
 import { useEffect } from 'react';
 import type { DraftRulebook, JsonValue, Trace } from '../../api/contract';
 import { formatValue } from '../../components/format';
-import { usePrecedents, useStores } from '../../stores';
+import { useMessageDetail, usePrecedents, useStores } from '../../stores';
 import { EMBEDDED_ANSWERS } from '../rulebook/provider';
+import './record.css';
 
 function Value({ value }: { value: JsonValue | undefined }) {
   if (value === undefined) return <span className="null-value">absent</span>;
@@ -24,11 +25,37 @@ export function WhyPanel({ trace, rulebook }: { trace: Trace; rulebook: DraftRul
   useEffect(() => {
     if (trace.precedents.length > 0 && records === null && !loading) void precedentStore.getState().load();
   }, [trace.precedents.length, records, loading, precedentStore]);
+  // The answer of record this trace belongs to: its confidence, reasons, and whether the draft moved on.
+  const extraction = useMessageDetail((s) => (s.detail?.extraction?.trace === trace ? s.detail.extraction : null));
   return (
     <section className="why" data-testid="why-panel" aria-label="Why">
       <header className="panel-header">
         <h2>Why</h2>
       </header>
+      {extraction ? (
+        <div className="why-confidence" data-testid="why-confidence">
+          <p>
+            {extraction.human ? (
+              <>A person's answer ({extraction.trace.provider.model}): the answer of record.</>
+            ) : extraction.confidence !== null ? (
+              <>
+                Confidence <strong data-testid="why-confidence-value">{Math.round(extraction.confidence * 100)}%</strong>
+              </>
+            ) : (
+              <>No confidence was computed for this answer.</>
+            )}
+          </p>
+          {extraction.reasons.length ? (
+            <ul className="why-reasons" data-testid="why-reasons">
+              {extraction.reasons.map((r, i) => (
+                <li key={i} data-kind={r.kind}>
+                  {r.text}
+                </li>
+              ))}
+            </ul>
+          ) : null}
+        </div>
+      ) : null}
       <dl className="why-facts">
         <div>
           <dt>Provider</dt>
@@ -41,8 +68,20 @@ export function WhyPanel({ trace, rulebook }: { trace: Trace; rulebook: DraftRul
         </div>
         <div>
           <dt>Rulebook</dt>
+          {/* Not the version it will publish as: the hash of the draft it ran under, and whether that is still the draft. */}
           <dd data-testid="why-rulebook">
-            v{trace.rulebook.version} <span className="muted" title={trace.rulebook.hash}>{trace.rulebook.hash.slice(0, 15)}</span>
+            <span title={trace.rulebook.hash}>{trace.rulebook.hash.replace(/^sha256:/, '').slice(0, 12)}</span>{' '}
+            {extraction ? (
+              extraction.current ? (
+                <span className="muted" data-testid="why-rulebook-current">
+                  the draft as it is now
+                </span>
+              ) : (
+                <span className="muted" data-testid="why-rulebook-current">
+                  an earlier draft{rulebook?.published ? ` (last published: v${rulebook.published.version})` : ''}
+                </span>
+              )
+            ) : null}
           </dd>
         </div>
         <div>
