@@ -11,6 +11,7 @@ export function filterSelection(f: InboxFilters): Extract<Selection, { filter: u
   if (!hasActiveFilters(f)) return { all: true };
   const filter: Extract<Selection, { filter: unknown }>['filter'] = {};
   if (f.status) filter.status = f.status;
+  if (f.queue) filter.queue = true;
   if (f.valid !== null) filter.valid = f.valid;
   if (f.field) filter.field = f.field;
   if (f.stale !== null) filter.stale = f.stale;
