@@ -32,7 +32,10 @@ export function MessageDetailPanel() {
       </div>
       <div className="detail-extraction" data-testid="detail-extraction-column">
         <ReviewPanel key={`${detail.message.id}:${detail.extraction?.id ?? 'none'}`} detail={detail} />
-        <ExtractionHistory detail={detail} />
+        {/* Its own horizontal scroll: a wide history table never widens the column (the form stays whole). */}
+        <div className="detail-history">
+          <ExtractionHistory detail={detail} />
+        </div>
       </div>
     </div>
   );
