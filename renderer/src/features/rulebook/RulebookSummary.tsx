@@ -28,7 +28,19 @@ export function RulebookSummary({ rulebook }: { rulebook: DraftRulebook }) {
         </div>
         <div>
           <dt>Version</dt>
-          <dd data-testid="rulebook-version">{rulebook.version}</dd>
+          {/* The draft has no number yet: its hash says which content it is, and how it stands against the last publish. */}
+          <dd data-testid="rulebook-version">
+            draft <span title={rulebook.hash} data-testid="rulebook-hash">{rulebook.hash.replace(/^sha256:/, '').slice(0, 12) || '(no fields yet)'}</span>
+            {' · '}
+            <span data-testid="rulebook-publish-state">
+              {rulebook.published
+                ? rulebook.changedSincePublished
+                  ? `changed since v${rulebook.published.version}`
+                  : `the same as v${rulebook.published.version}`
+                : 'not published yet'}
+            </span>
+            {' · '}publishes as v{rulebook.version}
+          </dd>
         </div>
         <div>
           <dt>Fields</dt>
