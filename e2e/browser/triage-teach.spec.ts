@@ -101,7 +101,7 @@ test('promoted to an override rule: the impact preview lists the other message; 
   await expect(dialog).toBeVisible();
   await expect(dialog).toContainText(precedentId);
   await expect(dialog.getByTestId('promote-kind-override')).toBeChecked();
-  // The condition starts from the message (its subject); make it the phrase "locked out".
+  // The condition starts from a phrase that sets the message apart (suggestPhrases); make it "locked out".
   const builder = dialog.getByTestId('condition-builder');
   await expect(builder.getByTestId('phrase-chip')).toHaveCount(1);
   await builder.getByTestId('phrase-remove').click();

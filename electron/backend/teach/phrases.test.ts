@@ -81,6 +81,19 @@ describe('scoring', () => {
     expect(phraseScore(5, 80, 10, 100)).toBeLessThan(0);
   });
 
+  it('when the answer is most messages\' answer, a phrase mostly held by messages sharing it is still offered', () => {
+    const message = { text: 'Still locked out.' };
+    const counter = new PhraseCounter(candidatePhrases(message, { useSubject: true, names: new Set() }));
+    for (let i = 0; i < 100; i++) counter.add(i < 2 ? 'locked out again' : `question ${i}`, true);
+    counter.add('I was locked out, billing', false);
+    for (let i = 0; i < 39; i++) counter.add(`refund ${i}`, false);
+    counter.nWith++;
+    counter.with.forEach((_, i) => counter.with[i]!++);
+    const [best] = rankPhrases(counter, 3);
+    expect(best).toMatchObject({ phrase: 'locked', with: 3, against: 1 });
+    expect(best!.score).toBeLessThan(0);
+  });
+
   it('ranks by distinctiveness; a template phrase shared by every answer is not offered', () => {
     const message = { text: 'locked out of the back office, chat transcript follows' };
     const counter = new PhraseCounter(candidatePhrases(message, { useSubject: true, names: new Set() }));
@@ -163,7 +176,7 @@ describe('properties', () => {
     );
   });
 
-  it('ranked phrases are positive, best first, at most the limit', () => {
+  it('ranked phrases are offered (positive, or mostly held by messages sharing the answer), best first, at most the limit', () => {
     fc.assert(
       fc.property(message, fc.array(fc.tuple(text, fc.boolean()), { maxLength: 12 }), fc.integer({ min: 1, max: 20 }), (m, docs, limit) => {
         const counter = new PhraseCounter(candidatePhrases(m, { useSubject: true, names: new Set() }));
@@ -172,7 +185,7 @@ describe('properties', () => {
         const ranked = rankPhrases(counter, limit);
         expect(ranked.length).toBeLessThanOrEqual(limit);
         ranked.forEach((r, i) => {
-          expect(r.score).toBeGreaterThan(0);
+          expect(r.score > 0 || (r.with >= 2 && r.with >= 2 * r.against)).toBe(true);
           if (i > 0) expect(r.score).toBeLessThanOrEqual(ranked[i - 1]!.score);
         });
       }),

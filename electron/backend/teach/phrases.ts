@@ -14,7 +14,8 @@
 // with another answer that hold it; the score is the smoothed log-odds ratio
 //   ln((with + a) / (nWith - with + a)) - ln((against + a) / (nAgainst - against + a)),
 // positive when the phrase is more common among messages sharing the answer than among the others.
-// Only positive phrases are offered. "Holds the phrase" is counted on words (the phrase's words in a
+// Phrases with a positive score are offered; when the message's answer is so common that none has
+// one, phrases that other messages holding them mostly share the answer of (see `offered`). "Holds the phrase" is counted on words (the phrase's words in a
 // row, separated by one space), as the rule engine's case-insensitive substring match finds them.
 
 /** Bounds on the work, whatever the message or the workspace. */
@@ -317,11 +318,20 @@ export function phraseScore(withCount: number, againstCount: number, nWith: numb
   return Math.log((w + ALPHA) / (nWith - w + ALPHA)) - Math.log((a + ALPHA) / (nAgainst - a + ALPHA));
 }
 
+/**
+ * Whether a phrase is worth offering: it sets the message apart (a positive score), or, when the
+ * message's answer is so common that nothing does, other messages holding it mostly share the
+ * answer (at least two of three, and one besides this message).
+ */
+export function offered(withCount: number, againstCount: number, score: number): boolean {
+  return score > 0 || (withCount >= 2 && withCount >= 2 * againstCount);
+}
+
 /** `inner`'s words occur, in a row, in `outer`'s. */
 const containsWords = (outer: string, inner: string) => ` ${outer} `.includes(` ${inner} `);
 
 /**
- * The best `limit` phrases, best first: positive scores only; ties go to the phrase more messages
+ * The best `limit` phrases, best first, those `offered` only; ties go to the phrase more messages
  * share, then the shorter, then the earlier. A longer phrase that holds a phrase already chosen and
  * is held by exactly the same messages on both sides adds nothing and is left out.
  */
@@ -336,7 +346,7 @@ export function rankPhrases(counter: PhraseCounter, limit: number): ScoredPhrase
   const kept: typeof scored = [];
   for (const s of scored) {
     if (kept.length >= limit) break;
-    if (!(s.score > 0)) break;
+    if (!offered(s.with, s.against, s.score)) continue;
     if (kept.some((k) => k.with === s.with && k.against === s.against && containsWords(s.c.key, k.c.key))) continue;
     kept.push(s);
   }
