@@ -114,6 +114,12 @@ describe('exportMessages', () => {
       expect(precedents[0]!.output, id).toEqual(before.get(id));
     }
     expect(target.ctx.repos.messages.count()).toBe(file.count);
+
+    // Extracted there with the embedded provider, each message is its precedent's message: the inbox
+    // of the new workspace shows the same answers (a person's correction included).
+    const messages = exportedIds.map((id) => target.ctx.repos.messages.get(id)!);
+    expect(await target.ctx.extraction.extractMany(messages)).toEqual({ done: messages.length, failed: 0 });
+    expect(answers(target, exportedIds)).toEqual(before);
   });
 });
 
