@@ -71,7 +71,11 @@ const STOP = new Set(
     'der die das den dem des ein eine einer und oder aber ich wir sie es ist sind war mit von zu im am bei für auf nicht bitte hallo danke ' +
     'el la los las un una y o pero yo es son con de del en por para no hola gracias ' +
     'le les une et ou mais je nous vous est sont avec du au aux pour pas bonjour merci ' +
+    'wie auch noch schon kann können haben habe hat wird werden wenn dann mein meine unser unsere ihr ihre sich man nur sehr gibt gern gerne uns was ' +
+    'que lo mi mis su sus muy también como cuando esta este está estoy hay ' +
+    'qui mon ma mes notre votre sur dans comme aussi très avons ai ' +
     'il lo gli uno ed ma sono con di da per non ciao grazie ' +
+    'meu minha nosso nossa estou muito também como ' +
     'o os as um uma e mas eu é são com do da em por não olá obrigado obrigada'
   ).split(/\s+/),
 );
