@@ -109,7 +109,7 @@ export async function measureDemo(handlers: Pick<ApiHandlers, 'listMessages' | '
     const label = demoId ? labels.get(demoId) : undefined;
     if (!demoId || !label || !detail.extraction) continue;
     const extraction = detail.extraction;
-    const priority = reviewPriority(extraction, { schema, precedentOutput: (id) => outputs.get(id) });
+    const priority = reviewPriority({ ...extraction, errors: extraction.errors }, { schema, precedentOutput: (id) => outputs.get(id) });
     items.push({ demoId, messageId: summary.id, label, extraction, priority });
   }
   items.sort((a, b) => a.demoId.localeCompare(b.demoId));
