@@ -28,7 +28,7 @@ import { DEFAULT_REVIEW_THRESHOLD, type ApiHandlers } from '../../shared/src/api
 export const NO_FIELDS_YET = 'the rulebook has no fields yet: add one in Rulebook › Fields first';
 
 /** Optional host settings of the OpenAI-compatible provider. */
-export const PROVIDER_SETTING = { maxRetries: 'provider.maxRetries', timeoutMs: 'provider.timeoutMs' } as const;
+export const PROVIDER_SETTING = { maxRetries: 'provider.maxRetries', timeoutMs: 'provider.timeoutMs', logprobs: 'provider.logprobs' } as const;
 
 /**
  * What the handlers work with, over an open workspace: its repositories, the host's options, the
@@ -59,6 +59,8 @@ export function createBackendContext(ws: Workspace, opts: BackendOptions): Backe
       apiKey: apiKey ?? '',
       ...(maxRetries !== undefined ? { maxRetries } : {}),
       ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+      // How sure the model was of each field, where the server says (refused: asked again without).
+      logprobs: opts.settings.get(PROVIDER_SETTING.logprobs) !== false,
     };
   };
   // Model answers are kept in the workspace, so a re-run costs nothing, also after a restart; and

@@ -244,6 +244,17 @@ export interface Trace {
    * does; a chat model does not). Absent otherwise. Review priority reads it.
    */
   confidence?: FieldConfidence[];
+  /**
+   * The model's probability of each top-level field's value (its least likely token), when the
+   * server returned log-probabilities. Absent otherwise. Review priority reads it.
+   */
+  logprobs?: FieldProbability[];
+}
+
+export interface FieldProbability {
+  field: string;
+  /** exp of the lowest token log-probability of the value, 0..1. */
+  probability: number;
 }
 
 /** How sure a provider was of one field's value. */

@@ -83,9 +83,10 @@ export interface ScriptOptions {
   responseModel?: string;
   /**
    * Asked for `logprobs: true`: `true` answers with a log-probability per token of the content;
+   * a function gives the tokens and their log-probabilities for a content (they must spell it);
    * `'reject'` refuses the request with a 400, as servers without them do. Default: ignored (null).
    */
-  logprobs?: boolean | 'reject';
+  logprobs?: boolean | 'reject' | ((content: string) => { token: string; logprob: number }[]);
 }
 
 export interface LoggedRequest {
@@ -339,7 +340,12 @@ export async function startScriptedServer(opts: StartOptions = {}): Promise<Scri
         {
           index: 0,
           message: { role: 'assistant', content, refusal: null },
-          logprobs: chat.logprobs === true && current.logprobs === true ? tokenLogprobs(content ?? '') : null,
+          logprobs:
+            chat.logprobs === true && typeof current.logprobs === 'function'
+              ? { content: current.logprobs(content ?? '').map((t) => ({ ...t, bytes: [...Buffer.from(t.token, 'utf8')], top_logprobs: [] })) }
+              : chat.logprobs === true && current.logprobs === true
+                ? tokenLogprobs(content ?? '')
+                : null,
           finish_reason: 'stop',
         },
       ],

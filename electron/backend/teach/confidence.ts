@@ -14,6 +14,9 @@ export interface Assessment {
 
 const pct = (share: number) => `${Math.round(share * 100)}%`;
 
+/** A field whose value the model gave at least this probability is no reason for doubt. */
+export const LOGPROB_SURE = 0.9;
+
 /** A reason in words a person reads. */
 export function describeReason(reason: ReviewReason): StoredReason {
   switch (reason.kind) {
@@ -48,6 +51,18 @@ export function assess(result: ExtractionResult, rulebook: RulebookArtifact, thr
       reasons.push(...p.reasons.map(describeReason));
     } catch {
       score = null;
+    }
+    // The model's own doubt, where the server returned log-probabilities: confidence is never above
+    // the probability of its least sure field (rules and aliases may have replaced that value: the
+    // fields they set are left out).
+    const setByRule = new Set(result.trace.rulesFired.flatMap((f) => f.changed.map((c) => c.field)));
+    const doubts = (result.trace.logprobs ?? []).filter((p) => !setByRule.has(p.field) && p.probability < LOGPROB_SURE);
+    if (doubts.length) {
+      const least = doubts.reduce((a, b) => (b.probability < a.probability ? b : a));
+      score = Math.max(score ?? 0, Math.round((1 - least.probability) * 1e6) / 1e6);
+      for (const d of doubts.sort((a, b) => a.probability - b.probability).slice(0, 3)) {
+        reasons.push({ kind: 'logprobs', field: d.field, text: `${d.field}: the model gave its answer probability ${d.probability.toFixed(2)}` });
+      }
     }
     for (const fired of result.trace.rulesFired) {
       reasons.push({ kind: 'override_fired', text: `override fired: ${fired.ruleId}` });

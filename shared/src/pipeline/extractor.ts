@@ -139,6 +139,7 @@ export function createExtractor(rulebook: RulebookArtifact, opts: ExtractorOptio
       usage: cacheHit ? null : response.usage,
       attempts: cacheHit ? 0 : response.attempts,
       ...(response.confidence ? { confidence: response.confidence } : {}),
+      ...(response.logprobs?.length ? { logprobs: response.logprobs } : {}),
     };
     return { output, valid: errors.length === 0, errors, trace };
   }

@@ -17,6 +17,8 @@ export type ProviderConfig =
       model?: string;
       timeoutMs?: number;
       maxRetries?: number;
+      /** Ask for token log-probabilities (how sure the model was of each field). */
+      logprobs?: boolean;
     };
 
 export function createProvider(config: ProviderConfig, ctx: { rulebook: RulebookArtifact; index: PrecedentIndex }): Provider {
@@ -29,5 +31,6 @@ export function createProvider(config: ProviderConfig, ctx: { rulebook: Rulebook
     ...(apiKey ? { apiKey } : {}),
     ...(config.timeoutMs !== undefined ? { timeoutMs: config.timeoutMs } : {}),
     ...(config.maxRetries !== undefined ? { maxRetries: config.maxRetries } : {}),
+    ...(config.logprobs ? { logprobs: true } : {}),
   });
 }

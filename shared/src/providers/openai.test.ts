@@ -454,3 +454,38 @@ describe('retryAfterMs', () => {
     expect(retryAfterMs(undefined, now)).toBeUndefined();
   });
 });
+
+describe('openai provider: log-probabilities', () => {
+  /** Tokens of about four characters; the tokens of `billing` are unsure. */
+  const unsureBilling = (content: string) =>
+    (content.match(/[\s\S]{1,4}/g) ?? []).map((token, i, all) => {
+      const before = all.slice(0, i).join('').length;
+      const at = content.indexOf('billing');
+      const overlaps = at >= 0 && before < at + 'billing'.length && before + token.length > at;
+      return { token, logprob: overlaps ? -1.2 : -0.001 };
+    });
+
+  it('asks for them when told and says how sure the model was of each field; answers are the same', async () => {
+    server.script({ logprobs: unsureBilling, answer: () => ({ name: null, issue_type: 'billing', urgency: 'high' }) });
+    const plain = await provider().complete(request(LOCKED_OUT));
+    const withProbabilities = await provider({ logprobs: true }).complete(request(LOCKED_OUT));
+    expect(withProbabilities.raw).toBe(plain.raw);
+    expect(plain.logprobs).toBeUndefined();
+    expect((server.chatRequests.at(-2)!.body as { logprobs?: unknown }).logprobs).toBeUndefined();
+    expect((server.chatRequests.at(-1)!.body as { logprobs?: unknown }).logprobs).toBe(true);
+    const byField = new Map(withProbabilities.logprobs!.map((p) => [p.field, p.probability]));
+    expect(byField.get('issue_type')).toBeCloseTo(Math.exp(-1.2), 3);
+    expect(byField.get('urgency')).toBeGreaterThan(0.99);
+  });
+
+  it('asks again without them when the server refuses them, and from then on', async () => {
+    server.script({ logprobs: 'reject' });
+    const p = provider({ logprobs: true });
+    const first = await p.complete(request(LOCKED_OUT));
+    expect(first.logprobs).toBeUndefined();
+    const asked = server.chatRequests.slice(-2).map((r) => (r.body as { logprobs?: unknown }).logprobs);
+    expect(asked).toEqual([true, undefined]);
+    await p.complete(request('another message'));
+    expect((server.chatRequests.at(-1)!.body as { logprobs?: unknown }).logprobs).toBeUndefined();
+  });
+});

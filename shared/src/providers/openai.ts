@@ -6,6 +6,7 @@
 import OpenAI, { APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
 import type { ChatCompletion, ChatCompletionCreateParamsNonStreaming, ChatCompletionMessageParam } from 'openai/resources/chat/completions';
 import type { TokenUsage } from '../domain.js';
+import { fieldProbabilities } from './logprobs.js';
 import { ProviderError } from './types.js';
 import type { ChatMessage, Provider, ProviderRequest, ProviderResponse } from './types.js';
 
@@ -39,6 +40,12 @@ export interface OpenAIProviderOptions {
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   /** Jitter source in [0, 1) (tests inject one). */
   random?: () => number;
+  /**
+   * Ask for token log-probabilities (`logprobs: true`), which say how sure the model was of each
+   * field (the trace's `logprobs`). Off by default. A server that refuses them is asked again
+   * without, now and from then on; one that ignores them simply returns none. Answers are the same.
+   */
+  logprobs?: boolean;
 }
 
 const DEFAULT_BASE_URL = 'https://api.openai.com/v1';
@@ -166,6 +173,8 @@ export function createOpenAIProvider(opts: OpenAIProviderOptions): Provider {
   // Learnt from the server: once it refuses `max_tokens` for `max_completion_tokens`, use that.
   // Learnt from the server: once it refuses json_schema, every later call uses json_object.
   let format: 'json_schema' | 'json_object' = jsonMode === 'json_object' ? 'json_object' : 'json_schema';
+  // Learnt from the server: once it refuses logprobs, stop asking for them.
+  let askLogprobs = opts.logprobs === true;
 
   /** Removes the API key from any text that came back from the server. */
   const redact = (text: string): string => (apiKey.length >= 4 ? text.split(apiKey).join('[redacted]') : text);
@@ -184,6 +193,7 @@ export function createOpenAIProvider(opts: OpenAIProviderOptions): Provider {
       seed: request.settings.seed,
     };
     if (request.settings.maxTokens !== undefined) params[tokensParam] = request.settings.maxTokens;
+    if (askLogprobs) params.logprobs = true;
     return params;
   }
 
@@ -286,7 +296,16 @@ export function createOpenAIProvider(opts: OpenAIProviderOptions): Provider {
           totalTokens: c.usage.total_tokens ?? (c.usage.prompt_tokens ?? 0) + (c.usage.completion_tokens ?? 0),
         }
       : null;
-    return { raw: content, usage, model: typeof c.model === 'string' && c.model !== '' ? c.model : opts.model, attempts, responseFormat: fmt };
+    const tokens = c.choices[0]?.logprobs?.content;
+    const logprobs = Array.isArray(tokens) ? fieldProbabilities(content, tokens) : [];
+    return {
+      raw: content,
+      usage,
+      model: typeof c.model === 'string' && c.model !== '' ? c.model : opts.model,
+      attempts,
+      responseFormat: fmt,
+      ...(logprobs.length ? { logprobs } : {}),
+    };
   }
 
   async function complete(request: ProviderRequest): Promise<ProviderResponse> {
@@ -326,6 +345,11 @@ export function createOpenAIProvider(opts: OpenAIProviderOptions): Provider {
           // The server cannot do json_schema: ask again in json_object mode, now and from now on.
           format = 'json_object';
           fellBack = true;
+          continue;
+        }
+        if (askLogprobs && err instanceof APIError && err.status === 400 && /logprob/i.test(errorText(err))) {
+          // The server cannot return log-probabilities: ask again without, now and from now on.
+          askLogprobs = false;
           continue;
         }
         if (

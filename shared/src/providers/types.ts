@@ -1,4 +1,4 @@
-import type { ExtractionSchema, FieldConfidence, MessageInput, ModelSettings, Precedent, Rule, TokenUsage } from '../domain.js';
+import type { ExtractionSchema, FieldConfidence, FieldProbability, MessageInput, ModelSettings, Precedent, Rule, TokenUsage } from '../domain.js';
 
 export interface ChatMessage {
   role: 'system' | 'user' | 'assistant';
@@ -37,6 +37,8 @@ export interface ProviderResponse {
   responseFormat: string;
   /** How sure the provider is of each field, when it can say (the embedded provider); copied to the trace. */
   confidence?: FieldConfidence[];
+  /** The model's probability of each field's value, when the server returned log-probabilities; copied to the trace. */
+  logprobs?: FieldProbability[];
 }
 
 export interface Provider {
