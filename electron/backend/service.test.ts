@@ -46,7 +46,8 @@ describe('createBackend on a new path with the demo', () => {
     expect(counts.byStatus.corrected).toBe(0);
     expect(counts.byStatus.accepted).toBe(0);
     expect(counts.byStatus.extracted + counts.byStatus.needs_review).toBe(140);
-    expect(counts.invalid).toBe(counts.byStatus.needs_review);
+    // Invalid answers and valid ones the embedded provider was unsure of (confidence below the threshold).
+    expect(counts.byStatus.needs_review).toBeGreaterThanOrEqual(counts.invalid);
 
     const info = await call(backend, 'getAppInfo', {});
     expect(info).toEqual({ version: '9.9.9-test', runtimeVersion: RUNTIME_VERSION, host: 'web', workspacePath: path, messageCount: 140 });
