@@ -130,7 +130,8 @@ describe('Inbox', () => {
     // Lena's invalid answer and what the machine was less sure of than the review threshold.
     const queued = (await backend.handlers.listMessages({ status: 'needs_review', limit: 500 })).total;
     expect(queued).toBeGreaterThanOrEqual(1);
-    await waitFor(() => expect(rows()).toHaveLength(queued));
+    // The list shows at most 20 rows at once.
+    await waitFor(() => expect(rows()).toHaveLength(Math.min(queued, 20)));
     expect(api.calls.at(-1)).toMatchObject({ method: 'listMessages', args: { status: 'needs_review' } });
 
     const before = api.calls.length;
