@@ -123,16 +123,7 @@ export function createTeachHandlers(ctx: BackendContext): TeachHandlers {
         // with that extraction can be turned into a precedent later ("confirmed example"). A later
         // machine answer that disagreed is set aside with it (the person kept theirs); undo brings both back.
         const m = repos.messages.get(messageId)!;
-        repos.reviewUndo.put({
-          messageId,
-          action: 'accept',
-          prevStatus: m.status,
-          prevExtractionId: m.latestExtractionId,
-          prevRegressionId: m.regressionExtractionId,
-          extractionId: null,
-          precedentId: null,
-          precedentBefore: null,
-        });
+        repos.reviewUndo.putAccept(m);
         repos.messages.setStatus(messageId, 'accepted');
         if (m.regressionExtractionId !== null) repos.extractions.setRegression(messageId, null);
       });

@@ -74,16 +74,7 @@ export function createRecordHandlers(ctx: BackendContext): RecordHandlers {
         const e = Number.isSafeInteger(id) ? repos.extractions.get(id) : null;
         if (!e || e.messageId !== messageId) throw notFound(`extraction of message ${messageId}`, extractionId);
         if (!e.valid) throw conflict('adoptExtraction: that answer does not fit the schema; correct the message instead');
-        repos.reviewUndo.put({
-          messageId,
-          action: 'accept',
-          prevStatus: m.status,
-          prevExtractionId: m.latestExtractionId,
-          prevRegressionId: m.regressionExtractionId,
-          extractionId: null,
-          precedentId: null,
-          precedentBefore: null,
-        });
+        repos.reviewUndo.putAccept(m);
         // The person chose this answer: it is now the record, accepted as theirs.
         repos.messages.setAnswerOfRecord(messageId, e.id, 'accepted');
         repos.extractions.setRegression(messageId, null);

@@ -3,7 +3,7 @@
 import type { Statement } from 'better-sqlite3';
 import type { Extraction } from '../../../shared/src/domain.js';
 import { fromJson, toJson } from './json.js';
-import type { MessageStatus } from './messages.js';
+import type { MessageStatus, StoredMessage } from './messages.js';
 import type { Workspace } from './workspace.js';
 
 export interface ReviewUndo {
@@ -65,6 +65,20 @@ export class ReviewUndoRepository {
         at: this.ws.timestamp(),
       }),
     );
+  }
+
+  /** Records an accept (or an adoption) of the message as it stands now: its status, answer and regression. */
+  putAccept(message: Pick<StoredMessage, 'id' | 'status' | 'latestExtractionId' | 'regressionExtractionId'>): void {
+    this.put({
+      messageId: message.id,
+      action: 'accept',
+      prevStatus: message.status,
+      prevExtractionId: message.latestExtractionId,
+      prevRegressionId: message.regressionExtractionId,
+      extractionId: null,
+      precedentId: null,
+      precedentBefore: null,
+    });
   }
 
   get(messageId: string): ReviewUndo | null {

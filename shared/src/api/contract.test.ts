@@ -3,7 +3,8 @@ import { API_METHODS, ApiError, parseApiArgs } from './contract.js';
 
 describe('the API contract', () => {
   it('parses good arguments and fills defaults', () => {
-    expect(parseApiArgs('listMessages', {})).toEqual({ sort: 'received_desc', limit: 100 });
+    // No sort by default: the queue is ordered by confidence, everything else newest first (the handler decides).
+    expect(parseApiArgs('listMessages', {})).toEqual({ limit: 100 });
     expect(parseApiArgs('getMessage', { id: 'm1' })).toEqual({ id: 'm1' });
     expect(parseApiArgs('getAppInfo', undefined)).toEqual({});
   });
