@@ -22,7 +22,8 @@ export const HOST_SETTING = {
 
 /** Where each host keeps the API key, said plainly (Settings shows it beside the key). */
 export const KEY_STORAGE: Record<'electron' | 'web', string> = {
-  electron: "Encrypted with your operating system's key store (Electron safeStorage: Keychain, DPAPI or libsecret) and kept by the app's main process; the window never sees it.",
+  electron:
+    "Encrypted with your operating system's key store (Electron safeStorage: Keychain, DPAPI or libsecret) and kept by the app's main process; the window never sees it. Where the system offers no key store, it is kept in memory for this session only and never written.",
   web: 'In the memory of this browser host only (or taken from the OPENAI_API_KEY environment variable it was started with): never written to disk, gone when the host stops, and never sent to the page.',
 };
 const DEFAULT_CONCURRENCY = 4;
