@@ -48,10 +48,12 @@ test.describe('inbox on the demo workspace', () => {
     expect(String(raw.issue_type)).toBe(fields.issue_type);
     expect(String(raw.urgency)).toBe(fields.urgency);
 
-    // Why: the embedded provider, the rulebook version, the precedents it was shown.
+    // Why: the embedded provider, the draft it ran under (its hash; still the draft as it is), the
+    // confidence and its reasons, the precedents it was shown.
     await expect(inbox.why).toBeVisible();
     await expect(inbox.why.getByTestId('why-provider')).toHaveText('embedded');
-    await expect(inbox.why.getByTestId('why-rulebook')).toHaveText(/^v\d+\s+\S+/);
+    await expect(inbox.why.getByTestId('why-rulebook')).toHaveText(/^[0-9a-f]{12} the draft as it is now$/);
+    await expect(inbox.why.getByTestId('why-confidence-value')).toHaveText(/^\d{1,3}%$/);
     await expect(inbox.why.getByRole('heading', { name: 'Precedents shown' })).toBeVisible();
     await expect(inbox.why.getByTestId('why-precedents').locator('li').first()).toBeVisible();
   });

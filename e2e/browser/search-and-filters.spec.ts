@@ -44,9 +44,13 @@ test.describe('finding messages', () => {
     const options = await inbox.statusFilter.locator('option').evaluateAll((els) =>
       els.map((el) => ({ value: (el as unknown as { value: string }).value, label: el.textContent ?? '' })),
     );
-    expect(options.map((o) => o.value)).toEqual(['', 'new', 'extracted', 'needs_review', 'corrected', 'accepted']);
-    const countOf = (label: string) => Number(/\((\d+)\)\s*$/.exec(label)?.[1] ?? NaN);
-    const statuses = options.filter((o) => o.value !== '');
+    expect(options.map((o) => o.value)).toEqual(['', 'queue', 'new', 'extracted', 'needs_review', 'corrected', 'accepted']);
+    const countOf = (label: string) => Number(/\((\d+)(, \d+ regressions)?\)\s*$/.exec(label)?.[1] ?? NaN);
+    const statuses = options.filter((o) => o.value !== '' && o.value !== 'queue');
+    // The review queue: what needs review (no regressions on a fresh demo), as the header counts it.
+    const queue = countOf(options.find((o) => o.value === 'queue')!.label);
+    expect(queue).toBe(countOf(options.find((o) => o.value === 'needs_review')!.label));
+    await expect(inbox.page.getByTestId('count-needs-review')).toHaveText(String(queue));
     // The demo is extracted by the embedded provider: every message has been through the extractor.
     expect(statuses.reduce((sum, o) => sum + countOf(o.label), 0)).toBe(DEMO_MESSAGES.length);
     expect(countOf(options.find((o) => o.value === 'new')!.label)).toBe(0);

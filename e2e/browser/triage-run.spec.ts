@@ -45,11 +45,13 @@ test('a run over the inbox with the scripted model: progress to the end, header 
   await expect(runs.progress).toHaveAttribute('data-total', String(DEMO_MESSAGES.length));
   await runs.expectDone(DEMO_MESSAGES.length);
 
-  // The header counts follow the run: the one invalid answer is counted and sent to review.
+  // The header counts follow the run: the one invalid answer is counted and sent to review, where
+  // the queue (least confident first) puts it at the top.
   await expect(page.getByTestId('count-invalid')).toHaveText('1');
   await expect(inbox.totalCount).toHaveText(String(DEMO_MESSAGES.length));
-  await inbox.filterStatus('needs_review');
-  await expect(inbox.rows.filter({ hasText: odd.subject })).toHaveCount(1);
+  await inbox.filterStatus('queue');
+  await expect(page.getByTestId('sort-order')).toHaveValue('confidence');
+  await expect(inbox.rows.first()).toContainText(odd.subject);
   await inbox.filterStatus('');
 
   // One request per message, each message once.
