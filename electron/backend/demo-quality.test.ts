@@ -2,7 +2,7 @@
 // provider through createBackend (the app's path), against the labels in resources/demo/labels.jsonl.
 // The queue order is reviewPriority over the stored extractions (until the stored confidence orders
 // the inbox's queue, measureDemo computes it as the extraction service does).
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -24,6 +24,34 @@ beforeAll(async () => {
 afterAll(() => {
   backend?.close();
   rmSync(dir, { recursive: true, force: true });
+});
+
+/** Case-folded words, punctuation stripped (letters and digits of any script). */
+const foldedWords = (s: string) => s.normalize('NFKC').toLowerCase().split(/[^\p{L}\p{N}]+/u).filter((w) => w.length > 0);
+const sixGrams = (s: string) => {
+  const w = foldedWords(s);
+  const out = new Set<string>();
+  for (let i = 0; i + 6 <= w.length; i++) out.add(w.slice(i, i + 6).join(' '));
+  return out;
+};
+const readJsonl = <T,>(name: string) =>
+  readFileSync(join(RESOURCES, 'demo', name), 'utf8')
+    .split('\n')
+    .filter((l) => l.trim())
+    .map((l) => JSON.parse(l) as T);
+
+describe('the demo precedents', () => {
+  it('are not copies or paraphrases of demo messages: no precedent shares a 6-word sequence with one', () => {
+    const demoGrams = new Map<string, string>();
+    for (const m of readJsonl<{ id: string; subject?: string; text: string }>('messages.jsonl')) {
+      for (const g of [...sixGrams(m.text), ...sixGrams(`${m.subject ?? ''}\n${m.text}`)]) demoGrams.set(g, m.id);
+    }
+    const shared: string[] = [];
+    readJsonl<{ text: string }>('precedents.jsonl').forEach((p, i) => {
+      for (const g of sixGrams(p.text)) if (demoGrams.has(g)) shared.push(`precedent ${i + 1} and ${demoGrams.get(g)}: "${g}"`);
+    });
+    expect(shared).toEqual([]);
+  });
 });
 
 describe('the demo with the embedded provider', () => {
