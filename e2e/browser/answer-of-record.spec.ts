@@ -30,11 +30,10 @@ test('a correction stays the answer after re-running everything; a disagreeing a
   await expect(page.getByTestId('toast').filter({ hasText: 'Correction saved as precedent' })).toBeVisible();
   await expect(inbox.row(storyId).locator('[data-field="issue_type"]')).toHaveText('account');
 
-  // Everything again: the model is asked about the story once more and still says billing.
-  const asked = model.chatRequests.length;
+  // Everything again: the model's answer for the story (asked again, or its cached answer when the
+  // prompt did not change) still says billing.
   await rerunAll(page);
   await runs.expectDone(DEMO_MESSAGES.length);
-  expect(model.chatRequests.length).toBeGreaterThan(asked);
 
   // The inbox still shows the person's answer, and says a later one disagrees.
   const row = inbox.row(storyId);

@@ -4,7 +4,7 @@
 import { useEffect, useState } from 'react';
 import type { ApiFailure, ExtractionHistoryItem, JsonValue, MessageDetail } from '../../api/contract';
 import { toFailure } from '../../api/errors';
-import { formatDateTime, formatValue } from '../../components/format';
+import { formatCompact, formatDateTime, formatValue } from '../../components/format';
 import { useStores } from '../../stores';
 import './record.css';
 
@@ -111,7 +111,7 @@ export function ExtractionHistory({ detail }: { detail: MessageDetail }) {
           <tbody>
             {items.map((e) => (
               <tr key={e.id} className={e.isRecord ? 'is-record' : ''} data-testid="history-row" data-record={e.isRecord ? 'true' : 'false'} data-human={e.human ? 'true' : 'false'}>
-                <td>{formatDateTime(e.createdAt)}</td>
+                <td title={formatDateTime(e.createdAt)}>{formatCompact(e.createdAt)}</td>
                 <td>{e.human ? `${e.model} (person)` : `${e.provider}${e.provider === 'embedded' ? '' : ` · ${e.model}`}`}</td>
                 <td title={e.rulebookHash}>
                   {short(e.rulebookHash)}

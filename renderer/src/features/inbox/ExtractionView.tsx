@@ -10,6 +10,7 @@ import { Tabs } from '../../components/Tabs';
 import { ExtractionForm, type ExtractionFormHandle, type Problem } from '../review/ExtractionForm';
 import { FieldValue } from '../review/FieldValue';
 import { STALE_EXPLANATION, StaleBadge } from './StaleBadge';
+import './record.css';
 
 interface Props {
   extraction: ExtractionRecord | null;
@@ -43,7 +44,17 @@ export function ExtractionView({ extraction, schema, draft, onDraftChange, issue
         <h2>Extraction</h2>
         <ValidityBadge valid={extraction.valid} />
         {extraction.stale ? <StaleBadge /> : null}
-        <span className="muted">rulebook v{extraction.rulebookVersion}</span>
+        {/* The draft it ran under, by hash (a draft has no version number yet), and whether it is still the draft. */}
+        <span className="muted" data-testid="extraction-rulebook" title={extraction.rulebookHash}>
+          {extraction.human ? 'a person’s answer · ' : ''}
+          draft {extraction.rulebookHash.replace(/^sha256:/, '').slice(0, 8)}
+          {extraction.current ? ' (current)' : ' (changed since)'}
+        </span>
+        {extraction.confidence !== null ? (
+          <span className={`confidence${extraction.confidence < 0.6 ? ' is-low' : ''}`} data-testid="extraction-confidence" title="confidence: the why panel says why">
+            {Math.round(extraction.confidence * 100)}%
+          </span>
+        ) : null}
       </header>
       {extraction.stale ? (
         <p className="stale-banner" role="note" data-testid="stale-notice">
