@@ -51,6 +51,11 @@ export async function benchWorkspace(): Promise<void> {
       ids.forEach((id, i) => repos.extractions.insert({ messageId: id, result: fakeResult(rnd), schemaHash: i % 10 === 0 ? STALE_HASH : CURRENT_HASH }));
     });
     const extractMs = performance.now() - t0;
+    // Confidences spread evenly, one in seven below the review line, one in 200 a person's answer a
+    // later run disagrees with (a regression): the review queue's shape.
+    ws.db.exec(`UPDATE messages SET review_priority = ((seq * 7919) % 1000) / 1000.0,
+        status = CASE WHEN (seq * 7919) % 1000 > 857 THEN 'needs_review' ELSE 'extracted' END;
+      UPDATE messages SET regression_extraction_id = latest_extraction_id, status = 'corrected', review_priority = 1.0 WHERE seq % 200 = 0;`);
     console.log(`\n## Workspace at ${COUNT.toLocaleString('en')} messages`);
     console.log(`import (1,000 rows per transaction): ${importMs.toFixed(0)} ms; one extraction each: ${extractMs.toFixed(0)} ms; file ${(statSync(join(dir, 'bench.casebook')).size / 1e6).toFixed(0)} MB`);
 
@@ -74,6 +79,14 @@ export async function benchWorkspace(): Promise<void> {
     rows.push(await measure('ids of the stale (a run over the filter)', () => repos.messages.ids({ stale }), runs));
     rows.push(await measure('count all', () => repos.messages.count(), runs));
     rows.push(await measure('count by status', () => repos.messages.countByStatus(), runs));
+    const queueFirst = repos.messages.page({ limit: 100, filter: { queue: true }, order: 'priority' });
+    let queueDeep = queueFirst.nextCursor;
+    for (let i = 0; i < 50 && queueDeep; i++) queueDeep = repos.messages.page({ limit: 100, filter: { queue: true }, order: 'priority', cursor: queueDeep }).nextCursor;
+    rows.push(await measure('review queue, least confident first', () => repos.messages.page({ limit: 100, filter: { queue: true }, order: 'priority' }), runs));
+    rows.push(await measure('review queue, page 51 by cursor', () => repos.messages.page({ limit: 100, filter: { queue: true }, order: 'priority', cursor: queueDeep }), runs));
+    rows.push(await measure('review queue, newest first', () => repos.messages.page({ limit: 100, filter: { queue: true } }), runs));
+    rows.push(await measure('count the queue and its regressions', () => repos.messages.queueCounts(), runs));
+    rows.push(await measure('whole inbox, least confident first', () => repos.messages.page({ limit: 100, order: 'priority' }), runs));
     rows.push(await measure('search "password" (common), top 100', () => repos.messages.search({ query: 'password', limit: 100 }), runs));
     rows.push(await measure('search "locked out", top 100', () => repos.messages.search({ query: 'locked out', limit: 100 }), runs));
     rows.push(await measure('search rare word, top 100', () => repos.messages.search({ query: 'gdpr', limit: 100 }), runs));

@@ -31,6 +31,8 @@ UPDATE extractions SET human = 1 WHERE trace IS NOT NULL AND json_valid(trace) A
 
 ALTER TABLE messages ADD COLUMN regression_extraction_id INTEGER REFERENCES extractions(id) ON DELETE SET NULL;
 CREATE INDEX messages_regression ON messages (regression_extraction_id) WHERE regression_extraction_id IS NOT NULL;
+-- Any listing by confidence (the review queue, or the whole inbox least confident first) walks this.
+CREATE INDEX messages_priority ON messages (review_priority, received_at, id);
 
 DROP TRIGGER extractions_latest;
 CREATE TRIGGER extractions_latest AFTER INSERT ON extractions
