@@ -564,6 +564,9 @@ function validArg(method: ApiMethod, k: Known): fc.Arbitrary<unknown> {
           baseURL: oneOf(['', 'http://127.0.0.1:9/v1', 'https://example.invalid/v1']),
           concurrency: fc.integer({ min: 1, max: 32 }),
           ratePerSecond: fc.double({ min: 0, max: 1000, noNaN: true }),
+          reviewThreshold: fc.double({ min: 0, max: 1, noNaN: true }),
+          autoExtractImports: fc.boolean(),
+          logprobs: fc.boolean(),
         },
         { requiredKeys: [] },
       );

@@ -474,6 +474,7 @@ describe('settings and the API key', () => {
       reviewThreshold: DEFAULT_REVIEW_THRESHOLD,
       autoExtractImports: false,
       keyStorage: KEY_STORAGE.web,
+      logprobs: true,
     });
   });
 

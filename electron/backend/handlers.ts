@@ -18,6 +18,8 @@ export const HOST_SETTING = {
   ratePerSecond: RUN_SETTING.ratePerSecond,
   reviewThreshold: 'review.threshold',
   autoExtractImports: 'import.autoExtract',
+  /** The same key as service.ts's PROVIDER_SETTING.logprobs. */
+  logprobs: 'provider.logprobs',
 } as const;
 
 /** Where each host keeps the API key, said plainly (Settings shows it beside the key). */
@@ -145,6 +147,7 @@ export function createHandlers(repos: Repositories, opts: BackendOptions): CoreH
       reviewThreshold: hostNumber(HOST_SETTING.reviewThreshold, DEFAULT_REVIEW_THRESHOLD),
       autoExtractImports: opts.settings.get(HOST_SETTING.autoExtractImports) === true,
       keyStorage: KEY_STORAGE[opts.host],
+      logprobs: opts.settings.get(HOST_SETTING.logprobs) !== false,
     };
   }
 
@@ -213,6 +216,7 @@ export function createHandlers(repos: Repositories, opts: BackendOptions): CoreH
       if (args.ratePerSecond !== undefined) opts.settings.set(HOST_SETTING.ratePerSecond, args.ratePerSecond);
       if (args.reviewThreshold !== undefined) opts.settings.set(HOST_SETTING.reviewThreshold, args.reviewThreshold);
       if (args.autoExtractImports !== undefined) opts.settings.set(HOST_SETTING.autoExtractImports, args.autoExtractImports);
+      if (args.logprobs !== undefined) opts.settings.set(HOST_SETTING.logprobs, args.logprobs);
       if (args.reviewThreshold !== undefined && repos.messages.applyReviewThreshold(args.reviewThreshold) > 0) {
         opts.emit('messagesChanged', { reason: 'review threshold changed' });
       }

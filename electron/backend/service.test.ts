@@ -112,6 +112,7 @@ describe('createBackend without the demo', () => {
       reviewThreshold: DEFAULT_REVIEW_THRESHOLD,
       autoExtractImports: false,
       keyStorage: KEY_STORAGE.web,
+      logprobs: true,
     });
   });
 

@@ -28,7 +28,7 @@ import { DEFAULT_REVIEW_THRESHOLD, type ApiHandlers } from '../../shared/src/api
 export const NO_FIELDS_YET = 'the rulebook has no fields yet: add one in Rulebook › Fields first';
 
 /** Optional host settings of the OpenAI-compatible provider. */
-export const PROVIDER_SETTING = { maxRetries: 'provider.maxRetries', timeoutMs: 'provider.timeoutMs', logprobs: 'provider.logprobs' } as const;
+export const PROVIDER_SETTING = { maxRetries: 'provider.maxRetries', timeoutMs: 'provider.timeoutMs', logprobs: HOST_SETTING.logprobs } as const;
 
 /**
  * What the handlers work with, over an open workspace: its repositories, the host's options, the

@@ -142,6 +142,8 @@ export const apiArgs = {
       reviewThreshold: z.number().min(0).max(1).optional(),
       /** Extract newly imported messages at once, without asking. */
       autoExtractImports: z.boolean().optional(),
+      /** Ask the model for token log-probabilities (how sure it was of each field). */
+      logprobs: z.boolean().optional(),
     })
     .strict(),
   /** Write-only: the key is stored encrypted in the backend and never returned. */

@@ -157,6 +157,8 @@ export interface ProviderSettings {
   autoExtractImports: boolean;
   /** Where this host keeps the API key, in plain words. */
   keyStorage: string;
+  /** Runs ask the model for token log-probabilities (a server that refuses them is asked again without). */
+  logprobs: boolean;
 }
 
 export interface Counts {

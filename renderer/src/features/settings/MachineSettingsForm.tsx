@@ -18,6 +18,7 @@ export function MachineSettingsForm({ settings }: { settings: ProviderSettings }
   const [rate, setRate] = useState(String(settings.ratePerSecond));
   const [threshold, setThreshold] = useState(String(settings.reviewThreshold));
   const [autoExtract, setAutoExtract] = useState(settings.autoExtractImports);
+  const [logprobs, setLogprobs] = useState(settings.logprobs);
   const [preset, setPreset] = useState<EndpointPreset | null>(null);
   const [saved, setSaved] = useState(false);
   const { navigation } = useStores();
@@ -33,6 +34,7 @@ export function MachineSettingsForm({ settings }: { settings: ProviderSettings }
     if (Number(rate) !== settings.ratePerSecond) patch.ratePerSecond = Number(rate);
     if (Number(threshold) !== settings.reviewThreshold) patch.reviewThreshold = Number(threshold);
     if (autoExtract !== settings.autoExtractImports) patch.autoExtractImports = autoExtract;
+    if (logprobs !== settings.logprobs) patch.logprobs = logprobs;
     setSaved(false);
     if (Object.keys(patch).length === 0) return;
     setSaved(await update(patch));
@@ -117,6 +119,11 @@ export function MachineSettingsForm({ settings }: { settings: ProviderSettings }
       <label className="checkbox">
         <input type="checkbox" checked={autoExtract} onChange={(e) => setAutoExtract(e.target.checked)} data-testid="settings-auto-extract" /> Extract imported messages automatically
         <span className="muted"> — otherwise the import offers to extract them with one click</span>
+      </label>
+      <label className="checkbox">
+        <input type="checkbox" checked={logprobs} onChange={(e) => setLogprobs(e.target.checked)} data-testid="settings-logprobs" /> Ask the model for
+        log-probabilities
+        <span className="muted"> — how sure it was of each field lowers the confidence; a server that refuses them is asked again without</span>
       </label>
       <div className="form-actions">
         <button type="submit" className="button button-primary" disabled={saving} data-testid="settings-save">
