@@ -135,10 +135,14 @@ describe('Inbox', () => {
     expect(api.calls.at(-1)).toMatchObject({ method: 'listMessages', args: { status: 'needs_review' } });
 
     const before = api.calls.length;
+    // What the backend finds for the search in the queue: the story, and demo-019 when the model's billing answer is queued too.
+    const found = (await backend.handlers.listMessages({ status: 'needs_review', search: 'locked out', limit: 500 })).total;
+    expect(found).toBeGreaterThanOrEqual(1);
     await user.type(screen.getByTestId('search-input'), 'locked out');
     // Typing ten characters does not make ten queries.
-    await waitFor(() => expect(rows()).toHaveLength(1));
-    expect(rows()[0]!.textContent).toContain(DEMO.story.subject);
+    await waitFor(() => expect(api.calls.at(-1)?.args).toMatchObject({ search: 'locked out' }));
+    await waitFor(() => expect(rows()).toHaveLength(found));
+    expect(rows().some((r) => r.textContent?.includes(DEMO.story.subject))).toBe(true);
     const searches = api.calls.slice(before).filter((c) => c.method === 'listMessages');
     expect(searches.length).toBeLessThanOrEqual(2);
     expect(searches.at(-1)?.args).toMatchObject({ status: 'needs_review', search: 'locked out' });
