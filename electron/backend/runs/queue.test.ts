@@ -44,6 +44,7 @@ function fixture(count: number, opts: { concurrency?: number; cancelGraceMs?: nu
       return impl(m, eo?.signal);
     },
     retrieve: () => [],
+    prepare: () => Promise.resolve(),
   };
   const service = new RunService({
     repos,

@@ -378,7 +378,11 @@ export class RunService {
       if (messageId === null) return;
       let outcome: 'finished' | 'gone' | 'stop';
       try {
-        outcome = await this.extractItem(exec, extractor(), messageId);
+        // A new extractor (the first page, or the draft changed) builds its provider's models in
+        // steps with turns between, not all inside its first answer.
+        const ex = extractor();
+        await ex.prepare();
+        outcome = this.stopped(exec) ? 'stop' : await this.extractItem(exec, ex, messageId);
       } finally {
         pending.release(messageId);
       }

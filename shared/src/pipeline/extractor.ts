@@ -39,6 +39,8 @@ export interface Extractor {
   extract(message: MessageInput, opts?: ExtractOptions): Promise<ExtractionResult>;
   /** The precedents the pipeline would retrieve for a message, most similar first. */
   retrieve(message: MessageInput, k?: number, exclude?: ReadonlySet<string>): RetrievedPrecedent[];
+  /** Builds what the provider needs before its first answer, yielding between steps (once; later calls share it). */
+  prepare(): Promise<void>;
 }
 
 function isProvider(p: Provider | ProviderConfig | undefined): p is Provider {
@@ -144,7 +146,9 @@ export function createExtractor(rulebook: RulebookArtifact, opts: ExtractorOptio
     return { output, valid: errors.length === 0, errors, trace };
   }
 
-  return { rulebook, provider, extract, retrieve };
+  let prepared: Promise<void> | null = null;
+  const prepare = () => (prepared ??= provider.prepare ? provider.prepare(rulebook.schema) : Promise.resolve());
+  return { rulebook, provider, extract, retrieve, prepare };
 }
 
 const round = (x: number) => Math.round(x * 1e4) / 1e4;

@@ -153,3 +153,23 @@ describe('free-text fields', () => {
     expect(await ask(two, 'How does the cashier role work for staff?')).toEqual({ requested_action: 'explain cashier-only staff role' });
   });
 });
+
+describe('embedded provider: prepare', () => {
+  it('builds its per-field models with turns for the event loop between fields, and answers the same after', async () => {
+    const fresh = createEmbeddedProvider({ precedents, index });
+    let turns = 0;
+    let stop = false;
+    const tick = (): void => {
+      turns++;
+      if (!stop) setTimeout(tick, 0);
+    };
+    setTimeout(tick, 0);
+    await fresh.prepare!(schema);
+    stop = true;
+    const choiceFields = schema.fields.filter((f) => f.type === 'enum' || f.type === 'boolean').length;
+    expect(turns).toBeGreaterThanOrEqual(choiceFields);
+    const message = { text: 'I was charged twice this month, please refund' };
+    const cold = createEmbeddedProvider({ precedents, index });
+    expect((await fresh.complete(request(message))).raw).toBe((await cold.complete(request(message))).raw);
+  });
+});

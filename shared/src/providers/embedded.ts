@@ -398,6 +398,9 @@ const sameText = (a: MessageInput, b: MessageInput) => a.text.trim() === b.text.
  * precedent's message gets that precedent's output. The response carries how sure it is of each
  * enum and boolean field (`confidence`, which the pipeline puts in the trace).
  */
+/** A turn for the event loop (whatever else is waiting runs first). */
+const turn = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
+
 export function createEmbeddedProvider(options?: EmbeddedProviderOptions): Provider {
   let index: PrecedentIndex | undefined;
   let docNorm: Float64Array | undefined;
@@ -432,6 +435,19 @@ export function createEmbeddedProvider(options?: EmbeddedProviderOptions): Provi
     name: 'embedded',
     model: EMBEDDED_MODEL,
     identity: 'embedded',
+    async prepare(schema) {
+      // One field's models at a time (tens of ms each at a few hundred precedents), a turn between.
+      for (const field of schema.fields) {
+        if (field.type === 'enum' || field.type === 'boolean') {
+          modelFor(field.name);
+          await turn();
+          classifierFor(field);
+        } else if (field.type === 'string') {
+          shapeFor(field);
+        }
+        await turn();
+      }
+    },
     async complete(request: ProviderRequest): Promise<ProviderResponse> {
       const exact = request.precedents.find((p) => sameText(request.message, p.precedent.message));
       if (exact) {

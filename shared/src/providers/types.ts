@@ -52,6 +52,12 @@ export interface Provider {
   /** How many precedents the provider wants to see; the prompt still shows `settings.k`. */
   readonly retrievalDepth?: number;
   complete(request: ProviderRequest): Promise<ProviderResponse>;
+  /**
+   * Builds what answering for this schema needs (the embedded provider's per-field models), giving
+   * the event loop a turn between steps, so the first answer does not hold the process for long.
+   * Optional; answering builds whatever is missing anyway.
+   */
+  prepare?(schema: ExtractionSchema): Promise<void>;
 }
 
 /** A failure a provider reports; `code` tells callers what kind without parsing the message. */
