@@ -5,7 +5,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Extraction, ExtractionSchema, JsonValue } from '../../shared/src/domain.js';
-import { DEFAULT_REVIEW_THRESHOLD } from '../../shared/src/api/names.js';
 import type { ApiHandlers, ExtractionRecord } from '../../shared/src/api/index.js';
 import { reviewPriority, reasonText, type ReviewPriority } from './teach/review-priority.js';
 
@@ -79,7 +78,7 @@ export interface DemoQuality {
   items: DemoItem[];
   /** Share right per field (0..1). */
   accuracy: Record<string, number>;
-  /** The items that need review (score above 1 - threshold, or invalid), least confident first. */
+  /** The items in the app's review queue, least confident first. */
   queue: DemoItem[];
   /** How many of the first 10 in the queue have issue_type or urgency wrong. */
   firstTenWrong: number;
@@ -91,8 +90,8 @@ export const triageWrong = (item: Pick<DemoItem, 'label' | 'extraction'>) =>
 
 /**
  * Reads a demo workspace through its handlers (listMessages, getMessage, getRulebook) and scores it.
- * The queue is ordered by `reviewPriority` over each stored extraction, computed as the backend's
- * extraction service computes it when it stores a confidence (schema + the draft's precedents).
+ * The queue is the app's own review queue (listMessages with `queue`: least confident first, by the
+ * confidence stored with each extraction); `priority` is review-priority's score, for the report.
  */
 export async function measureDemo(handlers: Pick<ApiHandlers, 'listMessages' | 'getMessage' | 'getRulebook'>, resourcesDir: string): Promise<DemoQuality> {
   const labels = loadDemoLabels(resourcesDir);
@@ -116,12 +115,9 @@ export async function measureDemo(handlers: Pick<ApiHandlers, 'listMessages' | '
   const fields = schema.fields.map((f) => f.name);
   const accuracy: Record<string, number> = {};
   for (const f of fields) accuracy[f] = items.filter((i) => fieldMatches(f, i.extraction.output[f], i.label[f])).length / Math.max(1, items.length);
-  const cut = 1 - DEFAULT_REVIEW_THRESHOLD;
-  const queue = items
-    .filter((i) => !i.extraction.valid || i.priority.score > cut)
-    .map((item, i) => ({ item, i }))
-    .sort((a, b) => b.item.priority.score - a.item.priority.score || a.i - b.i)
-    .map(({ item }) => item);
+  // The queue as the app lists it: the review queue, least confident first (stored confidences).
+  const byMessage = new Map(items.map((i) => [i.messageId, i]));
+  const queue = (await handlers.listMessages({ queue: true, limit: 500 })).items.map((m) => byMessage.get(m.id)).filter((i): i is DemoItem => i !== undefined);
   const firstTenWrong = queue.slice(0, 10).filter(triageWrong).length;
   return { fields, items, accuracy, queue, firstTenWrong };
 }

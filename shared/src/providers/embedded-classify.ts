@@ -10,6 +10,7 @@ import type { FieldSpec, MessageInput, Precedent, Rule } from '../domain.js';
 import { foldForSearch, stem, tokenize } from '../retrieval/index.js';
 import { STOPWORDS } from '../retrieval/text.js';
 import { isFunctionWord } from './language-id.js';
+import { pairConcept, wordConcepts } from './concepts.js';
 
 /** Smoothing of the complement counts. */
 const ALPHA = 0.5;
@@ -33,7 +34,13 @@ export function classifierFeatures(text: string): Set<string> {
       continue;
     }
     // Word pairs keep what single words lose: "how do", "would be", "not working".
-    if (prev !== null && !/^\d+$/.test(token)) out.add(`b:${prev} ${token}`);
+    if (prev !== null && !/^\d+$/.test(token)) {
+      out.add(`b:${prev} ${token}`);
+      const phrase = pairConcept(prev, token);
+      if (phrase) out.add(`c:${phrase}`);
+    }
+    // The same support notion in any language the lexicon knows (concepts.ts).
+    if (token.length >= 3) for (const c of wordConcepts(token)) out.add(`c:${c}`);
     prev = /^\d+$/.test(token) ? null : token;
     if (token.length < 2 || /^\d+$/.test(token) || STOPWORDS.has(token) || isFunctionWord(token)) continue;
     out.add(`w:${stem(token)}`);
