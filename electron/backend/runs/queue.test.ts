@@ -221,7 +221,7 @@ describe('RunService', () => {
     // A new service over the same workspace takes it up.
     const again = new RunService({
       repos: f.repos,
-      extractor: () => ({ ...({} as Extractor), rulebook: { hash: 'h' } as RulebookArtifact, provider: { name: 'fake' } as Extractor['provider'], extract: async (m: MessageInput) => result(m.text) }) as Extractor,
+      extractor: () => ({ ...({} as Extractor), rulebook: { hash: 'h' } as RulebookArtifact, provider: { name: 'fake' } as Extractor['provider'], extract: async (m: MessageInput) => result(m.text), prepare: () => Promise.resolve() }) as Extractor,
       emit: () => undefined,
       concurrency: () => 2,
     });
