@@ -7,7 +7,7 @@ import { openWorkspace, repositories } from '../services/workspace/index.js';
 import { workspaceAccess } from './context.js';
 import { draftArtifact } from './draft.js';
 import { ExtractionService } from './extraction.js';
-import { HOST_SETTING, KEY_STORAGE } from './handlers.js';
+import { HOST_SETTING } from './handlers.js';
 import { DEFAULT_REVIEW_THRESHOLD } from '../../shared/src/api/index.js';
 import type { Backend, BackendOptions } from './ports.js';
 import { createBackend } from './service.js';
@@ -19,6 +19,7 @@ import {
   demoRows,
   demoWorkspaces,
   readDemo,
+  WEB_HOST_DEFAULT_SETTINGS,
   type DemoWorkspaces,
   type MemorySecrets,
   type MemorySettings,
@@ -463,19 +464,7 @@ describe('settings and the API key', () => {
 
   it('starts from the draft rulebook settings and the host defaults', async () => {
     const h = await harness();
-    expect(await h.call('getSettings', {})).toEqual({
-      provider: 'embedded',
-      baseURL: '',
-      model: 'gpt-4o-mini',
-      hasApiKey: false,
-      k: 8,
-      concurrency: 4,
-      ratePerSecond: 0,
-      reviewThreshold: DEFAULT_REVIEW_THRESHOLD,
-      autoExtractImports: false,
-      keyStorage: KEY_STORAGE.web,
-      logprobs: true,
-    });
+    expect(await h.call('getSettings', {})).toEqual({ ...WEB_HOST_DEFAULT_SETTINGS, model: 'gpt-4o-mini' });
   });
 
   it('keeps the endpoint, concurrency and rate limit in the host settings, never in the draft; the draft\'s model settings through updateDraft', async () => {

@@ -3,13 +3,12 @@
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ApiError, DEFAULT_REVIEW_THRESHOLD } from '../../shared/src/api/index.js';
-import { KEY_STORAGE } from './handlers.js';
+import { ApiError } from '../../shared/src/api/index.js';
 import { RUNTIME_VERSION } from '../../shared/src/version.js';
 import { WorkspaceOpenError } from '../services/workspace/index.js';
 import type { Backend } from './ports.js';
 import { createBackend } from './service.js';
-import { backendOptions, call, demoId, readDemo, tempFolder, type TempFolder, type TestOptionsOver } from './test-support.js';
+import { backendOptions, call, demoId, readDemo, tempFolder, WEB_HOST_DEFAULT_SETTINGS, type TempFolder, type TestOptionsOver } from './test-support.js';
 
 const schemaFields = (JSON.parse(readDemo('schema.json')) as { fields: { name: string }[] }).fields.map((f) => f.name);
 const options = (workspacePath: string, over: TestOptionsOver = {}) => backendOptions(workspacePath, { appVersion: '9.9.9-test', ...over });
@@ -101,19 +100,7 @@ describe('createBackend without the demo', () => {
     expect(failure).toBeInstanceOf(ApiError);
     expect((failure as ApiError).failure.code).toBe('not_found');
     // Settings still answer, with the defaults.
-    expect(await call(backend, 'getSettings', {})).toEqual({
-      provider: 'embedded',
-      baseURL: '',
-      model: '',
-      hasApiKey: false,
-      k: 8,
-      concurrency: 4,
-      ratePerSecond: 0,
-      reviewThreshold: DEFAULT_REVIEW_THRESHOLD,
-      autoExtractImports: false,
-      keyStorage: KEY_STORAGE.web,
-      logprobs: true,
-    });
+    expect(await call(backend, 'getSettings', {})).toEqual({ ...WEB_HOST_DEFAULT_SETTINGS, model: '' });
   });
 
   it('does not add the demo to an existing empty workspace later', async () => {

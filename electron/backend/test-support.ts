@@ -1,18 +1,14 @@
 // What the backend's tests share: the host's stores kept in memory, BackendOptions for a workspace
 // file, calls made the way the hosts make them (arguments parsed by the contract), the demo
 // workspace made once by createBackend and copied for each test, and the demo's own rows.
-import { createRecordHandlers } from './teach/record-handlers.js';
-import { createPhraseHandlers } from './teach/phrase-handlers.js';
-import { createConnectionHandlers } from './connection/handlers.js';
-import { createExportHandlers } from './export/handlers.js';
 import { afterAll, afterEach, beforeAll } from 'vitest';
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { ApiError, parseApiArgs, type ApiArgs, type ApiEventName, type ApiEvents, type ApiHandlers, type ApiMethod, type ApiResults } from '../../shared/src/api/index.js';
+import { ApiError, DEFAULT_REVIEW_THRESHOLD, parseApiArgs, type ApiArgs, type ApiEventName, type ApiEvents, type ApiHandlers, type ApiMethod, type ApiResults, type ProviderSettings } from '../../shared/src/api/index.js';
 import { messageContentHash, messageIdFromHash, openWorkspace, repositories, type Workspace } from '../services/workspace/index.js';
 import type { BackendContext } from './context.js';
-import { createHandlers } from './handlers.js';
+import { createHandlers, KEY_STORAGE } from './handlers.js';
 import { createImportHandlers } from './import/handlers.js';
 import type { ImportContext } from './import/importer.js';
 import type { Backend, BackendOptions, SecretStore, SettingsStore } from './ports.js';
@@ -20,6 +16,10 @@ import { createRunHandlers, createRunService } from './runs/handlers.js';
 import { createBackendContext, createBackend } from './service.js';
 import { createTeachHandlers } from './teach/handlers.js';
 import { createDraftHandlers } from './draft/handlers.js';
+import { createRecordHandlers } from './teach/record-handlers.js';
+import { createPhraseHandlers } from './teach/phrase-handlers.js';
+import { createConnectionHandlers } from './connection/handlers.js';
+import { createExportHandlers } from './export/handlers.js';
 
 export { failAfter, failStatement, InjectedFailure, workspaceSnapshot } from '../services/workspace/test-helpers.js';
 
@@ -243,3 +243,17 @@ export function contextHarnesses(prefix: string, author = 'Maya (lead)'): Contex
     },
   };
 }
+
+/** What getSettings answers in the browser host when nothing is set (the model is the draft's). */
+export const WEB_HOST_DEFAULT_SETTINGS: Omit<ProviderSettings, 'model'> = {
+  provider: 'embedded',
+  baseURL: '',
+  hasApiKey: false,
+  k: 8,
+  concurrency: 4,
+  ratePerSecond: 0,
+  reviewThreshold: DEFAULT_REVIEW_THRESHOLD,
+  autoExtractImports: false,
+  keyStorage: KEY_STORAGE.web,
+  logprobs: true,
+};
