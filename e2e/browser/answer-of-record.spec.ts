@@ -46,6 +46,11 @@ test('a correction stays the answer after re-running everything; a disagreeing a
   await inbox.searchFor('');
   await inbox.statusFilter.selectOption('queue');
   await expect(page.getByTestId('sort-order')).toHaveValue('confidence');
+  // Once the list holds the queue (its count is the header's), scroll to its head: the list keeps
+  // the open message in view, which may be further down.
+  const queued = (await page.getByTestId('count-needs-review').innerText()).trim();
+  await expect(inbox.listMeta).toContainText(`${queued} message`);
+  await inbox.list.evaluate((el) => el.scrollTo({ top: 0 }));
   await expect(inbox.rows.first()).toHaveAttribute('data-message-id', storyId);
   await expect(inbox.rows.first().getByTestId('row-reasons')).toContainText('disagrees');
 

@@ -55,7 +55,7 @@ export async function benchWorkspace(): Promise<void> {
     // later run disagrees with (a regression): the review queue's shape.
     ws.db.exec(`UPDATE messages SET review_priority = ((seq * 7919) % 1000) / 1000.0,
         status = CASE WHEN (seq * 7919) % 1000 > 857 THEN 'needs_review' ELSE 'extracted' END;
-      UPDATE messages SET regression_extraction_id = latest_extraction_id, status = 'corrected', review_priority = 1.0 WHERE seq % 200 = 0;`);
+      UPDATE messages SET regression_extraction_id = latest_extraction_id, status = 'corrected', review_priority = 10.0 WHERE seq % 200 = 0;`);
     console.log(`\n## Workspace at ${COUNT.toLocaleString('en')} messages`);
     console.log(`import (1,000 rows per transaction): ${importMs.toFixed(0)} ms; one extraction each: ${extractMs.toFixed(0)} ms; file ${(statSync(join(dir, 'bench.casebook')).size / 1e6).toFixed(0)} MB`);
 

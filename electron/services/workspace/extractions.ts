@@ -105,6 +105,9 @@ export interface LatestPageRequest {
   withRawOutput?: boolean;
 }
 
+/** The review priority a regression's message carries: above every score review-priority.ts gives. */
+export const REGRESSION_PRIORITY = 10;
+
 const SQL = {
   insert: `INSERT INTO extractions (message_id, run_id, rulebook_version, rulebook_hash, output, valid, errors, trace, created_at, review_priority, human, reasons, schema_hash)
     VALUES (@message_id, @run_id, @rulebook_version, @rulebook_hash, @output, @valid, @errors, @trace, @created_at, @review_priority, @human, @reasons,
@@ -115,10 +118,11 @@ const SQL = {
     FROM messages m JOIN extractions r ON r.id = m.latest_extraction_id
     WHERE m.id = @message_id AND m.status IN ('corrected', 'accepted') AND m.latest_extraction_id <> @id
       AND (@run_id IS NULL OR (SELECT kind FROM runs WHERE id = @run_id) = 'extract')`,
-  // A regression ranks first in the review queue (its copy of the priority is 1); when it is
+  // A regression ranks first in the review queue: its copy of the priority is REGRESSION_PRIORITY,
+  // above any score (an invalid answer that also disagrees can score more than 1); when it is
   // cleared, the copy goes back to the answer of record's.
   setRegression: `UPDATE messages SET regression_extraction_id = @extraction_id,
-      review_priority = CASE WHEN @extraction_id IS NULL THEN (SELECT review_priority FROM extractions WHERE id = latest_extraction_id) ELSE 1.0 END
+      review_priority = CASE WHEN @extraction_id IS NULL THEN (SELECT review_priority FROM extractions WHERE id = latest_extraction_id) ELSE ${REGRESSION_PRIORITY} END
     WHERE id = @message_id`,
   get: `SELECT ${COLUMNS} FROM extractions WHERE id = ?`,
   latestForMessage: `SELECT ${COLUMNS} FROM extractions
