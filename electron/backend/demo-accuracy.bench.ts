@@ -5,30 +5,20 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
 import { DEFAULT_SETTINGS, type ExtractionSchema, type Precedent, type Rule } from '../../shared/src/domain.js';
 import { EMBEDDED_RETRIEVAL_DEPTH, createEmbeddedProvider } from '../../shared/src/providers/embedded.js';
 import { PrecedentIndex } from '../../shared/src/retrieval/index.js';
 import { createBackend } from './service.js';
+import { BENCH_RESOURCES, benchBackendOptions } from './bench-support.js';
 import { fieldMatches, formatDemoQuality, measureDemo } from './demo-quality.js';
 
-const RESOURCES = fileURLToPath(new URL('../../resources', import.meta.url));
+const RESOURCES = BENCH_RESOURCES;
 
 export async function benchDemoAccuracy(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'casebook-bench-demo-'));
-  const data = new Map<string, unknown>();
   try {
     const t0 = performance.now();
-    const backend = await createBackend({
-      workspacePath: join(dir, 'demo.casebook'),
-      resourcesDir: RESOURCES,
-      demo: true,
-      host: 'web',
-      appVersion: 'bench',
-      settings: { get: (k) => data.get(k), set: (k, v) => void data.set(k, v) },
-      secrets: { getApiKey: () => null, setApiKey: () => undefined },
-      emit: () => undefined,
-    });
+    const backend = await createBackend(benchBackendOptions(join(dir, 'demo.casebook')));
     const seconds = (performance.now() - t0) / 1000;
     try {
       const q = await measureDemo(backend.handlers, RESOURCES);

@@ -1,8 +1,8 @@
 // Test connection over real HTTP: the scripted OpenAI-compatible server (with and without
 // log-probabilities, refusing json_schema, requiring a key, hanging, 404) and a closed port.
-import { createServer } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startScriptedServer, type ScriptedServer } from '../../../shared/testkit/scripted-server.js';
+import { closedPortURL } from '../../../shared/testkit/closed-port.js';
 import { HOST_SETTING } from '../handlers.js';
 import { contextHarnesses } from '../test-support.js';
 import { connectionTarget, createConnectionHandlers } from './handlers.js';
@@ -13,11 +13,7 @@ let server: ScriptedServer;
 let closedURL: string;
 beforeAll(async () => {
   server = await startScriptedServer();
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as { port: number };
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  closedURL = `http://127.0.0.1:${port}/v1`;
+  closedURL = await closedPortURL();
 });
 afterAll(() => server.close());
 beforeEach(() => server.reset());

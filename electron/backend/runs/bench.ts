@@ -6,17 +6,16 @@ import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
 import { syntheticMessages } from '../../../shared/bench/retrieval.js';
 import { openWorkspace, repositories } from '../../services/workspace/index.js';
 import { workspaceAccess } from '../context.js';
 import { draftArtifact } from '../draft.js';
 import { ExtractionService } from '../extraction.js';
 import { createBackend } from '../service.js';
+import { benchBackendOptions } from '../bench-support.js';
 import { DEFAULT_SLICE_MS } from '../time-slice.js';
 import { RunService } from './service.js';
 
-const RESOURCES = fileURLToPath(new URL('../../../resources', import.meta.url));
 const COUNT = Number(process.env.CASEBOOK_BENCH_RUN_MESSAGES ?? 10_000);
 
 async function timedRun(path: string, sliceMs: number): Promise<{ perSecond: number; p99: number; max: number }> {
@@ -53,17 +52,7 @@ export async function benchRuns(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'casebook-bench-runs-'));
   try {
     const template = join(dir, 'template.casebook');
-    const data = new Map<string, unknown>();
-    const backend = await createBackend({
-      workspacePath: template,
-      resourcesDir: RESOURCES,
-      demo: true,
-      host: 'web',
-      appVersion: 'bench',
-      settings: { get: (k) => data.get(k), set: (k, v) => void data.set(k, v) },
-      secrets: { getApiKey: () => null, setApiKey: () => undefined },
-      emit: () => undefined,
-    });
+    const backend = await createBackend(benchBackendOptions(template));
     backend.close();
     const ws = openWorkspace(template);
     repositories(ws).messages.insertMany(syntheticMessages(COUNT, 21).map((m) => ({ text: m.text, subject: m.subject ?? null, sender: null, receivedAt: null, source: 'bench' })));

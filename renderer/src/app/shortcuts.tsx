@@ -267,15 +267,7 @@ function useRegistry(): ShortcutRegistry {
 
 /** Binds the table's window key `id` while the component is mounted (and `enabled`). */
 export function useKey(id: KeyId, run: () => void, enabled = true): void {
-  const registry = useRegistry();
-  const runRef = useRef(run);
-  useEffect(() => {
-    runRef.current = run;
-  });
-  useEffect(() => {
-    if (!enabled) return;
-    return registry.register({ id, run: () => runRef.current() });
-  }, [registry, id, enabled]);
+  useBinding(id, run, enabled, null);
 }
 
 /**
@@ -283,7 +275,11 @@ export function useKey(id: KeyId, run: () => void, enabled = true): void {
  * dialog shows). A key not in the table is not bound, and says so on the console.
  */
 export function useShortcut(keys: string, _description: string, run: () => void, group = 'General', enabled = true): void {
-  const id = findWindowKey(keys, group);
+  useBinding(findWindowKey(keys, group) ?? null, run, enabled, keys);
+}
+
+/** Registers `run` under `id` (null: a key the table lacks, named by `keys`, refused aloud). */
+function useBinding(id: KeyId | null, run: () => void, enabled: boolean, keys: string | null): void {
   const registry = useRegistry();
   const runRef = useRef(run);
   useEffect(() => {
@@ -292,7 +288,7 @@ export function useShortcut(keys: string, _description: string, run: () => void,
   useEffect(() => {
     if (!enabled) return;
     if (!id) {
-      console.error(new UnlistedKeyError(keys).message);
+      console.error(new UnlistedKeyError(keys ?? '').message);
       return;
     }
     return registry.register({ id, run: () => runRef.current() });

@@ -3,9 +3,9 @@
 // HTTP (and a closed port), presets, where the key is kept, the review threshold and extracting
 // imports, and a model changed elsewhere shown without a reload.
 import { screen, waitFor, within } from '@testing-library/react';
-import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startScriptedServer, type ScriptedServer } from '../../../../shared/testkit/scripted-server';
+import { closedPortURL } from '../../../../shared/testkit/closed-port';
 import { startBackend } from '../../test/backend';
 import { renderApp } from '../../test/render';
 
@@ -13,11 +13,7 @@ let server: ScriptedServer;
 let closedURL: string;
 beforeAll(async () => {
   server = await startScriptedServer({ script: { logprobs: true } });
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as { port: number };
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  closedURL = `http://127.0.0.1:${port}/v1`;
+  closedURL = await closedPortURL();
 });
 afterAll(() => server.close());
 
