@@ -685,6 +685,47 @@ function validArg(method: ApiMethod, k: Known): fc.Arbitrary<unknown> {
       return fc.record({ selection: fc.oneof(fc.record({ filter: filterArb(k) }), fc.constant({ all: true })), format: oneOf(['jsonl', 'csv']) });
     case 'exportPrecedents':
       return fc.record({ format: oneOf(['jsonl', 'csv']), includeDeleted: fc.boolean() }, { requiredKeys: ['format'] });
+    // Publishing, sync and deployments: none of these touches the network or a folder the test did
+    // not make (sync targets are only listed, synced when none exist, or deleted by unknown id).
+    case 'startGate':
+    case 'listVersions':
+    case 'listLabels':
+    case 'listSigningKeys':
+    case 'listSyncTargets':
+    case 'listDeployments':
+      return fc.constant({});
+    case 'cancelGate':
+    case 'getGate':
+      return fc.record({ gateId: fc.string({ minLength: 1, maxLength: 40 }) });
+    case 'publishDraft':
+      return fc.record({ gateId: fc.string({ minLength: 1, maxLength: 40 }), note: fc.string({ maxLength: 50 }) });
+    case 'getVersion':
+    case 'exportVersion':
+      return fc.record({ version: fc.integer({ min: 1, max: 5 }) });
+    case 'diffVersions':
+      return fc.record({ from: fc.oneof(fc.constant('draft' as const), fc.integer({ min: 1, max: 5 })), to: fc.oneof(fc.constant('draft' as const), fc.integer({ min: 1, max: 5 })) });
+    case 'setLabel':
+      return fc.record({ label: oneOf(['production', 'staging', 'canary']), version: fc.integer({ min: 1, max: 5 }), reason: fc.string({ maxLength: 40 }) });
+    case 'removeLabel':
+      return fc.record({ label: oneOf(['production', 'staging', 'canary']), reason: fc.string({ maxLength: 40 }) });
+    case 'retireSigningKey':
+      return fc.constant({ keyId: '0123456789abcdef' });
+    case 'exportPublicKey':
+      return fc.oneof(fc.constant({}), fc.constant({ keyId: '0123456789abcdef' }));
+    case 'rotateSigningKey':
+      return fc.constant({});
+    case 'pollDeployments':
+    case 'syncNow':
+      // No target or deployment exists here (none can be saved below), so neither reaches out.
+      return fc.constant({});
+    case 'saveSyncTarget':
+    case 'saveDeployment':
+      // A valid one would write to a folder or reach a URL: their own tests cover them. An argument
+      // the contract refuses still exercises the gate.
+      return fc.constant({ kind: 'unknown', name: method });
+    case 'deleteSyncTarget':
+    case 'deleteDeployment':
+      return fc.record({ id: fc.string({ minLength: 1, maxLength: 40 }) });
   }
 }
 

@@ -14,7 +14,10 @@ export function benchBackendOptions(workspacePath: string): BackendOptions {
     host: 'web',
     appVersion: 'bench',
     settings: { get: (k) => data.get(k), set: (k, v) => void data.set(k, v) },
-    secrets: { getApiKey: () => null, setApiKey: () => undefined },
+    secrets: (() => {
+      const named = new Map<string, string>();
+      return { storage: 'in memory (bench)', getApiKey: () => null, setApiKey: () => undefined, getSecret: (n: string) => named.get(n) ?? null, setSecret: (n: string, v: string | null) => void (v === null ? named.delete(n) : named.set(n, v)) };
+    })(),
     emit: () => undefined,
   };
 }

@@ -13,6 +13,15 @@ export interface SecretStore {
   getApiKey(): string | null;
   /** Stores the key (encrypted where the platform allows); null or '' removes it. */
   setApiKey(key: string | null): void;
+  /**
+   * Other secrets by name: a workspace's signing keys (`signing-key:<keyId>`, PKCS#8 PEM) and sync
+   * targets' bearer tokens (`sync-token:<targetId>`). Kept like the API key; never sent to the window.
+   */
+  getSecret(name: string): string | null;
+  /** Stores a named secret; null removes it. */
+  setSecret(name: string, value: string | null): void;
+  /** Where this host keeps secrets, in honest words for the window (e.g. "encrypted with the OS keychain"). */
+  readonly storage: string;
 }
 
 export type EmitEvent = <E extends ApiEventName>(event: E, payload: ApiEvents[E]) => void;

@@ -17,6 +17,8 @@ import { joinHandlers } from './registry.js';
 import { createDraftHandlers } from './draft/handlers.js';
 import { createConnectionHandlers } from './connection/handlers.js';
 import { createExportHandlers } from './export/handlers.js';
+import { createPublishHandlers } from './publish/handlers.js';
+import { createSyncHandlers } from './sync/handlers.js';
 import { createPhraseHandlers } from './teach/phrase-handlers.js';
 import { createRecordHandlers } from './teach/record-handlers.js';
 import type { WorkspaceHandlers } from './workspaces/handlers.js';
@@ -130,6 +132,8 @@ export async function openWorkspaceBackend(opts: BackendOptions, session: Worksp
     createPhraseHandlers(ctx),
     createConnectionHandlers(ctx),
     createExportHandlers(ctx),
+    createPublishHandlers(ctx),
+    createSyncHandlers(ctx),
     session,
   );
   let started = false;

@@ -39,17 +39,22 @@ export function memorySettings(initial: Record<string, unknown> = {}): MemorySet
   return { data, get: (k) => data.get(k), set: (k, v) => void data.set(k, v) };
 }
 
-/** The host's secret store, in memory; `writes` is every key stored, in order. */
-export function memorySecrets(): MemorySecrets {
+/** The host's secret store, in memory; `writes` is every API key stored, in order; `named` the named secrets. */
+export function memorySecrets(): MemorySecrets & { named: Map<string, string> } {
   let key: string | null = null;
   const writes: (string | null)[] = [];
+  const named = new Map<string, string>();
   return {
     writes,
+    named,
+    storage: 'in memory (tests)',
     getApiKey: () => key,
     setApiKey: (k) => {
       writes.push(k);
       key = k || null;
     },
+    getSecret: (name) => named.get(name) ?? null,
+    setSecret: (name, value) => void (value === null ? named.delete(name) : named.set(name, value)),
   };
 }
 

@@ -38,6 +38,7 @@ export function serveBackend(port: ParentPortLike, create: (options: SessionOpti
   function hostStores(init: BackendInit): { settings: SettingsStore; secrets: SecretStore } {
     const values = new Map(Object.entries(init.settings ?? {}));
     let apiKey = init.apiKey;
+    const named = new Map(Object.entries(init.secrets ?? {}));
     return {
       settings: {
         get: (key) => values.get(key),
@@ -48,10 +49,17 @@ export function serveBackend(port: ParentPortLike, create: (options: SessionOpti
         },
       },
       secrets: {
+        storage: init.secretStorage ?? 'kept by the main process',
         getApiKey: () => apiKey,
         setApiKey: (key) => {
           apiKey = key === '' ? null : key;
           send({ type: 'secret-set', apiKey });
+        },
+        getSecret: (name) => named.get(name) ?? null,
+        setSecret: (name, value) => {
+          if (value === null) named.delete(name);
+          else named.set(name, value);
+          send({ type: 'named-secret-set', name, value });
         },
       },
     };

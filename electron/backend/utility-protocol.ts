@@ -18,6 +18,10 @@ export interface BackendInit {
   settings: Record<string, unknown>;
   /** The decrypted API key, or null. Sent only here, over the private port. */
   apiKey: string | null;
+  /** The decrypted named secrets (signing keys, sync tokens). Sent only here, over the private port. */
+  secrets?: Record<string, string>;
+  /** Where the main process keeps secrets, in honest words. */
+  secretStorage?: string;
 }
 
 export type ToBackend =
@@ -33,6 +37,7 @@ export type FromBackend =
   | { type: 'event'; event: ApiEventName; payload: unknown }
   | { type: 'settings-set'; key: string; value: unknown }
   | { type: 'secret-set'; apiKey: string | null }
+  | { type: 'named-secret-set'; name: string; value: string | null }
   | { type: 'closed' };
 
 export const INTERNAL_MESSAGE = 'Something went wrong in the backend; the details are in the application log.';

@@ -73,7 +73,15 @@ function setup(create: (options: SessionOptions) => Promise<Backend> = async (o)
     snapshot: () => ({ ...settingsData }),
   };
   let key: string | null = 'sk-initial';
-  const secrets = { getApiKey: vi.fn(() => key), setApiKey: vi.fn((k: string | null) => { key = k; }) };
+  const named = new Map<string, string>();
+  const secrets = {
+    storage: 'test',
+    getApiKey: vi.fn(() => key),
+    setApiKey: vi.fn((k: string | null) => { key = k; }),
+    getSecret: vi.fn((n: string) => named.get(n) ?? null),
+    setSecret: vi.fn((n: string, v: string | null) => void (v === null ? named.delete(n) : named.set(n, v))),
+    snapshot: () => Object.fromEntries(named),
+  };
   const onEvent = vi.fn();
   const created = vi.fn(create);
   const backend = new BackendProcess({

@@ -18,9 +18,10 @@ export interface ChildProcessLike {
 export interface BackendProcessOptions {
   fork: () => ChildProcessLike;
   /** Options for a fresh start (read again on every restart). */
-  init: () => Omit<BackendInit, 'settings' | 'apiKey'>;
+  init: () => Omit<BackendInit, 'settings' | 'apiKey' | 'secrets' | 'secretStorage'>;
   settings: SettingsStore & { snapshot(): Record<string, unknown> };
-  secrets: SecretStore;
+  /** The host's secrets; `snapshot` gives every named secret, decrypted, for the backend process's start. */
+  secrets: SecretStore & { snapshot(): Record<string, string> };
   onEvent: (event: ApiEventName, payload: unknown) => void;
   log?: (message: string, detail?: unknown) => void;
   /** How many unexpected exits are restarted before calls fail for good. */
@@ -60,7 +61,13 @@ export class BackendProcess {
     this.ready.catch(() => undefined);
     const message: ToBackend = {
       type: 'init',
-      init: { ...this.options.init(), settings: this.options.settings.snapshot(), apiKey: this.options.secrets.getApiKey() },
+      init: {
+        ...this.options.init(),
+        settings: this.options.settings.snapshot(),
+        apiKey: this.options.secrets.getApiKey(),
+        secrets: this.options.secrets.snapshot(),
+        secretStorage: this.options.secrets.storage,
+      },
     };
     child.postMessage(message);
     return this.ready;
@@ -134,6 +141,9 @@ export class BackendProcess {
         break;
       case 'secret-set':
         this.options.secrets.setApiKey(typeof message.apiKey === 'string' ? message.apiKey : null);
+        break;
+      case 'named-secret-set':
+        if (typeof message.name === 'string') this.options.secrets.setSecret(message.name, typeof message.value === 'string' ? message.value : null);
         break;
       case 'closed':
         break;

@@ -78,14 +78,30 @@ describe('API key in safeStorage', () => {
     expect(createSafeStorageSecretStore(store, fakeSafeStorage(), vi.fn(), 'linux').getApiKey()).toBeNull();
   });
 
-  it('exposes nothing but getApiKey and setApiKey, and the settings never hold the key', () => {
+  it('exposes nothing but the secret store, and the settings never hold the key', () => {
     const secrets = createSafeStorageSecretStore(memoryStore(), fakeSafeStorage(), undefined, 'linux');
-    expect(Object.keys(secrets).sort()).toEqual(['getApiKey', 'setApiKey']);
+    expect(Object.keys(secrets).sort()).toEqual(['getApiKey', 'getSecret', 'setApiKey', 'setSecret', 'snapshot', 'storage']);
     const settingsStore = memoryStore();
     const settings = settingsFromStore(settingsStore);
     settings.set('provider', 'openai');
     secrets.setApiKey(KEY);
     expect(JSON.stringify(settings.snapshot())).not.toContain(KEY);
+  });
+});
+
+describe('named secrets in safeStorage', () => {
+  it('encrypts each named secret, reads it back, snapshots them decrypted and removes on null', () => {
+    const store = memoryStore();
+    const secrets = createSafeStorageSecretStore(store, fakeSafeStorage(), undefined, 'linux');
+    secrets.setSecret('signing-key:abc', 'PRIVATE PEM');
+    secrets.setSecret('sync-token:t1', 'tok');
+    expect(JSON.stringify(store.store)).not.toContain('PRIVATE PEM');
+    expect(secrets.getSecret('signing-key:abc')).toBe('PRIVATE PEM');
+    expect(secrets.snapshot()).toEqual({ 'signing-key:abc': 'PRIVATE PEM', 'sync-token:t1': 'tok' });
+    secrets.setSecret('sync-token:t1', null);
+    expect(secrets.getSecret('sync-token:t1')).toBeNull();
+    expect(secrets.snapshot()).toEqual({ 'signing-key:abc': 'PRIVATE PEM' });
+    expect(secrets.storage).toContain('keychain');
   });
 });
 

@@ -36,43 +36,64 @@ export function canEncrypt(safeStorage: SafeStorageLike, platform: NodeJS.Platfo
   return true;
 }
 
+const NAMED_PREFIX = 'secret.';
+
 /**
- * The API key, encrypted with safeStorage and persisted as base64 ciphertext. Where the platform
- * cannot encrypt for real, the key is kept in memory for this session only and never written.
+ * The API key and the named secrets (signing keys, sync tokens), encrypted with safeStorage and
+ * persisted as base64 ciphertext. Where the platform cannot encrypt for real, they are kept in
+ * memory for this session only and never written.
  */
 export function createSafeStorageSecretStore(
   store: KeyValueStore,
   safeStorage: SafeStorageLike,
   log: (message: string) => void = () => undefined,
   platform: NodeJS.Platform = process.platform,
-): SecretStore {
-  let sessionOnly: string | null = null;
+): SecretStore & { snapshot(): Record<string, string> } {
+  const sessionOnly = new Map<string, string>();
+  const read = (field: string, what: string): string | null => {
+    if (sessionOnly.has(field)) return sessionOnly.get(field)!;
+    const stored = store.get(field);
+    if (typeof stored !== 'string' || stored === '') return null;
+    if (!safeStorage.isEncryptionAvailable()) return null;
+    try {
+      return safeStorage.decryptString(Buffer.from(stored, 'base64'));
+    } catch {
+      log(`casebook: the stored ${what} could not be decrypted (was it saved by another user or machine?)`);
+      return null;
+    }
+  };
+  const write = (field: string, value: string | null, what: string) => {
+    sessionOnly.delete(field);
+    if (value === null || value === '') {
+      store.delete(field);
+      return;
+    }
+    if (!canEncrypt(safeStorage, platform)) {
+      store.delete(field);
+      sessionOnly.set(field, value);
+      log(`casebook: no OS keychain available; the ${what} is kept for this session only`);
+      return;
+    }
+    store.set(field, safeStorage.encryptString(value).toString('base64'));
+  };
   return {
-    getApiKey() {
-      if (sessionOnly !== null) return sessionOnly;
-      const stored = store.get(KEY_FIELD);
-      if (typeof stored !== 'string' || stored === '') return null;
-      if (!safeStorage.isEncryptionAvailable()) return null;
-      try {
-        return safeStorage.decryptString(Buffer.from(stored, 'base64'));
-      } catch {
-        log('casebook: the stored API key could not be decrypted (was it saved by another user or machine?)');
-        return null;
-      }
+    get storage() {
+      return canEncrypt(safeStorage, platform)
+        ? 'encrypted with the operating system\'s keychain (Electron safeStorage), in the app\'s settings folder'
+        : 'in memory for this session only: no OS keychain is available, so nothing secret is written';
     },
-    setApiKey(key) {
-      sessionOnly = null;
-      if (key === null || key === '') {
-        store.delete(KEY_FIELD);
-        return;
+    getApiKey: () => read(KEY_FIELD, 'API key'),
+    setApiKey: (key) => write(KEY_FIELD, key, 'API key'),
+    getSecret: (name) => read(NAMED_PREFIX + name, `secret "${name}"`),
+    setSecret: (name, value) => write(NAMED_PREFIX + name, value, `secret "${name}"`),
+    snapshot() {
+      const out: Record<string, string> = {};
+      const names = new Set([...Object.keys(store.store), ...sessionOnly.keys()].filter((k) => k.startsWith(NAMED_PREFIX)));
+      for (const field of names) {
+        const value = read(field, 'secret');
+        if (value !== null) out[field.slice(NAMED_PREFIX.length)] = value;
       }
-      if (!canEncrypt(safeStorage, platform)) {
-        store.delete(KEY_FIELD);
-        sessionOnly = key;
-        log('casebook: no OS keychain available; the API key is kept for this session only');
-        return;
-      }
-      store.set(KEY_FIELD, safeStorage.encryptString(key).toString('base64'));
+      return out;
     },
   };
 }

@@ -11,7 +11,7 @@ import type { ApiEventName, ApiEvents } from '../../shared/src/api/index.js';
 import type { Backend } from '../backend/ports.js';
 import { createBackend } from '../backend/service.js';
 import { startWebHost, type WebHost } from './server.js';
-import { confSettings, memorySecrets } from './stores.js';
+import { confSettings, hostSecrets } from './stores.js';
 
 export interface BrowserHostOptions {
   /** Settings (settings.json), the recent list, and new workspaces (`workspaces/`). */
@@ -58,7 +58,7 @@ export async function startBrowserHost(o: BrowserHostOptions): Promise<BrowserHo
     host: 'web',
     appVersion: o.appVersion,
     settings: confSettings(dataDir),
-    secrets: memorySecrets(o.apiKey),
+    secrets: hostSecrets(o.apiKey, join(dataDir, 'secrets')),
     emit: (event, payload) => events.emit('event', event, payload),
   });
   let host: WebHost;

@@ -1,6 +1,10 @@
 // The browser host's settings and secrets: `conf` (what electron-store is built on) for settings,
-// and the API key from OPENAI_API_KEY, kept in memory only: the browser host never writes a key.
+// the API key from OPENAI_API_KEY, kept in memory only (the browser host never writes that key),
+// and named secrets (a workspace's signing keys, sync tokens) as files readable only by the user
+// (mode 0600 in a 0700 folder). They are not encrypted, and the Settings screen says so.
 import Conf from 'conf';
+import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { SecretStore, SettingsStore } from '../backend/ports.js';
 
 export function confSettings(dir: string): SettingsStore {
@@ -11,12 +15,53 @@ export function confSettings(dir: string): SettingsStore {
   };
 }
 
-export function memorySecrets(initial: string | undefined): SecretStore {
+/** A secret's file name: its name with every character outside [A-Za-z0-9._-] escaped, so no name leaves the folder. */
+const fileNameOf = (name: string) => `${name.replace(/[^A-Za-z0-9._-]/g, (c) => `%${c.charCodeAt(0).toString(16).padStart(2, '0')}`)}.secret`;
+
+/**
+ * The API key in memory (from the environment); named secrets, when `dir` is given, as files in
+ * `dir` that only this user can read; without `dir`, named secrets are kept in memory too.
+ */
+export function hostSecrets(initial: string | undefined, dir?: string): SecretStore {
   let key = initial?.trim() || null;
+  const memory = new Map<string, string>();
+  const ensureDir = () => {
+    if (!dir) return;
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    chmodSync(dir, 0o700);
+  };
   return {
+    storage: dir
+      ? `not encrypted: in files readable only by your user (mode 0600) in ${dir}; the API key is kept in memory only`
+      : 'in memory for this session only',
     getApiKey: () => key,
     setApiKey: (next) => {
       key = next?.trim() || null;
     },
+    getSecret(name) {
+      if (!dir) return memory.get(name) ?? null;
+      const file = join(dir, fileNameOf(name));
+      return existsSync(file) ? readFileSync(file, 'utf8') : null;
+    },
+    setSecret(name, value) {
+      if (!dir) {
+        if (value === null) memory.delete(name);
+        else memory.set(name, value);
+        return;
+      }
+      const file = join(dir, fileNameOf(name));
+      if (value === null) {
+        rmSync(file, { force: true });
+        return;
+      }
+      ensureDir();
+      // Written whole under another name, then renamed: never a half-written key.
+      const tmp = `${file}.${process.pid}.tmp`;
+      writeFileSync(tmp, value, { mode: 0o600 });
+      renameSync(tmp, file);
+    },
   };
 }
+
+/** The API key only, in memory (named secrets in memory too): hosts and tests without a data folder. */
+export const memorySecrets = (initial: string | undefined): SecretStore => hostSecrets(initial);

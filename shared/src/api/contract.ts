@@ -29,6 +29,15 @@ import type {
   ExportedFile,
   ExtractionHistoryItem,
   PhraseSuggestions,
+  DeploymentRecord,
+  GateProgress,
+  GateReport,
+  LabelsState,
+  SigningKeys,
+  SyncTargetRecord,
+  VersionDetail,
+  VersionDiff,
+  VersionSummary,
 } from './records.js';
 import {
   API_EVENT_NAMES,
@@ -50,6 +59,7 @@ import {
 export { API_EVENT_NAMES, API_METHOD_NAMES, type ApiEventName, type ApiMethod } from './names.js';
 import { extractionOutput, fieldName, rule } from './teach-schemas.js';
 import { schemaChange, workspaceStart } from './draft-schemas.js';
+import { publishArgs } from './publish-schemas.js';
 import { MAX_JSON_DEPTH, unsafeValueAt } from '../json/depth.js';
 
 const id = z.string().min(1).max(200);
@@ -241,6 +251,9 @@ export const apiArgs = {
   exportMessages: z.object({ selection: z.union([messageSelection.options[1], messageSelection.options[2]]), format: z.enum(EXPORT_FORMATS) }).strict(),
   /** The draft's precedents, as a file. */
   exportPrecedents: z.object({ format: z.enum(EXPORT_FORMATS), includeDeleted: z.boolean().default(false) }).strict(),
+
+  // Publish, sync and the production loop (issue 11): publish-schemas.ts.
+  ...publishArgs,
 } as const satisfies Record<ApiMethod, z.ZodType>;
 
 export interface ApiResults {
@@ -293,6 +306,29 @@ export interface ApiResults {
   testConnection: ConnectionReport;
   exportMessages: ExportedFile;
   exportPrecedents: ExportedFile;
+  startGate: GateReport;
+  cancelGate: GateReport;
+  getGate: GateReport;
+  publishDraft: VersionDetail;
+  listVersions: VersionSummary[];
+  getVersion: VersionDetail;
+  diffVersions: VersionDiff;
+  exportVersion: ExportedFile;
+  listLabels: LabelsState;
+  setLabel: LabelsState;
+  removeLabel: LabelsState;
+  listSigningKeys: SigningKeys;
+  rotateSigningKey: SigningKeys;
+  retireSigningKey: SigningKeys;
+  exportPublicKey: ExportedFile;
+  listSyncTargets: SyncTargetRecord[];
+  saveSyncTarget: SyncTargetRecord;
+  deleteSyncTarget: { id: string };
+  syncNow: SyncTargetRecord[];
+  listDeployments: DeploymentRecord[];
+  saveDeployment: DeploymentRecord;
+  deleteDeployment: { id: string };
+  pollDeployments: DeploymentRecord[];
 }
 
 /** Every method, in contract order (the names module's list). */
@@ -313,6 +349,10 @@ export interface ApiEvents {
   workspaceChanged: { path: string | null; name: string | null };
   /** The draft rulebook changed (schema, instructions, settings, an undo). */
   draftChanged: { reason: string; entryId: string | null };
+  /** The regression gate's progress (no failures list: getGate has it). */
+  gateProgress: GateProgress;
+  /** Versions, labels, keys, sync targets or deployments changed (a publish, a label move, a sync's status). */
+  publishChanged: { reason: string };
 }
 export const API_EVENTS: readonly ApiEventName[] = API_EVENT_NAMES;
 

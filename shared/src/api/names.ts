@@ -59,11 +59,35 @@ export const API_METHOD_NAMES = [
   'testConnection',
   'exportMessages',
   'exportPrecedents',
+  // Publish, sync and the production loop (issue 11).
+  'startGate',
+  'cancelGate',
+  'getGate',
+  'publishDraft',
+  'listVersions',
+  'getVersion',
+  'diffVersions',
+  'exportVersion',
+  'listLabels',
+  'setLabel',
+  'removeLabel',
+  'listSigningKeys',
+  'rotateSigningKey',
+  'retireSigningKey',
+  'exportPublicKey',
+  'listSyncTargets',
+  'saveSyncTarget',
+  'deleteSyncTarget',
+  'syncNow',
+  'listDeployments',
+  'saveDeployment',
+  'deleteDeployment',
+  'pollDeployments',
 ] as const;
 export type ApiMethod = (typeof API_METHOD_NAMES)[number];
 
 /** Events the backend pushes to the window. */
-export const API_EVENT_NAMES = ['runProgress', 'importProgress', 'messagesChanged', 'menuCommand', 'workspaceChanged', 'draftChanged'] as const;
+export const API_EVENT_NAMES = ['runProgress', 'importProgress', 'messagesChanged', 'menuCommand', 'workspaceChanged', 'draftChanged', 'gateProgress', 'publishChanged'] as const;
 export type ApiEventName = (typeof API_EVENT_NAMES)[number];
 
 /** What kind of failure a call ended in; each host maps them to its own transport (HTTP statuses). */
@@ -124,3 +148,15 @@ export const MAX_ENUM_VALUES = 200;
 
 /** `trace.provider.name` of a person's correction: no model was involved. */
 export const HUMAN_PROVIDER = 'human';
+
+/** Labels every workspace offers; a team adds its own (LABEL_PATTERN). */
+export const DEFAULT_LABELS = ['production', 'staging'] as const;
+/** A label's name: also the name of its synced file (`production.json`). */
+export const LABEL_PATTERN = /^[a-z0-9][a-z0-9._-]{0,63}$/;
+/** Where published versions are synced to. */
+export const SYNC_TARGET_KINDS = ['folder', 'http'] as const;
+export type SyncTargetKind = (typeof SYNC_TARGET_KINDS)[number];
+export const GATE_STATUSES = ['running', 'done', 'cancelled', 'failed'] as const;
+export type GateStatus = (typeof GATE_STATUSES)[number];
+/** The path a production service serves its status on (the runtime's status handler). */
+export const STATUS_PATH = '/casebook/status';

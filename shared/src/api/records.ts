@@ -1,7 +1,8 @@
 // What the app's backend hands the window: rows of the workspace as plain data.
 import type { EnumValue, Extraction, ExtractionSchema, FieldChange, FieldSpec, FieldType, JsonValue, MessageInput, ModelSettings, Precedent, Rule, Trace, ValidationError } from '../domain.js';
 
-import type { DraftChangeKind, ImportFormat, ReviewStatus, RunStatus, WorkspaceTemplate } from './names.js';
+import type { DraftChangeKind, GateStatus, ImportFormat, ReviewStatus, RunStatus, SyncTargetKind, WorkspaceTemplate } from './names.js';
+import type { RuntimeStatus } from '../service/types.js';
 
 export { REVIEW_STATUSES, type DraftChangeKind, type ImportFormat, type ReviewStatus, type RunStatus, type WorkspaceTemplate } from './names.js';
 
@@ -475,4 +476,169 @@ export interface PromptPreview {
   provider: 'embedded' | 'openai';
   /** The model asked, or null for the embedded provider (no model at all). */
   model: string | null;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Publish, sync and the production loop (issue 11).
+
+/** One precedent the gate replayed and found different. */
+export interface GateFailure {
+  precedentId: string;
+  /** The precedent's message, shortened for the list. */
+  excerpt: string;
+  /** Fields whose replayed value differs from the precedent's. */
+  fields: { field: string; expected: JsonValue; actual: JsonValue }[];
+  /** Validation errors of the replayed output, or the provider's error. */
+  errors: string[];
+  /** It passed under the newest published version (so this draft broke it). */
+  regression: boolean;
+}
+
+/** The regression gate: every precedent replayed against the draft (cached answers reused). */
+export interface GateReport {
+  id: string;
+  status: GateStatus;
+  /** The draft's hash when the gate started; publishing needs it to still be the draft's. */
+  draftHash: string;
+  /** The newest published version regressions are judged against, or null. */
+  baseline: { version: number; hash: string } | null;
+  total: number;
+  done: number;
+  passed: number;
+  failed: number;
+  /** Of the failures: precedents that passed under the baseline. */
+  regressions: number;
+  /** Answers taken from the response cache rather than asked again. */
+  cached: number;
+  /** Failures, regressions first (at most 500). */
+  failures: GateFailure[];
+  startedAt: string;
+  finishedAt: string | null;
+  /** Why the gate could not finish (status `failed`). */
+  error: string | null;
+}
+
+export type GateProgress = Omit<GateReport, 'failures'>;
+
+export type ChangelogKind = 'field' | 'value' | 'rule' | 'precedent' | 'instructions' | 'settings' | 'schema' | 'gate' | 'name';
+
+/** One line of a version's changelog. */
+export interface ChangelogEntry {
+  kind: ChangelogKind;
+  text: string;
+}
+
+/** A published version, for lists. */
+export interface VersionSummary {
+  rulebookId: string;
+  version: number;
+  hash: string;
+  parent: { version: number; hash: string } | null;
+  /** When it was published (the artifact's createdAt). */
+  publishedAt: string;
+  author: string;
+  note: string;
+  /** Labels that point at it now. */
+  labels: string[];
+  /** Key id of the signature, or null when unsigned. */
+  keyId: string | null;
+  gate: { passed: number; failed: number; regressions: number; overrideReason: string | null } | null;
+  /** Counts of what it holds. */
+  counts: { fields: number; rules: number; precedents: number };
+}
+
+export interface VersionDetail extends VersionSummary {
+  changelog: ChangelogEntry[];
+}
+
+/** The difference between two versions (or a version and the draft), as `casebook diff` prints it. */
+export interface VersionDiff {
+  from: { version: number | 'draft'; hash: string };
+  to: { version: number | 'draft'; hash: string };
+  empty: boolean;
+  /** `casebook diff`'s text. */
+  text: string;
+  /** The same difference as changelog lines. */
+  changelog: ChangelogEntry[];
+}
+
+export interface LabelRecord {
+  label: string;
+  version: number;
+  hash: string;
+  setBy: string | null;
+  setAt: string;
+}
+
+/** One move of a label: how versions are promoted and rolled back. */
+export interface LabelMoveRecord {
+  label: string;
+  /** Null when the label was new. */
+  from: number | null;
+  /** Null when the label was removed. */
+  to: number | null;
+  by: string | null;
+  at: string;
+  reason: string;
+}
+
+export interface LabelsState {
+  /** Every label that points at a version, plus DEFAULT_LABELS not yet set (version 0 means unset). */
+  labels: LabelRecord[];
+  /** Every move, newest first. */
+  moves: LabelMoveRecord[];
+}
+
+export interface SigningKeyRecord {
+  keyId: string;
+  publicKeyPem: string;
+  createdAt: string;
+  /** Retired keys are no longer listed for services to trust. */
+  retiredAt: string | null;
+  /** The key new versions are signed with. */
+  active: boolean;
+}
+
+export interface SigningKeys {
+  keys: SigningKeyRecord[];
+  /** Where private keys are kept on this host, in honest words. */
+  storage: string;
+}
+
+export interface SyncTargetRecord {
+  id: string;
+  kind: SyncTargetKind;
+  name: string;
+  /** Folder targets: the folder. */
+  path: string | null;
+  /** HTTP targets: the base URL files are PUT under. */
+  url: string | null;
+  /** HTTP targets: whether a bearer token is stored (the token never leaves the backend). */
+  hasToken: boolean;
+  enabled: boolean;
+  /** Folder targets: whether the folder is a git working copy (commits and pushes). */
+  git: boolean;
+  status: 'never' | 'ok' | 'failed' | 'syncing';
+  lastAttemptAt: string | null;
+  lastSuccessAt: string | null;
+  lastError: string | null;
+  /** When the next retry of a failed sync is due. */
+  retryAt: string | null;
+  /** The last commit made (git folders). */
+  lastCommit: string | null;
+}
+
+export interface DeploymentRecord {
+  id: string;
+  name: string;
+  statusUrl: string;
+  lastPolledAt: string | null;
+  /** The last report, when the last poll answered. */
+  status: RuntimeStatus | null;
+  /** Why the last poll failed (timeout, not a status report ...). */
+  error: string | null;
+  /** The published version whose hash the service runs, or null when it runs none of ours. */
+  version: number | null;
+  /** Labels pointing at the version it runs. */
+  labels: string[];
 }
