@@ -31,6 +31,8 @@ import { TraceRepository } from './traces.js';
 import { DraftHistoryRepository } from './draftHistory.js';
 import { ReviewUndoRepository } from './reviewUndo.js';
 import type { Workspace } from './workspace.js';
+import { SyncTargetRepository } from './syncTargets.js';
+import { DeploymentRepository } from './deployments.js';
 
 /** Every repository over one open workspace. */
 export function repositories(ws: Workspace) {
@@ -46,6 +48,8 @@ export function repositories(ws: Workspace) {
     draftHistory: new DraftHistoryRepository(ws),
     responseCache: new WorkspaceResponseCache(ws),
     reviewUndo: new ReviewUndoRepository(ws),
+    syncTargets: new SyncTargetRepository(ws),
+    deployments: new DeploymentRepository(ws),
   };
 }
 export type Repositories = ReturnType<typeof repositories>;
