@@ -1,9 +1,6 @@
 import { parseArgs } from 'node:util';
-import type { JsonValue } from '../domain.js';
-import { createExtractor } from '../pipeline/extractor.js';
-import { mapInOrder } from '../pipeline/many.js';
-import { ProviderError } from '../providers/types.js';
 import { printable, printableJson } from '../rulebook/printable.js';
+import { replayPrecedents } from '../rulebook/replay.js';
 import { writeOut } from './io.js';
 import { loadForCommand } from './load.js';
 import { cacheOption, positiveInt, providerConfig, providerFlags, providerHelp } from './provider-options.js';
@@ -18,22 +15,6 @@ exits 1 if any precedent fails (use it as a gate in production CI).
 
 ${providerHelp}`;
 
-export interface FieldDiff {
-  field: string;
-  expected: JsonValue | undefined;
-  actual: JsonValue | undefined;
-}
-
-export function diffOutputs(expected: Record<string, JsonValue>, actual: Record<string, JsonValue>, fields: string[]): FieldDiff[] {
-  const diffs: FieldDiff[] = [];
-  for (const field of fields) {
-    const e = expected[field];
-    const a = actual[field];
-    if (JSON.stringify(e ?? null) !== JSON.stringify(a ?? null)) diffs.push({ field, expected: e, actual: a });
-  }
-  return diffs;
-}
-
 export async function run(argv: string[]): Promise<number> {
   const { values } = parseArgs({
     args: argv,
@@ -45,39 +26,28 @@ export async function run(argv: string[]): Promise<number> {
     process.stderr.write(`${values.rulebook}: no precedents to replay\n`);
     return 0;
   }
-  const extractor = createExtractor(rulebook, { provider: providerConfig(values, rulebook), ...cacheOption(values.cache) });
-  const fields = rulebook.schema.fields.map((f) => f.name);
+  const provider = providerConfig(values, rulebook);
+  const cache = cacheOption(values.cache);
   const concurrency = positiveInt(values.concurrency, 'concurrency') ?? 4;
-  let passed = 0;
-  let failed = 0;
-
-  await mapInOrder(
-    rulebook.precedents,
-    Math.max(1, concurrency),
-    async (p) => {
-      try {
-        const r = await extractor.extract(p.message, values['leave-one-out'] ? { excludePrecedents: new Set([p.id]) } : {});
-        return { p, diffs: diffOutputs(p.output, r.output, fields), errors: r.errors.map((e) => `${e.path || '/'} ${e.message}`) };
-      } catch (err) {
-        if (err instanceof ProviderError) return { p, diffs: [], errors: [`provider error (${err.code}): ${err.message}`] };
-        throw err;
-      }
-    },
-    async ({ p, diffs, errors }) => {
-      const ok = diffs.length === 0 && errors.length === 0;
-      if (ok) passed++;
-      else failed++;
+  const { passed, failed } = await replayPrecedents(rulebook, {
+    provider,
+    ...cache,
+    concurrency,
+    leaveOneOut: values['leave-one-out'] === true,
+    // Replaying yields now and then; a terminal needs no turns, so slices stay long.
+    sliceMs: 1000,
+    onResult: async ({ id, pass: ok, diffs, errors }, p) => {
       if (values.json) {
-        await writeOut(`${printableJson(JSON.stringify({ id: p.id, pass: ok, diffs, errors }))}\n`);
+        await writeOut(`${printableJson(JSON.stringify({ id, pass: ok, diffs, errors }))}\n`);
         return;
       }
       const preview = p.message.text.replace(/\s+/g, ' ').slice(0, 60);
-      const lines = [`${ok ? 'PASS' : 'FAIL'} ${p.id}  ${JSON.stringify(preview)}`];
+      const lines = [`${ok ? 'PASS' : 'FAIL'} ${id}  ${JSON.stringify(preview)}`];
       for (const d of diffs) lines.push(`     ${d.field}: expected ${JSON.stringify(d.expected ?? null)}, got ${JSON.stringify(d.actual ?? null)}`);
       for (const e of errors) lines.push(`     error: ${e}`);
       await writeOut(`${lines.map(printable).join('\n')}\n`);
     },
-  );
+  });
   const summary = printable(`replayed ${passed + failed} precedents of ${rulebook.id} v${rulebook.version}: ${passed} passed, ${failed} failed`);
   if (values.json) process.stderr.write(`${summary}\n`);
   else await writeOut(`\n${summary}\n`);
