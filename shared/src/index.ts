@@ -18,3 +18,8 @@ export * from './rulebook/index.js';
 export { parseSchemaSpec, SchemaSpecError, compileJsonSchema, validateExtraction, applyAliases } from './schema/index.js';
 export { matchCondition, applyOverrides, rulePatternProblem, RulePatternError } from './rules/index.js';
 export { buildPrompt, parseMessageBlock } from './prompt/index.js';
+
+export { TRACE_LINE_VERSION, type TraceLine, type RuntimeStatus, type LoadedRulebook } from './service/types.js';
+export { createTraceLog, traceLineOf, traceFileName, utcDay, TRACE_FILE_PREFIX, type TraceLog, type TraceLogOptions, type TraceLineMeta } from './service/trace-log.js';
+export { createStatusReporter, statusHandler, DEFAULT_STATUS_PATH, type StatusReporter, type StatusReporterOptions } from './service/status.js';
+export { createRulebookService, type RulebookService, type RulebookServiceOptions, type ExtractCallOptions } from './service/service.js';
