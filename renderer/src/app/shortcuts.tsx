@@ -33,6 +33,8 @@ export const KEYS = {
   'go.rules': { keys: ['g r'], description: 'Go to Rules', group: 'Navigation', screen: null, scope: 'window' },
   'go.precedents': { keys: ['g p'], description: 'Go to Precedents', group: 'Navigation', screen: null, scope: 'window' },
   'go.rulebook': { keys: ['g b'], description: 'Go to Rulebook', group: 'Navigation', screen: null, scope: 'window' },
+  'go.history': { keys: ['g h'], description: 'Go to History', group: 'Navigation', screen: null, scope: 'window' },
+  'go.deployments': { keys: ['g y'], description: 'Go to Deployments', group: 'Navigation', screen: null, scope: 'window' },
   'go.drift': { keys: ['g d'], description: 'Go to Drift', group: 'Navigation', screen: null, scope: 'window' },
   'go.settings': { keys: ['g s'], description: 'Go to Settings', group: 'Navigation', screen: null, scope: 'window' },
 

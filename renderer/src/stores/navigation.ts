@@ -1,7 +1,7 @@
 // Which screen is open. Screens are listed in app/screens.tsx; new ones are added there.
 import { createStore } from 'zustand/vanilla';
 
-export type ScreenId = 'inbox' | 'rules' | 'precedents' | 'rulebook' | 'drift' | 'settings';
+export type ScreenId = 'inbox' | 'rules' | 'precedents' | 'rulebook' | 'history' | 'deployments' | 'drift' | 'settings';
 
 export interface NavigationState {
   screen: ScreenId;
