@@ -1,7 +1,11 @@
 // Publishing (issue 11): the regression gate, versions and their changelogs, diffs, labels and the
-// workspace's signing keys. Being built: every method answers `unavailable` until it is.
-import { ApiError, type ApiHandlers } from '../../../shared/src/api/index.js';
+// workspace's signing keys. The work is in gate.ts, versions.ts, labels.ts and keys.ts.
+import type { ApiHandlers } from '../../../shared/src/api/index.js';
 import type { BackendContext } from '../context.js';
+import { GateService } from './gate.js';
+import { exportPublicKey, listSigningKeys, retireSigningKey, rotateSigningKey } from './keys.js';
+import { listLabels, removeLabel, setLabel } from './labels.js';
+import { diffVersions, exportVersion, getVersion, listVersions, publishDraft } from './versions.js';
 
 export type PublishHandlers = Pick<
   ApiHandlers,
@@ -9,14 +13,51 @@ export type PublishHandlers = Pick<
   | 'listLabels' | 'setLabel' | 'removeLabel' | 'listSigningKeys' | 'rotateSigningKey' | 'retireSigningKey' | 'exportPublicKey'
 >;
 
-const notYet = (): never => {
-  throw new ApiError({ code: 'unavailable', message: 'publishing is not built yet' });
-};
+/** What publishing tells the rest of the backend (the sync service syncs on both). */
+export interface PublishHooks {
+  /** After a version is published, and after every label move (not after a no-op). */
+  afterChange?(reason: 'published' | 'label'): void;
+}
 
-export function createPublishHandlers(_ctx: BackendContext): PublishHandlers {
+export function createPublishHandlers(ctx: BackendContext, hooks: PublishHooks = {}, gates: GateService = new GateService(ctx)): PublishHandlers {
+  const changed = (reason: 'published' | 'label') => {
+    try {
+      hooks.afterChange?.(reason);
+    } catch {
+      // A hook's failure (a sync) never undoes or fails the change itself: the hook reports its own.
+    }
+  };
   return {
-    startGate: notYet, cancelGate: notYet, getGate: notYet, publishDraft: notYet, listVersions: notYet, getVersion: notYet,
-    diffVersions: notYet, exportVersion: notYet, listLabels: notYet, setLabel: notYet, removeLabel: notYet,
-    listSigningKeys: notYet, rotateSigningKey: notYet, retireSigningKey: notYet, exportPublicKey: notYet,
+    startGate: () => gates.start(),
+    cancelGate: ({ gateId }) => gates.cancel(gateId),
+    getGate: ({ gateId }) => gates.get(gateId),
+    publishDraft: ({ gateId, note, overrideReason }) => {
+      const detail = publishDraft(ctx, { gate: gates.find(gateId), gateId, note, overrideReason });
+      changed('published');
+      return detail;
+    },
+    listVersions: () => listVersions(ctx),
+    getVersion: ({ version }) => getVersion(ctx, version),
+    diffVersions: ({ from, to }) => diffVersions(ctx, from, to),
+    exportVersion: ({ version }) => exportVersion(ctx, version),
+    listLabels: () => listLabels(ctx),
+    setLabel: ({ label, version, reason }) => {
+      if (setLabel(ctx, label, version, reason)) {
+        ctx.emit('publishChanged', { reason: 'label' });
+        changed('label');
+      }
+      return listLabels(ctx);
+    },
+    removeLabel: ({ label, reason }) => {
+      if (removeLabel(ctx, label, reason)) {
+        ctx.emit('publishChanged', { reason: 'label' });
+        changed('label');
+      }
+      return listLabels(ctx);
+    },
+    listSigningKeys: () => listSigningKeys(ctx),
+    rotateSigningKey: () => rotateSigningKey(ctx),
+    retireSigningKey: ({ keyId }) => retireSigningKey(ctx, keyId),
+    exportPublicKey: ({ keyId }) => exportPublicKey(ctx, keyId),
   };
 }

@@ -33,6 +33,8 @@ import { ReviewUndoRepository } from './reviewUndo.js';
 import type { Workspace } from './workspace.js';
 import { SyncTargetRepository } from './syncTargets.js';
 import { DeploymentRepository } from './deployments.js';
+import { PublicationRepository } from './publications.js';
+import { SigningKeyRepository } from './signingKeys.js';
 
 /** Every repository over one open workspace. */
 export function repositories(ws: Workspace) {
@@ -50,6 +52,10 @@ export function repositories(ws: Workspace) {
     reviewUndo: new ReviewUndoRepository(ws),
     syncTargets: new SyncTargetRepository(ws),
     deployments: new DeploymentRepository(ws),
+    publications: new PublicationRepository(ws),
+    signingKeys: new SigningKeyRepository(ws),
   };
 }
 export type Repositories = ReturnType<typeof repositories>;
+export { PublicationRepository, type NewPublication, type PublicationGate, type StoredPublication } from './publications.js';
+export { SigningKeyRepository, type StoredSigningKey } from './signingKeys.js';
