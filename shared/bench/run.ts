@@ -6,6 +6,7 @@ import { benchAccuracy } from './accuracy.js';
 import { benchPatterns } from './patterns.js';
 import { benchPipeline } from './pipeline.js';
 import { benchRetrieval } from './retrieval.js';
+import { benchTraceLog } from './trace-log.js';
 
 const DEFAULT_DATA = ['../shared/data/banking77/all.jsonl', '../shared/data/bitext_customer_service/all.jsonl'];
 
@@ -20,6 +21,7 @@ console.log(`# Casebook benchmarks  (node ${process.version}, ${new Date().toISO
 if (want('retrieval')) await benchRetrieval();
 if (want('pipeline')) await benchPipeline();
 if (want('patterns')) await benchPatterns();
+if (want('trace')) await benchTraceLog();
 if (want('accuracy')) {
   const paths = values.data ?? DEFAULT_DATA.filter((p) => existsSync(p));
   if (paths.length === 0) await benchAccuracy(undefined);
