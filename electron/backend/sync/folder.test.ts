@@ -1,7 +1,7 @@
 // Folder targets, against real folders and real git: files written whole (temp, fsync, rename),
 // only what changed rewritten, a removed label's file deleted; a git working copy commits and
 // pushes to a bare remote, a rejected push is reported and retried, never forced.
-import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { apiFailure } from '../test-support.js';
@@ -65,13 +65,17 @@ describe('a folder target', () => {
     mkdirSync(dir);
     writeFileSync(join(dir, 'production.json'), '{"half": "writ');
     writeFileSync(join(dir, 'notes.txt'), 'not ours');
+    // What a crash mid-write left an hour ago goes; a temp file of a write under way now stays.
+    writeFileSync(join(dir, `${TEMP_PREFIX}crashed`), '{"ha');
+    utimesSync(join(dir, `${TEMP_PREFIX}crashed`), new Date(Date.now() - 3600_000), new Date(Date.now() - 3600_000));
+    writeFileSync(join(dir, `${TEMP_PREFIX}busy`), '');
     const old = statSync(join(dir, 'production.json')).ino;
     const t = await s.call('saveSyncTarget', { kind: 'folder', name: 'Out', path: dir, enabled: true });
     await s.call('syncNow', { id: t.id });
     expect(readFileSync(join(dir, 'production.json'), 'utf8')).toBe(s.stored(1));
     expect(statSync(join(dir, 'production.json')).ino).not.toBe(old); // a new file renamed into place, not rewritten in place
     expect(readFileSync(join(dir, 'notes.txt'), 'utf8')).toBe('not ours');
-    expect(temps(dir)).toEqual([]);
+    expect(temps(dir)).toEqual([`${TEMP_PREFIX}busy`]);
 
     writeFileSync(join(dir, 'rulebook-v1.json'), 'edited by hand');
     await s.call('syncNow', { id: t.id });
@@ -93,7 +97,7 @@ describe('a folder target', () => {
     expect(readFileSync(join(dir, 'rulebook-v1.json'), 'utf8')).toBe(s.stored(1)); // what could be written was
 
     // Fixed by hand: the retry (no one asks) succeeds.
-    (await import('node:fs')).rmSync(join(dir, 'production.json'), { recursive: true });
+    rmSync(join(dir, 'production.json'), { recursive: true });
     await until(() => s.h.ctx.repos.syncTargets.get(t.id)!.status === 'ok', 5000, 'the retry');
     expect(readFileSync(join(dir, 'production.json'), 'utf8')).toBe(s.stored(1));
     expect(s.h.ctx.repos.syncTargets.get(t.id)).toMatchObject({ attempts: 0, retryAt: null, lastError: null });

@@ -5,7 +5,7 @@
 // (electron/backend/sync/git.ts).
 import { randomBytes } from 'node:crypto';
 import { constants as FS } from 'node:fs';
-import { mkdir, open, readFile, rename, rm, stat, unlink } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rename, rm, stat, unlink } from 'node:fs/promises';
 import { dirname, isAbsolute, join } from 'node:path';
 import type { SyncManifest } from '../../services/workspace/syncTargets.js';
 import type { SyncPlan } from './plan.js';
@@ -89,6 +89,18 @@ export function fsReason(err: unknown): string {
   return e instanceof Error ? e.message : String(err);
 }
 
+/** Temp files older than this were left by a write that never finished (a crash): removed. */
+const STALE_TEMP_MS = 10 * 60_000;
+
+async function removeStaleTemps(dir: string): Promise<void> {
+  const names = await readdir(dir).catch(() => [] as string[]);
+  for (const name of names) {
+    if (!name.startsWith(TEMP_PREFIX)) continue;
+    const info = await stat(join(dir, name)).catch(() => null);
+    if (info?.isFile() && Date.now() - info.mtimeMs > STALE_TEMP_MS) await unlink(join(dir, name)).catch(() => undefined);
+  }
+}
+
 export interface FolderWriteResult {
   written: string[];
   removed: string[];
@@ -103,6 +115,7 @@ export async function writeFolder(dir: string, plan: SyncPlan, manifest: SyncMan
     throw new Error(`the folder ${dir} is not there: ${fsReason(err)}`);
   });
   if (!info.isDirectory()) throw new Error(`not a folder: ${dir}`);
+  await removeStaleTemps(dir);
   const written: string[] = [];
   const removed: string[] = [];
   const wanted = new Set(plan.files.map((f) => f.name));
