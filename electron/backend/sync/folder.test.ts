@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { apiFailure } from '../test-support.js';
 import { TEMP_PREFIX } from './folder.js';
+import { createSyncService } from './service.js';
 import { gitRun, RULEBOOK_ID, syncHarness, until, type SyncHarness } from './test-support.js';
 
 const open: SyncHarness[] = [];
@@ -101,6 +102,28 @@ describe('a folder target', () => {
     await until(() => s.h.ctx.repos.syncTargets.get(t.id)!.status === 'ok', 5000, 'the retry');
     expect(readFileSync(join(dir, 'production.json'), 'utf8')).toBe(s.stored(1));
     expect(s.h.ctx.repos.syncTargets.get(t.id)).toMatchObject({ attempts: 0, retryAt: null, lastError: null });
+  });
+
+  it('a failed sync left by an earlier start is retried when due; close stops the retries', async () => {
+    const s = harness();
+    s.publish();
+    const dir = join(s.folder.dir, 'out');
+    const t = await s.call('saveSyncTarget', { kind: 'folder', name: 'Out', path: dir, enabled: false });
+    s.h.ctx.repos.syncTargets.save({ id: t.id, kind: 'folder', name: 'Out', location: dir, enabled: true });
+    s.h.ctx.repos.syncTargets.setStatus(t.id, { status: 'failed', lastError: 'disk full', attempts: 3, retryAt: new Date(Date.now() - 1000).toISOString() });
+    const again = createSyncService(s.h.ctx);
+    try {
+      await until(() => s.h.ctx.repos.syncTargets.get(t.id)!.status === 'ok', 5000, 'the resumed retry');
+    } finally {
+      again.close();
+    }
+    expect(readFileSync(join(dir, 'rulebook-v1.json'), 'utf8')).toBe(s.stored(1));
+
+    s.h.ctx.repos.syncTargets.setStatus(t.id, { status: 'failed', attempts: 1, retryAt: new Date(Date.now() + 200).toISOString() });
+    const closed = createSyncService(s.h.ctx);
+    closed.close();
+    await new Promise((r) => setTimeout(r, 400));
+    expect(s.h.ctx.repos.syncTargets.get(t.id)!.status).toBe('failed');
   });
 
   it('refuses a folder that is not a full path or cannot be written', async () => {
