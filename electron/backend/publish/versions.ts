@@ -9,7 +9,7 @@ import { signRulebook } from '../../../shared/src/rulebook/sign.js';
 import type { RulebookVersionListing, RulebookVersionRecord, StoredPublication } from '../../services/workspace/index.js';
 import type { BackendContext } from '../context.js';
 import { draftArtifact, readDraft } from '../draft.js';
-import { activeSigningKey } from './keys.js';
+import { activeSigningKey, secretName } from './keys.js';
 
 export interface PublishRequest {
   gate: GateReport | null;
@@ -59,21 +59,24 @@ export function publishDraft(ctx: BackendContext, req: PublishRequest): VersionD
   if (gate.status !== 'done') {
     throw new ApiError({ code: 'conflict', message: gate.status === 'running' ? 'the gate is still running: publish when it has finished' : `the gate ${gate.status === 'cancelled' ? 'was cancelled' : 'failed'}: run it again` });
   }
-  const draft = currentDraft(ctx);
-  if (draft.hash !== gate.draftHash) throw new ApiError({ code: 'conflict', message: 'the draft changed since the gate ran: run it again' });
   const overrideReason = req.overrideReason?.trim() || null;
-  if (gate.failed > 0 && !overrideReason) {
-    throw new ApiError({
-      code: 'conflict',
-      message: `the gate failed (${gate.failed} failing precedent${gate.failed === 1 ? '' : 's'}, ${gate.regressions} regression${gate.regressions === 1 ? '' : 's'}): fix them, or publish over it with a reason`,
-    });
-  }
-  const { key, privateKeyPem } = activeSigningKey(ctx);
   const author = ctx.author();
-  const detail = ctx.transaction(() => {
-    // Read again inside the transaction: nothing can change it from here on.
+  // One transaction, the draft read once inside it (a large draft takes a while to assemble):
+  // nothing can change it from here on, and a refusal leaves the workspace as it was.
+  let madeKey: string | null = null;
+  const publish = () => ctx.transaction(() => {
     const now = currentDraft(ctx);
     if (now.hash !== gate.draftHash) throw new ApiError({ code: 'conflict', message: 'the draft changed since the gate ran: run it again' });
+    if (gate.failed > 0 && !overrideReason) {
+      throw new ApiError({
+        code: 'conflict',
+        message: `the gate failed (${gate.failed} failing precedent${gate.failed === 1 ? '' : 's'}, ${gate.regressions} regression${gate.regressions === 1 ? '' : 's'}): fix them, or publish over it with a reason`,
+      });
+    }
+    // Made on first publish: its public half joins this transaction.
+    const hadKey = ctx.repos.signingKeys.active() !== null;
+    const { key, privateKeyPem } = activeSigningKey(ctx);
+    if (!hadKey) madeKey = key.keyId;
     const prev = ctx.repos.rulebookVersions.latest(now.id);
     const content = { name: now.name, instructions: now.instructions, schema: now.schema, rules: now.rules, precedents: now.precedents, settings: now.settings };
     const publishedAt = new Date().toISOString();
@@ -102,6 +105,14 @@ export function publishDraft(ctx: BackendContext, req: PublishRequest): VersionD
     });
     return detailOf(stored, publication);
   });
+  let detail: VersionDetail;
+  try {
+    detail = publish();
+  } catch (err) {
+    // A key made for this publish went with the rolled-back transaction: so does its private half.
+    if (madeKey !== null) ctx.opts.secrets.setSecret(secretName(madeKey), null);
+    throw err;
+  }
   ctx.emit('publishChanged', { reason: 'published' });
   ctx.emit('draftChanged', { reason: 'published', entryId: null });
   return detail;
