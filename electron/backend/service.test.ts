@@ -80,7 +80,7 @@ describe('createBackend on a new path with the demo', () => {
     // Not extracted again either: the newest extraction is the one from the first run.
     const secondDetail = await call(second, 'getMessage', { id: demoId('demo-048') });
     expect(secondDetail.extraction!.id).toBe(firstDetail.extraction!.id);
-    expect((await call(second, 'getRulebook', {})).precedents).toHaveLength(299);
+    expect((await call(second, 'getRulebook', {})).precedents).toHaveLength(569);
     expect((await call(second, 'getAppInfo', {})).host).toBe('electron');
   });
 });

@@ -56,11 +56,13 @@ describe('reviewPriority', () => {
     expect(judged(p)).toEqual([{ kind: 'disagreement', field: 'issue_type', value: 'billing', vote: 'account', share: 0.9464, support: 3 }]);
     expect(p.score).toBeGreaterThanOrEqual(0.15);
     expect(needsReview(p)).toBe(true); // 3 precedents, 95% of the weight
-    // A bare majority ranks the output up but does not send it to review on its own.
+    // A bare majority ranks the output up, below a clear disagreement: at a threshold of 0.6 it
+    // does not send it to review on its own (the default, 0.65, does).
     const weak = reviewPriority(input({ ...agreeing, urgency: 'low' }, close), ctx);
     expect(judged(weak)).toEqual([{ kind: 'disagreement', field: 'urgency', value: 'low', vote: 'high', share: 0.6786, support: 2 }]);
     expect(weak.score).toBeGreaterThan(0);
-    expect(needsReview(weak)).toBe(false);
+    expect(weak.score).toBeLessThan(p.score);
+    expect(needsReview(weak, 0.6)).toBe(false);
     // Two fields in dispute rank above one.
     const two = reviewPriority(input({ ...agreeing, issue_type: 'billing', repeat: false }, close), ctx);
     expect(judged(two).map((r) => r.kind)).toEqual(['disagreement', 'disagreement']);

@@ -51,8 +51,8 @@ describe('Rules and Precedents when the backend fails', () => {
     const error = await screen.findByTestId('error-state');
     expect(error.textContent).toContain('try again');
     await user.click(within(error).getByTestId('retry-button'));
-    expect(await screen.findAllByTestId('precedent-row')).toHaveLength(299);
-    expect(screen.getAllByTestId('precedent-edit')).toHaveLength(299);
+    expect(await screen.findAllByTestId('precedent-row')).toHaveLength(569);
+    expect(screen.getAllByTestId('precedent-edit')).toHaveLength(569);
     expect(screen.getByTestId('precedents-screen').textContent).not.toContain('Read-only');
   });
 
@@ -65,6 +65,6 @@ describe('Rules and Precedents when the backend fails', () => {
     await waitFor(() => expect(screen.getByTestId('precedents-screen').textContent).toContain('Read-only: the workspace cannot be written.'));
     expect(screen.queryAllByTestId('precedent-edit')).toHaveLength(0);
     expect(screen.queryAllByTestId('precedent-delete')).toHaveLength(0);
-    expect(screen.getAllByTestId('precedent-row')).toHaveLength(299);
+    expect(screen.getAllByTestId('precedent-row')).toHaveLength(569);
   });
 });

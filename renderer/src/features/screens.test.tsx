@@ -25,7 +25,7 @@ describe('Rules, Rulebook and Settings screens', () => {
     await renderApp({ screen: 'rulebook' });
     expect((await screen.findByTestId('rulebook-name')).textContent).toBe('Tidewell support triage');
     expect(screen.getByTestId('rulebook-version').textContent).toMatch(/^draft [0-9a-f]{12} · not published yet · publishes as v1$/);
-    expect(screen.getByTestId('rulebook-precedent-count').textContent).toBe('299');
+    expect(screen.getByTestId('rulebook-precedent-count').textContent).toBe('569');
     expect(screen.getAllByTestId('schema-field').map((r) => r.getAttribute('data-field'))).toEqual([
       'name',
       'issue_type',

@@ -109,7 +109,7 @@ export const EXPORT_FORMATS = ['jsonl', 'csv'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
 /** Below this confidence a machine's answer goes to Needs review, unless the person set another. */
-export const DEFAULT_REVIEW_THRESHOLD = 0.6;
+export const DEFAULT_REVIEW_THRESHOLD = 0.65;
 
 export const RUN_STATUSES = ['queued', 'running', 'cancelled', 'done', 'failed'] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];

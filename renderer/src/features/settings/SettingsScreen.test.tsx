@@ -75,7 +75,7 @@ describe('Settings screen', () => {
     const { api, user } = await renderApp({ screen: 'settings' });
     await screen.findByTestId('settings-form');
     expect(screen.getByTestId('api-key-storage').textContent).toContain('In the memory of this browser host only');
-    expect((screen.getByTestId('settings-threshold') as HTMLInputElement).value).toBe('0.6');
+    expect((screen.getByTestId('settings-threshold') as HTMLInputElement).value).toBe('0.65');
     await user.clear(screen.getByTestId('settings-threshold'));
     await user.type(screen.getByTestId('settings-threshold'), '0.75');
     await user.click(screen.getByTestId('settings-auto-extract'));
