@@ -18,7 +18,9 @@ import { createDraftHandlers } from './draft/handlers.js';
 import { createConnectionHandlers } from './connection/handlers.js';
 import { createExportHandlers } from './export/handlers.js';
 import { createPublishHandlers } from './publish/handlers.js';
+import { GateService } from './publish/gate.js';
 import { createSyncHandlers } from './sync/handlers.js';
+import { createSyncService } from './sync/service.js';
 import { createPhraseHandlers } from './teach/phrase-handlers.js';
 import { createRecordHandlers } from './teach/record-handlers.js';
 import type { WorkspaceHandlers } from './workspaces/handlers.js';
@@ -120,6 +122,9 @@ export async function openWorkspaceBackend(opts: BackendOptions, session: Worksp
   // Runs execute in the background, one at a time. A run left queued or running by a crash or a
   // restart is resumed by startBackgroundWork (only its pending items: nothing is extracted twice).
   const runs = createRunService(ctx);
+  // Publishing syncs: every publish and label move is written to the sync targets in the background.
+  const sync = createSyncService(ctx);
+  const gates = new GateService(ctx);
   // One group per feature; a method defined twice, or left out, stops the backend from starting
   // (and a method left out does not compile).
   const handlers: ApiHandlers = joinHandlers(
@@ -132,8 +137,8 @@ export async function openWorkspaceBackend(opts: BackendOptions, session: Worksp
     createPhraseHandlers(ctx),
     createConnectionHandlers(ctx),
     createExportHandlers(ctx),
-    createPublishHandlers(ctx),
-    createSyncHandlers(ctx),
+    createPublishHandlers(ctx, { afterChange: (_reason, detail) => sync.trigger(detail) }, gates),
+    createSyncHandlers(ctx, sync),
     session,
   );
   let started = false;
@@ -148,10 +153,14 @@ export async function openWorkspaceBackend(opts: BackendOptions, session: Worksp
     },
     stopRuns: async () => {
       runs.close();
+      gates.close();
+      sync.close();
       await runs.idle();
     },
     close: () => {
       runs.close();
+      gates.close();
+      sync.close();
       ws.close();
     },
   };

@@ -15,14 +15,18 @@ export type PublishHandlers = Pick<
 
 /** What publishing tells the rest of the backend (the sync service syncs on both). */
 export interface PublishHooks {
-  /** After a version is published, and after every label move (not after a no-op). */
-  afterChange?(reason: 'published' | 'label'): void;
+  /**
+   * After a version is published, and after every label move (not after a no-op). `detail` says
+   * what happened in a line ("publish tidewell-support v3", "production → v2: <reason>"): the sync's
+   * commit message.
+   */
+  afterChange?(reason: 'published' | 'label', detail: string): void;
 }
 
 export function createPublishHandlers(ctx: BackendContext, hooks: PublishHooks = {}, gates: GateService = new GateService(ctx)): PublishHandlers {
-  const changed = (reason: 'published' | 'label') => {
+  const changed = (reason: 'published' | 'label', detail: string) => {
     try {
-      hooks.afterChange?.(reason);
+      hooks.afterChange?.(reason, detail);
     } catch {
       // A hook's failure (a sync) never undoes or fails the change itself: the hook reports its own.
     }
@@ -33,7 +37,7 @@ export function createPublishHandlers(ctx: BackendContext, hooks: PublishHooks =
     getGate: ({ gateId }) => gates.get(gateId),
     publishDraft: ({ gateId, note, overrideReason }) => {
       const detail = publishDraft(ctx, { gate: gates.find(gateId), gateId, note, overrideReason });
-      changed('published');
+      changed('published', `publish ${detail.rulebookId} v${detail.version}${note ? `: ${note}` : ''}`);
       return detail;
     },
     listVersions: () => listVersions(ctx),
@@ -42,16 +46,18 @@ export function createPublishHandlers(ctx: BackendContext, hooks: PublishHooks =
     exportVersion: ({ version }) => exportVersion(ctx, version),
     listLabels: () => listLabels(ctx),
     setLabel: ({ label, version, reason }) => {
+      const before = listLabels(ctx).labels.find((l) => l.label === label)?.version ?? 0;
       if (setLabel(ctx, label, version, reason)) {
         ctx.emit('publishChanged', { reason: 'label' });
-        changed('label');
+        const move = before > version ? 'rollback' : before === 0 ? 'set' : 'promote';
+        changed('label', `${label} → v${version} (${move}${reason ? `: ${reason}` : ''})`);
       }
       return listLabels(ctx);
     },
     removeLabel: ({ label, reason }) => {
       if (removeLabel(ctx, label, reason)) {
         ctx.emit('publishChanged', { reason: 'label' });
-        changed('label');
+        changed('label', `${label} removed${reason ? `: ${reason}` : ''}`);
       }
       return listLabels(ctx);
     },

@@ -111,7 +111,7 @@ export async function sendWithRetries(method: 'PUT' | 'DELETE', url: string, ini
       const res = await fetch(url, {
         method,
         headers,
-        ...(init.body ? { body: init.body } : {}),
+        ...(init.body ? { body: new Uint8Array(init.body) } : {}),
         redirect: 'error',
         signal: opts.signal ? AbortSignal.any([timeout, opts.signal]) : timeout,
       });

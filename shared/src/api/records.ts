@@ -3,6 +3,7 @@ import type { EnumValue, Extraction, ExtractionSchema, FieldChange, FieldSpec, F
 
 import type { DraftChangeKind, GateStatus, ImportFormat, ReviewStatus, RunStatus, SyncTargetKind, WorkspaceTemplate } from './names.js';
 import type { RuntimeStatus } from '../service/types.js';
+import type { ChangelogEntry } from '../rulebook/changelog.js';
 
 export { REVIEW_STATUSES, type DraftChangeKind, type ImportFormat, type ReviewStatus, type RunStatus, type WorkspaceTemplate } from './names.js';
 
@@ -520,13 +521,7 @@ export interface GateReport {
 
 export type GateProgress = Omit<GateReport, 'failures'>;
 
-export type ChangelogKind = 'field' | 'value' | 'rule' | 'precedent' | 'instructions' | 'settings' | 'schema' | 'gate' | 'name';
-
-/** One line of a version's changelog. */
-export interface ChangelogEntry {
-  kind: ChangelogKind;
-  text: string;
-}
+export type { ChangelogEntry, ChangelogKind } from '../rulebook/changelog.js';
 
 /** A published version, for lists. */
 export interface VersionSummary {

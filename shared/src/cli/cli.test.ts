@@ -210,6 +210,18 @@ describe('casebook keygen, sign, verify and diff', () => {
     expect(broken.stderr).toMatch(/broken\.json: invalid JSON at line 4, column 1/);
   });
 
+  it('verifies with a key set (one file, several keys: what the app exports after a rotation)', async () => {
+    writeFileSync(join(dir, 'set.pem'), readFileSync(join(dir, 'other.pub'), 'utf8') + readFileSync(join(dir, 'ops.pub'), 'utf8'));
+    const ok = await casebook(['verify', 'signed.json', '--public-key', 'set.pem'], { cwd: dir });
+    expect(ok.stderr).toBe('');
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toMatch(/signature: valid/);
+    writeFileSync(join(dir, 'set-with-private.pem'), readFileSync(join(dir, 'other.pub'), 'utf8') + readFileSync(join(dir, 'ops.key'), 'utf8'));
+    const bad = await casebook(['verify', 'signed.json', '--public-key', 'set-with-private.pem'], { cwd: dir });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('set-with-private.pem: a private key');
+  });
+
   it('diffs two versions', async () => {
     const r = await casebook(['diff', 'rb.json', 'rb2.json'], { cwd: dir });
     expect(r.code).toBe(1);

@@ -58,9 +58,27 @@ async function readKey(path: string, want: 'public' | 'private'): Promise<string
   return text;
 }
 
-/** The PEM text of each --public-key file, each checked to be an Ed25519 public key. Throws CliError (exit 2). */
-export function readPublicKeys(paths: string[] | undefined): Promise<string[]> {
-  return Promise.all((paths ?? []).map((p) => readKey(p, 'public')));
+const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----[\s\S]*?-----END \1-----/g;
+
+/** The PEM blocks of a file (a key set exported by the app holds one per trusted key), or the whole text when it has none. */
+export function pemBlocks(text: string): string[] {
+  const blocks = [...text.matchAll(PEM_BLOCK)].map((m) => `${m[0]}\n`);
+  return blocks.length > 0 ? blocks : [text];
+}
+
+/**
+ * The PEM text of every public key in the --public-key files (a file may hold several: the key set
+ * the app exports for rotation), each checked to be an Ed25519 public key. Throws CliError (exit 2).
+ */
+export async function readPublicKeys(paths: string[] | undefined): Promise<string[]> {
+  const texts = await Promise.all((paths ?? []).map((p) => readKey(p, 'public').then((text) => ({ p, text }))));
+  return texts.flatMap(({ p, text }) =>
+    pemBlocks(text).map((block, i, all) => {
+      const problem = keyProblem(block, all.length > 1 ? `${p} (key ${i + 1} of ${all.length})` : p, 'public');
+      if (problem) throw problem;
+      return block;
+    }),
+  );
 }
 
 /** The PEM text of a --key file, checked to be an Ed25519 private key. Throws CliError (exit 2). */

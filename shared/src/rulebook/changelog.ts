@@ -1,12 +1,18 @@
 // A rulebook difference as a changelog: one plain sentence per change, for a version's history and
 // for people who read it (the full difference is formatRulebookDiff's).
-import type { ChangelogEntry } from '../api/records.js';
 import type { FieldSpec, JsonValue, Rule } from '../domain.js';
 import { canonicalJson } from './canonical.js';
 import type { RulebookDiff } from './diff.js';
 import { printable } from './printable.js';
 
-export type { ChangelogEntry };
+/** What a changelog line is about. */
+export type ChangelogKind = 'field' | 'value' | 'rule' | 'precedent' | 'instructions' | 'settings' | 'schema' | 'gate' | 'name';
+
+/** One line of a version's changelog. */
+export interface ChangelogEntry {
+  kind: ChangelogKind;
+  text: string;
+}
 
 /** Past this many precedents added (removed, changed) at once, one line counts them. */
 export const PRECEDENT_LINES_MAX = 20;
