@@ -2,6 +2,7 @@
 // expected Ed25519 key is a usage error naming the file and saying what it holds instead, never a
 // crypto exception surfacing as an internal error.
 import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
+import { pemBlocks } from '../rulebook/sign.js';
 import { CliError, readText } from './io.js';
 
 const USAGE = 2;
@@ -56,14 +57,6 @@ async function readKey(path: string, want: 'public' | 'private'): Promise<string
   const problem = keyProblem(text, path, want);
   if (problem) throw problem;
   return text;
-}
-
-const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----[\s\S]*?-----END \1-----/g;
-
-/** The PEM blocks of a file (a key set exported by the app holds one per trusted key), or the whole text when it has none. */
-export function pemBlocks(text: string): string[] {
-  const blocks = [...text.matchAll(PEM_BLOCK)].map((m) => `${m[0]}\n`);
-  return blocks.length > 0 ? blocks : [text];
 }
 
 /**

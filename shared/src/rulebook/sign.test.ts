@@ -146,3 +146,17 @@ describe('signatures', () => {
     expect(() => keyIdOf('nope')).toThrow(/not a public key PEM/);
   });
 });
+
+describe('key sets', () => {
+  it('verifies with one PEM text holding several keys (a rotation: old and new key in one file)', () => {
+    const oldKey = generateSigningKey();
+    const newKey = generateSigningKey();
+    const set = oldKey.publicKeyPem + newKey.publicKeyPem;
+    const byOld = signRulebook(sampleRulebook(), oldKey.privateKeyPem);
+    const byNew = signRulebook(sampleRulebook(), newKey.privateKeyPem);
+    expect(verifySignature(byOld, set)).toEqual({ ok: true, keyId: oldKey.keyId });
+    expect(verifySignature(byNew, [set])).toEqual({ ok: true, keyId: newKey.keyId });
+    const stranger = generateSigningKey();
+    expect(verifySignature(signRulebook(sampleRulebook(), stranger.privateKeyPem), set).ok).toBe(false);
+  });
+});

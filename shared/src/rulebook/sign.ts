@@ -76,7 +76,8 @@ export function verifyHashSignature(artifact: RulebookArtifact, publicKeyPem: st
   const sig = artifact.signature;
   if (!sig) return { ok: false, keyId: null, reason: 'the rulebook is not signed' };
   if (sig.alg !== 'ed25519') return { ok: false, keyId: sig.keyId, reason: `unsupported signature algorithm ${String(sig.alg)}` };
-  const pems = Array.isArray(publicKeyPem) ? publicKeyPem : [publicKeyPem];
+  // A PEM text may hold several keys (the key set Casebook exports during a rotation).
+  const pems = (Array.isArray(publicKeyPem) ? publicKeyPem : [publicKeyPem]).flatMap(pemBlocks);
   if (pems.length === 0) return { ok: false, keyId: sig.keyId, reason: 'no trusted public keys were given' };
   const keys = pems.map((pem) => {
     const key = toPublicKey(pem);
@@ -100,6 +101,14 @@ export function verifyHashSignature(artifact: RulebookArtifact, publicKeyPem: st
     good = false;
   }
   return good ? { ok: true, keyId: sig.keyId } : { ok: false, keyId: sig.keyId, reason: `the signature does not verify with key ${sig.keyId}` };
+}
+
+const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----[\s\S]*?-----END \1-----/g;
+
+/** The PEM blocks of a text (a key set holds one per key), or the whole text when it has none. */
+export function pemBlocks(text: string): string[] {
+  const blocks = [...text.matchAll(PEM_BLOCK)].map((m) => `${m[0]}\n`);
+  return blocks.length > 0 ? blocks : [text];
 }
 
 function toPublicKey(pem: string): KeyObject {
