@@ -726,6 +726,13 @@ function validArg(method: ApiMethod, k: Known): fc.Arbitrary<unknown> {
     case 'deleteSyncTarget':
     case 'deleteDeployment':
       return fc.record({ id: fc.string({ minLength: 1, maxLength: 40 }) });
+    case 'compareRuns':
+      return fc.record(
+        { a: fc.string({ minLength: 1, maxLength: 40 }), b: fc.string({ minLength: 1, maxLength: 40 }), field: oneOf(['issue_type', 'urgency', 'priority']), validityChanged: fc.boolean(), limit: fc.integer({ min: 1, max: 50 }) },
+        { requiredKeys: ['a', 'b'] },
+      );
+    case 'getRunPair':
+      return fc.record({ a: fc.string({ minLength: 1, maxLength: 40 }), b: fc.string({ minLength: 1, maxLength: 40 }), messageId });
   }
 }
 

@@ -21,6 +21,7 @@ import { createPublishHandlers } from './publish/handlers.js';
 import { GateService } from './publish/gate.js';
 import { createSyncHandlers } from './sync/handlers.js';
 import { createSyncService } from './sync/service.js';
+import { createDriftHandlers } from './drift/handlers.js';
 import { createPhraseHandlers } from './teach/phrase-handlers.js';
 import { createRecordHandlers } from './teach/record-handlers.js';
 import type { WorkspaceHandlers } from './workspaces/handlers.js';
@@ -139,6 +140,7 @@ export async function openWorkspaceBackend(opts: BackendOptions, session: Worksp
     createExportHandlers(ctx),
     createPublishHandlers(ctx, { afterChange: (_reason, detail) => sync.trigger(detail) }, gates),
     createSyncHandlers(ctx, sync),
+    createDriftHandlers(ctx),
     session,
   );
   let started = false;

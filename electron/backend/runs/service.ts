@@ -81,6 +81,9 @@ export function runRecord(run: StoredRun): RunRecord {
     startedAt: run.startedAt,
     finishedAt: run.finishedAt,
     error: run.error,
+    rulebook: { version: run.rulebookVersion, hash: run.rulebookHash },
+    provider: run.provider,
+    model: run.model,
   };
 }
 

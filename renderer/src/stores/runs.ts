@@ -105,7 +105,7 @@ export function createRunsStore(api: CasebookApi, deps: { toasts: StoreApi<Toast
         const current = get().run;
         if (current && current.id !== event.runId && LIVE.has(current.status) && !LIVE.has(event.status)) return;
         const status = event.status as RunRecord['status'];
-        const base: RunRecord = current?.id === event.runId ? current : { id: event.runId, kind: 'extract', status, total: event.total, done: 0, failed: 0, createdAt: new Date().toISOString(), startedAt: null, finishedAt: null, error: null };
+        const base: RunRecord = current?.id === event.runId ? current : { id: event.runId, kind: 'extract', status, total: event.total, done: 0, failed: 0, createdAt: new Date().toISOString(), startedAt: null, finishedAt: null, error: null, rulebook: { version: null, hash: null }, provider: '', model: '' };
         set({ run: { ...base, status, done: event.done, failed: event.failed, total: event.total }, progress: event, stale: false });
         if (!LIVE.has(event.status)) void finished(event.runId);
       },

@@ -38,6 +38,8 @@ import type {
   VersionDetail,
   VersionDiff,
   VersionSummary,
+  RunComparison,
+  RunPair,
 } from './records.js';
 import {
   API_EVENT_NAMES,
@@ -180,7 +182,25 @@ export const apiArgs = {
   restorePrecedent: z.object({ id }).strict(),
 
   // Runs: extraction over a selection, with progress events, cancel and resume.
-  startRun: z.object({ selection: messageSelection }).strict(),
+  /**
+   * Extracts a selection. Without `against`, under the draft, for the inbox (kind `extract`). With
+   * `against`, a comparison run (kind `compare`) under a published version or the draft, with
+   * another provider or model if given ("what would model B say?"): its answers are kept beside the
+   * inbox's and never change the answer of record.
+   */
+  startRun: z
+    .object({
+      selection: messageSelection,
+      against: z
+        .object({
+          version: z.union([z.number().int().min(1), z.literal('draft')]).default('draft'),
+          provider: z.enum(['embedded', 'openai']).optional(),
+          model: z.string().trim().min(1).max(200).optional(),
+        })
+        .strict()
+        .optional(),
+    })
+    .strict(),
   cancelRun: z.object({ runId: id }).strict(),
   resumeRun: z.object({ runId: id }).strict(),
   retryRunErrors: z.object({ runId: id }).strict(),
@@ -254,6 +274,27 @@ export const apiArgs = {
 
   // Publish, sync and the production loop (issue 11): publish-schemas.ts.
   ...publishArgs,
+
+  // Drift investigation (issue 12).
+  /**
+   * Two runs over the messages both extracted: counts, per-field changes (old → new for enum
+   * fields), validity changes, keys outside the schema, and the changed messages (filtered by a
+   * field, optionally a from/to value, or validity changes), a page at a time.
+   */
+  compareRuns: z
+    .object({
+      a: id,
+      b: id,
+      field: z.string().min(1).max(64).optional(),
+      from: z.union([z.string().max(500), z.number(), z.boolean(), z.null()]).optional(),
+      to: z.union([z.string().max(500), z.number(), z.boolean(), z.null()]).optional(),
+      validityChanged: z.boolean().optional(),
+      cursor: text(500).nullable().optional(),
+      limit: z.number().int().min(1).max(500).default(100),
+    })
+    .strict(),
+  /** One message's extractions under two runs, with their traces. */
+  getRunPair: z.object({ a: id, b: id, messageId: id }).strict(),
 } as const satisfies Record<ApiMethod, z.ZodType>;
 
 export interface ApiResults {
@@ -329,6 +370,8 @@ export interface ApiResults {
   saveDeployment: DeploymentRecord;
   deleteDeployment: { id: string };
   pollDeployments: DeploymentRecord[];
+  compareRuns: RunComparison;
+  getRunPair: RunPair;
 }
 
 /** Every method, in contract order (the names module's list). */

@@ -83,6 +83,9 @@ export const API_METHOD_NAMES = [
   'saveDeployment',
   'deleteDeployment',
   'pollDeployments',
+  // Drift investigation (issue 12).
+  'compareRuns',
+  'getRunPair',
 ] as const;
 export type ApiMethod = (typeof API_METHOD_NAMES)[number];
 

@@ -270,6 +270,10 @@ export interface RunRecord {
   startedAt: string | null;
   finishedAt: string | null;
   error: string | null;
+  /** What the run extracted under: the rulebook (a published version, or null for the draft, with its hash), the provider and model. */
+  rulebook: { version: number | null; hash: string | null };
+  provider: string;
+  model: string;
 }
 
 export interface RunErrorItem {
@@ -636,4 +640,57 @@ export interface DeploymentRecord {
   version: number | null;
   /** Labels pointing at the version it runs. */
   labels: string[];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Drift investigation (issue 12).
+
+/** How one field changed between two runs over the messages both extracted. */
+export interface FieldChangeCount {
+  field: string;
+  /** Messages whose value of this field differs. */
+  changed: number;
+  /** Old value → new value with counts, most frequent first (enum and boolean fields; empty for others). */
+  transitions: { from: JsonValue; to: JsonValue; count: number }[];
+}
+
+/** One message both runs extracted, with what differs. */
+export interface RunComparisonItem {
+  messageId: string;
+  subject: string | null;
+  /** The message's text, shortened. */
+  excerpt: string;
+  /** Fields whose values differ (schema order), then keys outside the schema that one side has. */
+  changedFields: string[];
+  a: { valid: boolean; output: Extraction };
+  b: { valid: boolean; output: Extraction };
+}
+
+/** Two runs compared over the messages both extracted (a: the earlier or reference run, b: the other). */
+export interface RunComparison {
+  a: RunRecord;
+  b: RunRecord;
+  /** Messages both runs extracted. */
+  overlap: number;
+  /** Of those, messages whose output differs in any field or key. */
+  changed: number;
+  validity: { becameInvalid: number; becameValid: number };
+  /** Every schema field, schema order. */
+  fields: FieldChangeCount[];
+  /** Keys outside the schema in either run's answers (`priority` beside or instead of `urgency`): messages with it in a, in b. */
+  unknownKeys: { key: string; a: number; b: number }[];
+  /** Changed messages matching the filter, a page of them. */
+  matching: number;
+  items: RunComparisonItem[];
+  nextCursor: string | null;
+}
+
+/** One message under two runs, side by side with both traces. */
+export interface RunPair {
+  messageId: string;
+  subject: string | null;
+  text: string;
+  a: ExtractionRecord | null;
+  b: ExtractionRecord | null;
+  runs: { a: RunRecord; b: RunRecord };
 }
