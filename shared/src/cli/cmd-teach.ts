@@ -56,6 +56,8 @@ export async function run(argv: string[]): Promise<number> {
       ...(typeof value.sender === 'string' ? { sender: value.sender } : {}),
       ...(Array.isArray(value.context) ? { context: value.context.filter((c): c is string => typeof c === 'string') } : {}),
     });
+    // The pipeline sees the normalised text: one that is nothing but invisible characters teaches nothing and could never be replayed.
+    if (!message.text) { problems.push(`${at}: "text" is empty once normalised (it holds only invisible or control characters)`); continue; }
     const note = typeof value.note === 'string' ? value.note : typeof value.rationale === 'string' ? value.rationale : undefined;
     const tags = Array.isArray(value.tags) ? value.tags.filter((t): t is string => typeof t === 'string') : [];
     const key = keyOf({ message });

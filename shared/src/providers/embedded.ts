@@ -6,6 +6,7 @@
 // Its answer is a pure function of the request (and, with the centroid variant, of the precedent
 // set it was created with), so it is deterministic and reproducible.
 import type { Extraction, FieldConfidence, FieldSpec, JsonValue, MessageInput, Precedent, Rule } from '../domain.js';
+import { normaliseMessage } from '../pipeline/normalise.js';
 import { PrecedentIndex, foldForSearch, tokenize } from '../retrieval/index.js';
 import { findRequestedAction } from './embedded-action.js';
 import { FieldClassifier, classifierText } from './embedded-classify.js';
@@ -390,6 +391,22 @@ function answerField(field: FieldSpec, request: ProviderRequest, ans: Answerer, 
 
 const sameText = (a: MessageInput, b: MessageInput) => a.text.trim() === b.text.trim() && (!b.subject || (a.subject ?? '').trim() === b.subject.trim());
 
+/** The same message as the pipeline sees it: text, subject, sender and context alike, once normalised. */
+function sameMessage(a: MessageInput, b: MessageInput): boolean {
+  const x = normaliseMessage(a);
+  const y = normaliseMessage(b);
+  return x.text === y.text && x.subject === y.subject && x.sender === y.sender && (x.context ?? []).join('\u0000') === (y.context ?? []).join('\u0000');
+}
+
+/**
+ * The retrieved precedent whose message this is: one equal in every part first (precedents may
+ * share a text and differ in subject or sender, each with its own output), else one with the same
+ * text (and subject, when the precedent has one).
+ */
+function exactPrecedent(request: ProviderRequest): RetrievedPrecedent | undefined {
+  return request.precedents.find((p) => sameMessage(request.message, p.precedent.message)) ?? request.precedents.find((p) => sameText(request.message, p.precedent.message));
+}
+
 /**
  * The embedded provider. Without options it answers from the request alone (the retrieved
  * precedents, the rules and the message). With `{ precedents, index }` it also classifies enum and
@@ -449,7 +466,7 @@ export function createEmbeddedProvider(options?: EmbeddedProviderOptions): Provi
       }
     },
     async complete(request: ProviderRequest): Promise<ProviderResponse> {
-      const exact = request.precedents.find((p) => sameText(request.message, p.precedent.message));
+      const exact = exactPrecedent(request);
       if (exact) {
         const out: Extraction = {};
         const confidence: FieldConfidence[] = [];
