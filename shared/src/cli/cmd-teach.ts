@@ -13,8 +13,10 @@ export const help = `casebook teach --rulebook RULEBOOK.json --examples EXAMPLES
 Adds each line {"text": "...", "output": {...}, "note": "why"} of EXAMPLES.jsonl as a precedent
 (optional: "subject", "sender", "context": [...], "tags": [...], "id") and writes the next version
 of the rulebook to --out (default: over RULEBOOK.json). Outputs are checked against the schema
-(key and value aliases are applied first). A precedent whose message is already taught replaces
-the old one. Any invalid line stops the command, naming the line, unless --skip-invalid.`;
+(key and value aliases are applied first). A precedent whose message is already taught (the same
+text, subject, sender and context once normalised: whitespace, line endings, invisible characters)
+replaces the old one (the newest wins; it keeps the old id); one that differs in any of them is
+another precedent. Any invalid line stops the command, naming the line, unless --skip-invalid.`;
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
