@@ -34,7 +34,7 @@ describe('Inbox', () => {
     expect(next!.textContent).toContain(second!.subject);
     expect(next!.textContent).toContain(second!.sender!.replace(/ <.*>$/, ''));
     expect(next!.textContent).toContain(String(second!.output!.issue_type));
-    expect(next!.textContent).toContain('Extracted');
+    expect(next!.textContent).toContain(second!.status === 'needs_review' ? 'Needs review' : 'Extracted');
   });
 
   it('renders only a window of rows and loads further pages with the cursor', async () => {
