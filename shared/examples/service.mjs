@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // A production service around a Casebook rulebook, in plain Node http:
 //   node service.mjs --rulebook production.json --public-key casebook.pub.pem --port 8080 --trace-dir traces
-// POST /extract {id?, subject?, text} -> {output, valid, errors, rulebook}; GET /casebook/status.
+// POST /extract {id?, subject?, sender?, context?: [...], text} -> {output, valid, errors, rulebook}; GET /casebook/status.
+// The model provider is the rulebook's; an OpenAI-compatible endpoint is read from OPENAI_BASE_URL and OPENAI_API_KEY.
 // The rulebook file is watched: a newly synced version serves without a restart; a broken or
 // wrongly signed one is refused (see /casebook/status) and the last good one keeps serving.
 import { readFileSync } from 'node:fs';
@@ -57,10 +58,17 @@ const server = createServer(async (req, res) => {
   if (req.method !== 'POST' || req.url !== '/extract') return send(res, 404, { error: 'POST /extract or GET /casebook/status' });
   try {
     const body = await readJson(req);
-    const { id, subject, text } = body && typeof body === 'object' ? body : {};
+    const { id, subject, sender, context, text } = body && typeof body === 'object' ? body : {};
     if (typeof text !== 'string' || !text.trim()) return send(res, 400, { error: 'text (a non-empty string) is required' });
     if (!service.current()) return send(res, 503, { error: 'no rulebook is loaded yet', lastError: service.status().lastError });
-    const message = { text, ...(typeof subject === 'string' ? { subject } : {}), ...(typeof id === 'string' ? { id } : {}) };
+    // Every part the app extracts with (the model sees the sender and earlier messages too), so the same message gets the same answer.
+    const message = {
+      text,
+      ...(typeof subject === 'string' ? { subject } : {}),
+      ...(typeof sender === 'string' ? { sender } : {}),
+      ...(Array.isArray(context) ? { context: context.filter((c) => typeof c === 'string') } : {}),
+      ...(typeof id === 'string' ? { id } : {}),
+    };
     const { output, valid, errors, trace } = await service.extract(message);
     send(res, 200, { ...(message.id ? { id: message.id } : {}), output, valid, errors, rulebook: trace.rulebook });
   } catch (err) {
