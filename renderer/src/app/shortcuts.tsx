@@ -74,6 +74,19 @@ export const KEYS = {
   'review.save': { keys: ['Mod+Enter'], description: 'Save the correction', group: 'Review', screen: 'inbox', scope: 'control', when: 'in the rationale' },
   'inbox.leaveSearch': { keys: ['Escape'], description: 'Leave the search box', group: 'Inbox', screen: 'inbox', scope: 'control', when: 'in the search box' },
 
+  'drift.next': { keys: ['j'], description: 'Next changed message', group: 'Drift', screen: 'drift', scope: 'window' },
+  'drift.previous': { keys: ['k'], description: 'Previous changed message', group: 'Drift', screen: 'drift', scope: 'window' },
+  'drift.close': { keys: ['Escape'], description: 'Close the message pair', group: 'Drift', screen: 'drift', scope: 'window' },
+  'drift.move': {
+    keys: ['ArrowDown', 'ArrowUp'],
+    description: 'Next or previous changed message',
+    group: 'Drift',
+    screen: 'drift',
+    scope: 'control',
+    when: 'in the changed messages table',
+  },
+  'drift.open': { keys: ['Enter'], description: 'Open the message: both answers side by side', group: 'Drift', screen: 'drift', scope: 'control', when: 'in the changed messages table' },
+
   'rulebook.moveField': {
     keys: ['Alt+ArrowUp', 'Alt+ArrowDown'],
     description: 'Move the field up or down',
