@@ -164,6 +164,20 @@ describe('a folder in a git working copy', () => {
   }
   const log = (bare: string) => gitRun(bare, 'log', '--format=%s', 'main').split('\n');
 
+  it('syncs into a fresh clone of an empty repository before anything is published: ok, nothing to push', async () => {
+    const s = harness();
+    const bare = join(s.folder.dir, 'empty.git');
+    gitRun(s.folder.dir, 'init', '--bare', '-q', bare);
+    gitRun(s.folder.dir, 'clone', '-q', bare, 'fresh');
+    const t = await s.call('saveSyncTarget', { kind: 'folder', name: 'Fresh', path: join(s.folder.dir, 'fresh'), enabled: true });
+    const [first] = await s.call('syncNow', { id: t.id });
+    expect(first).toMatchObject({ status: 'ok', lastError: null });
+    s.publish();
+    const [second] = await s.call('syncNow', { id: t.id });
+    expect(second).toMatchObject({ status: 'ok', lastError: null });
+    expect(gitRun(bare, 'log', '--format=%s').split('\n')[0]).toMatch(/^casebook: /);
+  });
+
   it('commits what changed with a message naming it, pushes it, and makes no empty commit', async () => {
     const s = harness();
     const { bare, work, dir } = repos(s);

@@ -144,6 +144,8 @@ export async function commitAndPush(dir: string, paths: readonly string[], messa
 async function pushIfAhead(dir: string, commit: string | null, opts: GitOptions): Promise<boolean> {
   const branch = await gitOrNull(dir, ['symbolic-ref', '--quiet', '--short', 'HEAD'], opts);
   if (!branch) return false; // a detached HEAD: nothing to push to
+  // A fresh clone of an empty repository has a branch and an upstream but no commit yet.
+  if ((await gitOrNull(dir, ['rev-parse', '--verify', '--quiet', 'HEAD'], opts)) === null) return false;
   const remote = await gitOrNull(dir, ['config', `branch.${branch}.remote`], opts);
   const merge = await gitOrNull(dir, ['config', `branch.${branch}.merge`], opts);
   let args: string[];

@@ -29,6 +29,8 @@ export function HistoryScreen() {
   // The draft's state changes with every edit and every publish.
   useEffect(() => api.on('draftChanged', () => void rulebookStore.getState().load()), [api, rulebookStore]);
   useEffect(() => api.on('publishChanged', () => void rulebookStore.getState().load()), [api, rulebookStore]);
+  // A rule or precedent saved (here or in another window) changes the draft's hash too.
+  useEffect(() => api.on('messagesChanged', () => void rulebookStore.getState().load()), [api, rulebookStore]);
 
   function published(version: VersionDetail) {
     setPublishing(false);
