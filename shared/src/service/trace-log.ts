@@ -294,5 +294,7 @@ export function traceLineOf(result: ExtractionResult, message: MessageInput, met
     latencyMs: Math.round(meta.latencyMs * 1000) / 1000,
     cached: t.cacheHit,
     rulesFired: fired,
+    precedents: t.precedents.map((p) => ({ id: p.id, score: Math.round(p.score * 1e4) / 1e4 })),
+    promptHash: t.promptHash,
   };
 }

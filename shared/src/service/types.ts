@@ -29,6 +29,14 @@ export interface TraceLine {
   cached: boolean;
   /** Ids of the rules that fired (pre-rules, overrides, aliases). */
   rulesFired: string[];
+  /**
+   * The precedents shown to the provider, most similar first, with their similarity (0..1): which
+   * examples an answer was made from, and whether any was close (drift attribution reads it).
+   * Absent from lines written before it was added.
+   */
+  precedents?: { id: string; score: number }[];
+  /** sha256 hex of the canonical prompt: the same prompt giving another answer is the model's doing. Absent from older lines. */
+  promptHash?: string;
 }
 
 /** A rulebook a service loaded (or refused). */
