@@ -63,6 +63,10 @@ describe('traceLineOf', () => {
       cached: false,
     });
     expect(l.rulesFired).toContain('r-lockout');
+    expect(l.promptHash).toBe(result.trace.promptHash);
+    expect(l.precedents!.map((p) => p.id)).toEqual(result.trace.precedents.map((p) => p.id));
+    expect(l.precedents!.length).toBeGreaterThan(0);
+    expect(l.precedents!.every((p) => p.score >= 0 && p.score <= 1)).toBe(true);
     const hidden = traceLineOf(result, { text: 'x' }, { service: 'svc', messageId: 'given', latencyMs: 1, includeText: false });
     expect(hidden.message).toBeNull();
     expect(hidden.messageId).toBe('given');
