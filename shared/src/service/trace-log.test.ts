@@ -66,7 +66,7 @@ describe('traceLineOf', () => {
     expect(l.promptHash).toBe(result.trace.promptHash);
     expect(l.precedents!.map((p) => p.id)).toEqual(result.trace.precedents.map((p) => p.id));
     expect(l.precedents!.length).toBeGreaterThan(0);
-    expect(l.precedents!.every((p) => p.score >= 0 && p.score <= 1)).toBe(true);
+    expect(l.precedents!.every((p) => p.score > 0)).toBe(true);
     const hidden = traceLineOf(result, { text: 'x' }, { service: 'svc', messageId: 'given', latencyMs: 1, includeText: false });
     expect(hidden.message).toBeNull();
     expect(hidden.messageId).toBe('given');

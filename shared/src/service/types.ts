@@ -30,8 +30,9 @@ export interface TraceLine {
   /** Ids of the rules that fired (pre-rules, overrides, aliases). */
   rulesFired: string[];
   /**
-   * The precedents shown to the provider, most similar first, with their similarity (0..1): which
-   * examples an answer was made from, and whether any was close (drift attribution reads it).
+   * The precedents shown to the provider, most similar first, with their retrieval score (higher
+   * is closer; comparable within one rulebook): which examples an answer was made from, and whether
+   * any was close (drift attribution reads it).
    * Absent from lines written before it was added.
    */
   precedents?: { id: string; score: number }[];
