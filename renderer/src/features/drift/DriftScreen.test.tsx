@@ -266,6 +266,27 @@ describe('Drift: compare two runs', () => {
     await waitFor(() => expect((screen.getByTestId('drift-run-b') as HTMLSelectElement).value).toBe('compare-1'));
   });
 
+  it('with one finished run, a comparison run makes the pair: the run that was B becomes A', async () => {
+    const { backend, fake, user } = await renderDrift({ runs: [R1] });
+    expect((await screen.findByTestId('drift-empty')).textContent).toContain('Two finished runs are needed');
+    await user.click(screen.getByTestId('drift-new-run'));
+    await user.click(within(await screen.findByTestId('drift-new-run-dialog')).getByTestId('drift-new-run-start'));
+    expect(fake.callsOf('startRun')).toEqual([{ selection: { all: true }, against: { version: 'draft', provider: 'embedded' } }]);
+    fake.state.runs.find((r) => r.id === 'compare-1')!.status = 'done';
+    backend.api.emit('runProgress', { runId: 'compare-1', status: 'done', done: 140, failed: 0, total: 140, ratePerSecond: 10, etaSeconds: 0 });
+    await waitFor(() => expect(fake.callsOf('compareRuns').at(-1)).toMatchObject({ a: 'run-1', b: 'compare-1' }));
+    await screen.findByTestId('drift-summary');
+  });
+
+  it('says so when a comparison run fails', async () => {
+    const { backend, user } = await renderDrift();
+    await screen.findByTestId('drift-summary');
+    await user.click(screen.getByTestId('drift-new-run'));
+    await user.click(within(await screen.findByTestId('drift-new-run-dialog')).getByTestId('drift-new-run-start'));
+    backend.api.emit('runProgress', { runId: 'compare-1', status: 'failed', done: 3, failed: 137, total: 140, ratePerSecond: 0, etaSeconds: null });
+    expect((await screen.findByTestId('drift-pending-error')).textContent).toContain('The comparison run failed (3 of 140 messages done).');
+  });
+
   it('says so when the runs cannot be compared, and when there are not two runs to compare', async () => {
     const { fake, user } = await renderDrift();
     await screen.findByTestId('drift-summary');

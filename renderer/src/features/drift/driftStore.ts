@@ -209,7 +209,9 @@ export function createDriftStore(api: CasebookApi) {
           void api
             .listRuns({ limit: 100 })
             .then((runs) => {
-              set({ runs });
+              // With no reference yet, the run that was B becomes A.
+              const { a, b } = get();
+              set(!a && b && b !== event.runId ? { runs, a: b } : { runs });
               get().pick('b', event.runId);
             })
             .catch((error: unknown) => set({ runsError: toFailure(error) }));

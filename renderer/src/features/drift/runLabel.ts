@@ -28,9 +28,9 @@ export function defaultPair(runs: RunRecord[]): { a: string | null; b: string | 
   return { a: done[1]?.id ?? null, b: done[0]?.id ?? null };
 }
 
-/** A value as the screen writes it: strings bare, null as null, absent as absent. */
+/** A value as the screen writes it: strings bare (the empty one as ""), null as null, absent as absent. */
 export function valueText(value: JsonValue | undefined): string {
   if (value === undefined) return 'absent';
-  if (typeof value === 'string') return value;
+  if (typeof value === 'string') return value === '' ? '""' : value;
   return JSON.stringify(value);
 }
