@@ -1,7 +1,7 @@
 // Extracting workspace messages with the draft rulebook, through the same runtime pipeline that
 // production services use, and storing each result with its trace.
 import { createHash } from 'node:crypto';
-import type { Extraction, ExtractionResult, RulebookArtifact } from '../../shared/src/domain.js';
+import type { Extraction, ExtractionResult, ModelSettings, RulebookArtifact } from '../../shared/src/domain.js';
 import { createExtractor, type Extractor } from '../../shared/src/pipeline/extractor.js';
 import { mapInOrder } from '../../shared/src/pipeline/many.js';
 import { MemoryCache, type ResponseCache } from '../../shared/src/pipeline/cache.js';
@@ -31,6 +31,8 @@ export interface ExtractionServiceOptions {
 export class ExtractionService {
   private extractor: Extractor | null = null;
   private extractorKey = '';
+  /** The last extractor made by forArtifact, and its key. */
+  private other: { key: string; extractor: Extractor } | null = null;
   private readonly cache: ResponseCache;
   private readonly limiter: RateLimiter;
   private readonly reviewThreshold: () => number;
@@ -40,7 +42,11 @@ export class ExtractionService {
   constructor(
     private readonly workspace: WorkspaceAccess,
     private readonly draft: () => RulebookArtifact,
-    private readonly provider: () => ProviderConfig,
+    /**
+     * The provider the draft's settings name, with the host's base URL and key; given settings (a
+     * comparison run's), the provider those name, configured the same way.
+     */
+    private readonly provider: (settings?: ModelSettings) => ProviderConfig,
     options: ExtractionServiceOptions = {},
   ) {
     this.cache = options.cache ?? new MemoryCache(50_000);
@@ -53,18 +59,38 @@ export class ExtractionService {
   current(): Extractor {
     const rulebook = this.draft();
     const provider = this.provider();
-    // The key itself stays out of the cache key; its hash tells a changed key apart.
-    const apiKey = provider.kind === 'openai' && provider.apiKey !== undefined ? createHash('sha256').update(provider.apiKey).digest('hex') : null;
-    const key = `${rulebook.hash}|${JSON.stringify({ ...provider, apiKey })}`;
+    const key = extractorKey(rulebook, provider);
     if (!this.extractor || key !== this.extractorKey) {
-      const index = PrecedentIndex.build(rulebook.precedents);
-      const made = createProvider(provider, { rulebook, index });
-      // The embedded provider is no remote model: nothing to rate-limit.
-      const gated = made.name === 'embedded' ? made : this.rateLimited(made);
-      this.extractor = createExtractor(rulebook, { provider: gated, cache: this.cache, index });
+      this.extractor = this.build(rulebook, provider);
       this.extractorKey = key;
     }
     return this.extractor;
+  }
+
+  /** The draft rulebook extractions run under (refused, with the reason, when it cannot run). */
+  draftRulebook(): RulebookArtifact {
+    return this.draft();
+  }
+
+  /**
+   * An extractor for another rulebook (a published version, or the draft) and, when given, another
+   * provider or model: a comparison run's. Configured as the draft's is (host base URL and key, the
+   * rate limit, the workspace's response cache); the last one made is kept while its key holds.
+   */
+  forArtifact(rulebook: RulebookArtifact, override: Partial<Pick<ModelSettings, 'provider' | 'model'>> = {}): Extractor {
+    const settings: ModelSettings = { ...rulebook.settings, ...override };
+    const provider = this.provider(settings);
+    const key = extractorKey(rulebook, provider);
+    if (this.other?.key !== key) this.other = { key, extractor: this.build(rulebook, provider) };
+    return this.other.extractor;
+  }
+
+  private build(rulebook: RulebookArtifact, provider: ProviderConfig): Extractor {
+    const index = PrecedentIndex.build(rulebook.precedents);
+    const made = createProvider(provider, { rulebook, index });
+    // The embedded provider is no remote model: nothing to rate-limit.
+    const gated = made.name === 'embedded' ? made : this.rateLimited(made);
+    return createExtractor(rulebook, { provider: gated, cache: this.cache, index });
   }
 
   /** The provider with its requests spaced by the rate limit (cache hits never reach it). */
@@ -144,4 +170,10 @@ export class ExtractionService {
     );
     return { done, failed };
   }
+}
+
+/** What an extractor is made of: the rulebook's hash and the provider's config (the key itself only as its hash). */
+function extractorKey(rulebook: RulebookArtifact, provider: ProviderConfig): string {
+  const apiKey = provider.kind === 'openai' && provider.apiKey !== undefined ? createHash('sha256').update(provider.apiKey).digest('hex') : null;
+  return `${rulebook.hash}|${JSON.stringify({ ...provider, apiKey })}`;
 }

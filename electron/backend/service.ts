@@ -4,6 +4,7 @@
 import { existsSync } from 'node:fs';
 import { openWorkspace, seedDemoWorkspace, type Workspace } from '../services/workspace/index.js';
 import type { ProviderConfig } from '../../shared/src/providers/create.js';
+import type { ModelSettings } from '../../shared/src/domain.js';
 import { draftArtifact, readDraft } from './draft.js';
 import { ExtractionService } from './extraction.js';
 import { createHandlers, HOST_SETTING } from './handlers.js';
@@ -48,8 +49,8 @@ export function createBackendContext(ws: Workspace, opts: BackendOptions): Backe
     const v = opts.settings.get(key);
     return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
   };
-  const providerConfig = (): ProviderConfig => {
-    const settings = readDraft(repos)?.settings;
+  // The draft's provider, or (a comparison run's) the one the given settings name.
+  const providerConfig = (settings: ModelSettings | undefined = readDraft(repos)?.settings): ProviderConfig => {
     if (settings?.provider !== 'openai') return { kind: 'embedded' };
     const baseURL = opts.settings.get(HOST_SETTING.baseURL);
     const apiKey = opts.secrets.getApiKey();

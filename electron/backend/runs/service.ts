@@ -10,6 +10,7 @@ import type { ExtractionResult, RulebookArtifact } from '../../../shared/src/dom
 import type { Extractor } from '../../../shared/src/pipeline/extractor.js';
 import { ProviderError } from '../../../shared/src/providers/types.js';
 import { toMessageInput, type Repositories, type StoredRun } from '../../services/workspace/index.js';
+import type { RunKind } from '../../services/workspace/runs.js';
 import type { Assessment } from '../teach/confidence.js';
 import type { EmitEvent } from '../ports.js';
 import { currentSchemaHash, schemaHashOf } from '../draft/stale.js';
@@ -20,6 +21,19 @@ import { ProgressThrottle } from './progress.js';
 
 /** Which messages a run covers, as the contract's `messageSelection` parses it. */
 export type MessageSelection = ApiParsedArgs<'startRun'>['selection'];
+/** What a comparison run extracts under: a published version or the draft, and another provider or model if given. */
+export type CompareAgainst = NonNullable<ApiParsedArgs<'startRun'>['against']>;
+
+/** Run kinds this service executes: the inbox's, and comparison runs kept beside it. */
+const RUN_KINDS: readonly RunKind[] = ['extract', 'compare'];
+
+/** Extractors of comparison runs (drift/targets.ts). */
+export interface CompareExtractors {
+  /** The extractor a new comparison run uses, and the published version it runs (null: the draft). Throws an ApiError for an unknown version. */
+  start(against: CompareAgainst): { extractor: Extractor; version: number | null };
+  /** The extractor of a comparison run that executes (started or resumed): the rulebook, provider and model it recorded. */
+  forRun(run: StoredRun): Extractor;
+}
 
 /** Host settings (the host's SettingsStore, not the workspace) that runs read. */
 export const RUN_SETTING = {
@@ -35,6 +49,8 @@ export interface RunServiceOptions {
   repos: Repositories;
   /** The extractor for the current draft and provider (ExtractionService.current). */
   extractor: () => Extractor;
+  /** Extractors of comparison runs; without them, `start` with `against` is refused. */
+  compare?: CompareExtractors;
   /**
    * How sure the machine was of a result (ExtractionService.assess): the status it earns, the
    * review priority and reasons stored with it. By default validity alone decides, unscored.
@@ -154,22 +170,28 @@ export class RunService {
   /**
    * Creates a run over the selection (one pending item per message, in one transaction) under the
    * current draft rulebook and provider, queues it, and returns it at once; it executes in the
-   * background.
+   * background. With `against`, a comparison run (kind `compare`) under that version (or the
+   * draft), provider and model: its extractions are kept beside the inbox's and change nothing
+   * there (not the answer of record, the status, the review queue or regressions).
    */
-  start(selection: MessageSelection): RunRecord {
+  start(selection: MessageSelection, against?: CompareAgainst): RunRecord {
     this.assertOpen();
     const messageIds = this.resolveSelection(selection);
     let extractor: Extractor;
+    let version: number | null = null;
+    if (against && !this.opts.compare) throw new ApiError({ code: 'unavailable', message: 'comparison runs are not available here' });
     try {
-      extractor = this.opts.extractor();
+      if (against) ({ extractor, version } = this.opts.compare!.start(against));
+      else extractor = this.opts.extractor();
     } catch (err) {
+      if (err instanceof ApiError) throw err;
       throw new ApiError({ code: 'conflict', message: `cannot start a run: ${(err as Error).message}` });
     }
     const rulebook = extractor.rulebook;
     const run = this.repos.runs.create({
-      kind: 'extract',
+      kind: against ? 'compare' : 'extract',
       rulebookId: rulebook.id,
-      rulebookVersion: null,
+      rulebookVersion: version,
       rulebookHash: rulebook.hash,
       provider: extractor.provider.name,
       model: extractor.provider.model,
@@ -231,9 +253,9 @@ export class RunService {
     return runRecord(this.mustGet(runId));
   }
 
-  /** Newest first. */
+  /** Newest first: inbox runs and comparison runs. */
   list(limit = 20): RunRecord[] {
-    return this.repos.runs.list({ kind: 'extract', limit }).map(runRecord);
+    return this.repos.runs.list({ kind: RUN_KINDS, limit }).map(runRecord);
   }
 
   /** The run's failed items: the message and what went wrong (`code: text`). */
@@ -246,7 +268,7 @@ export class RunService {
   resumeUnfinished(): string[] {
     const ids: string[] = [];
     for (const run of this.repos.runs.unfinished()) {
-      if (run.kind !== 'extract' || this.isScheduled(run.id)) continue;
+      if (!RUN_KINDS.includes(run.kind) || this.isScheduled(run.id)) continue;
       this.enqueue(run.id);
       ids.push(run.id);
     }
@@ -289,7 +311,7 @@ export class RunService {
 
   private mustGet(runId: string): StoredRun {
     const run = this.repos.runs.get(runId);
-    if (!run || run.kind !== 'extract') throw new ApiError({ code: 'not_found', message: `no run with id ${runId}` });
+    if (!run || !RUN_KINDS.includes(run.kind)) throw new ApiError({ code: 'not_found', message: `no run with id ${runId}` });
     return run;
   }
 
@@ -313,8 +335,16 @@ export class RunService {
     }
   }
 
+  /** The extractor a run takes now: the current draft's for an inbox run, the recorded one for a comparison run. */
+  private extractorOf(run: StoredRun): Extractor {
+    if (run.kind !== 'compare') return this.opts.extractor();
+    if (!this.opts.compare) throw new Error('comparison runs are not available here');
+    return this.opts.compare.forRun(run);
+  }
+
   private async execute(runId: string): Promise<void> {
     if (!this.repos.runs.start(runId)) return; // cancelled (or gone) while it waited
+    const stored = this.repos.runs.get(runId)!;
     const stats = { started: this.now(), processed: 0 };
     const exec: Execution = { runId, stats, controller: new AbortController(), cancelled: false, graceTimer: null, fatal: null };
     this.active = exec;
@@ -323,12 +353,12 @@ export class RunService {
       this.emitProgress(runId, true);
       // The embedded provider computes in this thread: more than one at a time only interleaves
       // them and makes the host wait longer between turns. Concurrency is for remote models.
-      const embedded = this.opts.extractor().provider.name === 'embedded';
+      const embedded = this.extractorOf(stored).provider.name === 'embedded';
       const concurrency = embedded ? 1 : Math.min(MAX_CONCURRENCY, Math.max(1, Math.floor(this.opts.concurrency() || DEFAULT_CONCURRENCY)));
       let extractor: Extractor | null = null;
       // The draft (or the key) may have changed: the current extractor is taken once per page.
       const pending = new PendingScanner({ pendingMessageIds: (o) => this.repos.runs.pendingMessageIds(runId, o) }, this.pageSize, () => {
-        extractor = this.opts.extractor();
+        extractor = this.extractorOf(stored);
       });
       const runWorkers = () =>
         Promise.all(
@@ -357,7 +387,8 @@ export class RunService {
       this.repos.runs.finish(runId, 'done');
     }
     this.emitProgress(runId, true);
-    this.opts.emit('messagesChanged', { reason: `run ${runId} ${this.repos.runs.get(runId)?.status ?? 'ended'}` });
+    // A comparison run changes no message (its end is in its last runProgress).
+    if (stored.kind === 'extract') this.opts.emit('messagesChanged', { reason: `run ${runId} ${this.repos.runs.get(runId)?.status ?? 'ended'}` });
   }
 
   private stopped(exec: Execution): boolean {

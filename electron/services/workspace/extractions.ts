@@ -130,6 +130,7 @@ const SQL = {
   forMessage: `SELECT ${COLUMNS} FROM extractions WHERE message_id = ? ORDER BY id DESC LIMIT ?`,
   forRun: `SELECT ${COLUMNS} FROM extractions WHERE run_id = @run_id AND message_id > @after
     ORDER BY message_id LIMIT @limit`,
+  newestForRun: `SELECT ${COLUMNS} FROM extractions WHERE run_id = ? AND message_id = ? ORDER BY id DESC LIMIT 1`,
 } as const;
 
 const LATEST_FROM = 'FROM messages m JOIN extractions e ON e.id = m.latest_extraction_id';
@@ -192,6 +193,7 @@ export class ExtractionRepository {
   private readonly latestStmt: Statement<[string], Row>;
   private readonly forMessageStmt: Statement<[string, number], Row>;
   private readonly forRunStmt: Statement<[{ run_id: string; after: string; limit: number }], Row>;
+  private newestForRunStmt: Statement<[string, string], Row> | null = null;
   private readonly settledRecordStmt: Statement<[{ message_id: string; id: number; run_id: string | null }], { record_id: number; record_output: string }>;
   private readonly setRegressionStmt: Statement<[{ message_id: string; extraction_id: number | null }]>;
   private readonly scans = new Map<string, Statement<[Record<string, string | number | null>]>>();
@@ -354,6 +356,13 @@ export class ExtractionRepository {
       this.scans.set(key, stmt);
     }
     return stmt;
+  }
+
+  /** A run's newest extraction of a message, or null when the run has none (not in it, failed, not reached yet). */
+  newestForRun(runId: string, messageId: string): StoredExtraction | null {
+    this.newestForRunStmt ??= this.ws.db.prepare(SQL.newestForRun);
+    const row = this.newestForRunStmt.get(runId, messageId);
+    return row ? mapRow(row) : null;
   }
 
   /** A run's extractions by message id, in pages: `after` is the last message id of the page before. */

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Statement } from 'better-sqlite3';
 import type { ExtractionResult, JsonValue, ModelSettings } from '../../../shared/src/domain.js';
+import { canonicalJson } from '../../../shared/src/rulebook/canonical.js';
 import { ExtractionRepository, type NewExtraction } from './extractions.js';
 import { fromJson, toJson } from './json.js';
 import { machineMayReplaceSql } from './messages.js';
@@ -9,8 +10,11 @@ import type { Workspace } from './workspace.js';
 export { RUN_STATUSES, type RunStatus } from '../../../shared/src/api/names.js';
 import type { RunStatus } from '../../../shared/src/api/names.js';
 export type RunItemStatus = 'pending' | 'done' | 'error';
-/** `extract` runs feed the inbox; the others (regression, replay, drift ...) are kept beside it. */
-export type RunKind = 'extract' | 'regression' | 'replay' | 'drift' | (string & {});
+/**
+ * `extract` runs feed the inbox; the others are kept beside it: `compare` (a selection extracted
+ * under another rulebook version, provider or model, to compare with), regression, replay ...
+ */
+export type RunKind = 'extract' | 'compare' | 'regression' | 'replay' | 'drift' | (string & {});
 
 export interface NewRun {
   id?: string;
@@ -71,7 +75,7 @@ const SQL = {
   insertItems: `INSERT INTO run_items (run_id, message_id) SELECT @id, value FROM json_each(@ids) WHERE true ON CONFLICT DO NOTHING`,
   setTotal: 'UPDATE runs SET total_count = (SELECT count(*) FROM run_items WHERE run_id = @id) WHERE id = @id',
   get: `SELECT ${RUN_COLUMNS} FROM runs WHERE id = ?`,
-  list: `SELECT ${RUN_COLUMNS} FROM runs WHERE (@kind IS NULL OR kind = @kind) ORDER BY created_at DESC, id DESC LIMIT @limit`,
+  list: `SELECT ${RUN_COLUMNS} FROM runs WHERE (@kinds IS NULL OR kind IN (SELECT value FROM json_each(@kinds))) ORDER BY created_at DESC, id DESC LIMIT @limit`,
   unfinished: `SELECT ${RUN_COLUMNS} FROM runs WHERE status IN ('queued', 'running') ORDER BY created_at, id`,
   start: `UPDATE runs SET status = 'running', started_at = coalesce(started_at, @at), finished_at = NULL, error = NULL
     WHERE id = @id AND status IN ('queued', 'running', 'cancelled', 'failed')`,
@@ -136,10 +140,13 @@ interface ItemRow {
  */
 export class RunRepository {
   private readonly extractions: ExtractionRepository;
+  /** Two runs compared (drift): the newest extraction of each per message, side by side. */
+  readonly comparison: RunComparisonQueries;
   private readonly stmts: { [K in keyof typeof SQL]: Statement<unknown[]> };
 
   constructor(private readonly ws: Workspace) {
     this.extractions = new ExtractionRepository(ws);
+    this.comparison = new RunComparisonQueries(ws);
     this.stmts = Object.fromEntries(Object.entries(SQL).map(([name, sql]) => [name, ws.db.prepare(sql)])) as {
       [K in keyof typeof SQL]: Statement<unknown[]>;
     };
@@ -173,9 +180,10 @@ export class RunRepository {
     return row ? mapRun(row) : null;
   }
 
-  /** Newest first. */
-  list(options: { kind?: RunKind; limit?: number } = {}): StoredRun[] {
-    return (this.stmts.list.all({ kind: options.kind ?? null, limit: options.limit ?? 100 }) as RunRow[]).map(mapRun);
+  /** Newest first; of one kind, or of any of several. */
+  list(options: { kind?: RunKind | readonly RunKind[]; limit?: number } = {}): StoredRun[] {
+    const kinds = options.kind === undefined ? null : toJson(typeof options.kind === 'string' ? [options.kind] : options.kind);
+    return (this.stmts.list.all({ kinds, limit: options.limit ?? 100 }) as RunRow[]).map(mapRun);
   }
 
   /** Runs that were queued or running when the app stopped: to resume (or cancel) on the next start. */
@@ -323,4 +331,247 @@ function mapRun(row: RunRow): StoredRun {
     startedAt: row.started_at,
     finishedAt: row.finished_at,
   };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Two runs compared (issue 12), in SQLite: the newest extraction of each run per message, joined on
+// the message, into a temporary table of one row per message both runs extracted, with each schema
+// field's value on either side (as JSON text, a missing key as null) and whether it differs; then
+// counts, transitions and pages are aggregates over that table.
+
+/** How the pipeline records a key of the model's answer that is no schema field (extractor.ts): dropped from the output, kept in errors. */
+export const DROPPED_KEY_MESSAGE = 'is not a field of the schema; dropped';
+
+/** The field a comparison looks at: a schema field, and whether its transitions (old → new) are counted (enum, boolean). */
+export interface ComparedField {
+  name: string;
+  transitions: boolean;
+}
+
+export interface RunComparisonCounts {
+  overlap: number;
+  changed: number;
+  becameInvalid: number;
+  becameValid: number;
+  /** Per compared field, in the order given: messages whose value differs, and (if asked) old → new as JSON text, most frequent first. */
+  fields: { field: string; changed: number; transitions: { from: string; to: string; count: number }[] }[];
+  /** Keys outside the compared fields, in outputs or dropped from them (errors): messages with it on each side. */
+  unknownKeys: { key: string; a: number; b: number }[];
+}
+
+/** Which changed messages to list. A `field` may be a compared field or a key outside them. */
+export interface RunComparisonFilter {
+  field?: string;
+  /** JSON text of the old value (with `field`; a missing key is `null`). */
+  from?: string;
+  /** JSON text of the new value. */
+  to?: string;
+  validityChanged?: boolean;
+}
+
+export interface RunComparisonRow {
+  messageId: string;
+  subject: string | null;
+  excerpt: string;
+  /** Compared fields whose value differs (in the order given), then keys outside them that differ (sorted). */
+  changedFields: string[];
+  a: { extractionId: number; valid: boolean; output: string };
+  b: { extractionId: number; valid: boolean; output: string };
+}
+
+const COMPARE_TABLE = 'temp.casebook_run_compare';
+const EXCERPT_CHARS = 160;
+
+/** The comparison's SQL function for containers: canonical JSON (key order), so equal values compare equal. */
+const withCanonicalFunction = new WeakSet<object>();
+function registerCanonicalFunction(db: Workspace['db']): void {
+  if (withCanonicalFunction.has(db)) return;
+  db.function('casebook_canonical_json', { deterministic: true }, (text: unknown) => {
+    if (typeof text !== 'string') return null;
+    try {
+      return canonicalJson(JSON.parse(text) as JsonValue);
+    } catch {
+      return text;
+    }
+  });
+  withCanonicalFunction.add(db);
+}
+
+/** One side's keys outside the compared fields: in its output (with the value as JSON text) or dropped (errors; null). */
+function unknownKeysSql(x: string): string {
+  return `nullif((SELECT json_group_object(k, v) FROM (
+      SELECT j.key AS k,
+        CASE WHEN j.type IN ('object', 'array') THEN j.value WHEN j.type IN ('true', 'false') THEN j.type ELSE json_quote(j.value) END AS v
+        FROM json_each(${x}.output) j WHERE j.key NOT IN (SELECT value FROM json_each(@fields))
+      UNION ALL
+      SELECT substr(json_extract(e.value, '$.path'), 2), NULL FROM json_each(${x}.errors) e
+        WHERE ${x}.errors <> '[]' AND json_extract(e.value, '$.message') = '${DROPPED_KEY_MESSAGE}'
+      ORDER BY 1)), '{}')`;
+}
+
+/** Whether two JSON texts of a field differ: as text, and canonically where both are containers. */
+function differsSql(a: string, b: string): string {
+  return `CASE WHEN ${a} = ${b} THEN 0
+    WHEN substr(${a}, 1, 1) IN ('{', '[') AND substr(${b}, 1, 1) IN ('{', '[') THEN casebook_canonical_json(${a}) IS NOT casebook_canonical_json(${b})
+    ELSE 1 END`;
+}
+
+export class RunComparisonQueries {
+  /** What the temporary table holds now (runs, fields and the runs' extractions), so pages reuse it. */
+  private built: string | null = null;
+  private fields: readonly ComparedField[] = [];
+
+  constructor(private readonly ws: Workspace) {}
+
+  /** Builds the comparison of runs a and b over `fields` (unless the table already holds it). */
+  prepare(a: string, b: string, fields: readonly ComparedField[]): void {
+    const db = this.ws.db;
+    const stats = db.prepare('SELECT count(*) AS n, max(id) AS last FROM extractions WHERE run_id = ?');
+    const signature = JSON.stringify([a, b, fields, stats.get(a), stats.get(b)]);
+    if (signature === this.built && this.tableExists()) return;
+    registerCanonicalFunction(db);
+    const n = fields.length;
+    const cols = fields.map((_, i) => `a${i} TEXT, b${i} TEXT, d${i} INTEGER`).join(', ');
+    const values = fields.map((f, i) => `coalesce(xa.output -> '$.${f.name}', 'null') AS a${i}, coalesce(xb.output -> '$.${f.name}', 'null') AS b${i}`).join(', ');
+    const diffs = fields.map((_, i) => `${differsSql(`a${i}`, `b${i}`)} AS d${i}`).join(', ');
+    const anyField = fields.map((_, i) => `d${i}`).join(' OR ');
+    const names = [
+      'message_id',
+      'a_id',
+      'b_id',
+      'a_valid',
+      'b_valid',
+      'a_unknown',
+      'b_unknown',
+      ...fields.flatMap((_, i) => [`a${i}`, `b${i}`, `d${i}`]),
+      'changed',
+    ].join(', ');
+    db.exec(`DROP TABLE IF EXISTS ${COMPARE_TABLE}`);
+    this.built = null;
+    db.exec(`CREATE TABLE ${COMPARE_TABLE} (message_id TEXT PRIMARY KEY, a_id INTEGER, b_id INTEGER, a_valid INTEGER, b_valid INTEGER,
+      a_unknown TEXT, b_unknown TEXT${n ? `, ${cols}` : ''}, changed INTEGER) WITHOUT ROWID`);
+    db.prepare(
+      `INSERT INTO ${COMPARE_TABLE} (${names})
+      WITH ea AS (SELECT message_id, max(id) AS id FROM extractions WHERE run_id = @a GROUP BY message_id),
+        eb AS (SELECT message_id, max(id) AS id FROM extractions WHERE run_id = @b GROUP BY message_id),
+        pairs AS MATERIALIZED (
+          SELECT ea.message_id, xa.id AS a_id, xb.id AS b_id, xa.valid AS a_valid, xb.valid AS b_valid,
+            ${unknownKeysSql('xa')} AS a_unknown, ${unknownKeysSql('xb')} AS b_unknown${n ? `, ${values}` : ''}
+          FROM ea JOIN eb ON eb.message_id = ea.message_id
+            JOIN extractions xa ON xa.id = ea.id JOIN extractions xb ON xb.id = eb.id),
+        compared AS MATERIALIZED (SELECT *${n ? `, ${diffs}` : ''} FROM pairs)
+      SELECT ${names.replace(/, changed$/, '')}, (${n ? `${anyField} OR ` : ''}a_unknown IS NOT b_unknown OR a_valid <> b_valid) FROM compared`,
+    ).run({ a, b, fields: toJson(fields.map((f) => f.name)) });
+    this.built = signature;
+    this.fields = fields;
+  }
+
+  /** The counts of the prepared comparison. */
+  counts(): RunComparisonCounts {
+    const db = this.ws.db;
+    const sums = this.fields.map((_, i) => `, coalesce(sum(d${i}), 0) AS d${i}`).join('');
+    const totals = db
+      .prepare(
+        `SELECT count(*) AS overlap, coalesce(sum(changed), 0) AS changed,
+          coalesce(sum(a_valid = 1 AND b_valid = 0), 0) AS became_invalid, coalesce(sum(a_valid = 0 AND b_valid = 1), 0) AS became_valid${sums}
+        FROM ${COMPARE_TABLE}`,
+      )
+      .get() as Record<string, number>;
+    const fields = this.fields.map((f, i) => ({
+      field: f.name,
+      changed: totals[`d${i}`] ?? 0,
+      transitions: f.transitions
+        ? (db.prepare(`SELECT a${i} AS "from", b${i} AS "to", count(*) AS count FROM ${COMPARE_TABLE} WHERE d${i} GROUP BY 1, 2 ORDER BY 3 DESC, 1, 2`).all() as {
+            from: string;
+            to: string;
+            count: number;
+          }[])
+        : [],
+    }));
+    const unknownKeys = db
+      .prepare(
+        `SELECT key, sum(side = 'a') AS a, sum(side = 'b') AS b FROM (
+          SELECT 'a' AS side, j.key FROM ${COMPARE_TABLE} c, json_each(c.a_unknown) j WHERE c.a_unknown IS NOT NULL
+          UNION ALL
+          SELECT 'b', j.key FROM ${COMPARE_TABLE} c, json_each(c.b_unknown) j WHERE c.b_unknown IS NOT NULL)
+        GROUP BY key ORDER BY a + b DESC, key`,
+      )
+      .all() as { key: string; a: number; b: number }[];
+    return {
+      overlap: totals.overlap ?? 0,
+      changed: totals.changed ?? 0,
+      becameInvalid: totals.became_invalid ?? 0,
+      becameValid: totals.became_valid ?? 0,
+      fields,
+      unknownKeys,
+    };
+  }
+
+  /** Changed messages matching the filter: how many, and a page of them by message id after `after`. */
+  page(filter: RunComparisonFilter, after: string, limit: number): { matching: number; rows: RunComparisonRow[] } {
+    const where = ['c.changed'];
+    const params: Record<string, string | number> = {};
+    if (filter.field !== undefined) {
+      const i = this.fields.findIndex((f) => f.name === filter.field);
+      params.key = filter.field;
+      if (i >= 0) {
+        where.push(`c.d${i}`);
+        if (filter.from !== undefined) {
+          where.push(`c.a${i} = @from`);
+          params.from = filter.from;
+        }
+        if (filter.to !== undefined) {
+          where.push(`c.b${i} = @to`);
+          params.to = filter.to;
+        }
+      } else {
+        // A key outside the schema: one side has it and the other not, or their values differ.
+        const side = (x: 'a' | 'b') => `(CASE WHEN json_type(c.${x}_unknown, '$.' || json_quote(@key)) IS NULL THEN NULL ELSE coalesce(c.${x}_unknown ->> ('$.' || json_quote(@key)), '') END)`;
+        where.push(`${side('a')} IS NOT ${side('b')}`);
+        if (filter.from !== undefined || filter.to !== undefined) where.push('0');
+      }
+    }
+    if (filter.validityChanged) where.push('c.a_valid <> c.b_valid');
+    const clause = where.join(' AND ');
+    const db = this.ws.db;
+    const matching = (db.prepare(`SELECT count(*) AS n FROM ${COMPARE_TABLE} c WHERE ${clause}`).get(params) as { n: number }).n;
+    const diffs = this.fields.map((_, i) => `, c.d${i}`).join('');
+    const rows = db
+      .prepare(
+        `SELECT c.message_id, m.subject, substr(m.text, 1, ${EXCERPT_CHARS * 2}) AS text_start, c.a_id, c.b_id, c.a_valid, c.b_valid,
+          c.a_unknown, c.b_unknown, xa.output AS a_output, xb.output AS b_output${diffs}
+        FROM ${COMPARE_TABLE} c JOIN messages m ON m.id = c.message_id
+          JOIN extractions xa ON xa.id = c.a_id JOIN extractions xb ON xb.id = c.b_id
+        WHERE ${clause} AND c.message_id > @after ORDER BY c.message_id LIMIT @limit`,
+      )
+      .all({ ...params, after, limit }) as Record<string, string | number | null>[];
+    return {
+      matching,
+      rows: rows.map((r) => {
+        const changed = this.fields.filter((_, i) => r[`d${i}`] === 1).map((f) => f.name);
+        const ua = fromJson<Record<string, string | null>>(r.a_unknown as string | null) ?? {};
+        const ub = fromJson<Record<string, string | null>>(r.b_unknown as string | null) ?? {};
+        const keys = [...new Set([...Object.keys(ua), ...Object.keys(ub)])].sort();
+        for (const k of keys) if (!(k in ua) || !(k in ub) || ua[k] !== ub[k]) changed.push(k);
+        return {
+          messageId: r.message_id as string,
+          subject: r.subject as string | null,
+          excerpt: excerpt(r.text_start as string),
+          changedFields: changed,
+          a: { extractionId: r.a_id as number, valid: r.a_valid === 1, output: r.a_output as string },
+          b: { extractionId: r.b_id as number, valid: r.b_valid === 1, output: r.b_output as string },
+        };
+      }),
+    };
+  }
+
+  private tableExists(): boolean {
+    return this.ws.db.prepare("SELECT 1 FROM temp.sqlite_master WHERE name = 'casebook_run_compare'").get() !== undefined;
+  }
+}
+
+/** The start of a message's text as one line: whitespace made single spaces, at most EXCERPT_CHARS characters. */
+function excerpt(text: string): string {
+  const line = text.replace(/\s+/g, ' ').trim();
+  return line.length > EXCERPT_CHARS ? `${line.slice(0, EXCERPT_CHARS - 1)}…` : line;
 }
