@@ -733,6 +733,34 @@ function validArg(method: ApiMethod, k: Known): fc.Arbitrary<unknown> {
       );
     case 'getRunPair':
       return fc.record({ a: fc.string({ minLength: 1, maxLength: 40 }), b: fc.string({ minLength: 1, maxLength: 40 }), messageId });
+    case 'startConsistency':
+      // Small: a few messages, two repeats, the embedded provider (no remote model here).
+      return fc.record({ selection: fc.array(messageId, { minLength: 1, maxLength: 3 }).map((ids) => ({ ids })), repeats: fc.constant(2), varySeed: fc.boolean(), provider: fc.constant('embedded' as const) });
+    case 'getConsistency':
+    case 'cancelConsistency':
+    case 'getReplay':
+    case 'cancelReplay':
+      return fc.record({ id: fc.string({ minLength: 1, maxLength: 40 }) });
+    case 'importTraces':
+      return fc.record({
+        file: fc.record({ name: fc.constant('traces.jsonl'), content: fc.array(fc.jsonValue({ maxDepth: 2 }).map((v) => JSON.stringify(v)), { maxLength: 5 }).map((l) => l.join('\n')) }),
+      });
+    case 'watchTraceFolder':
+      // Never a real folder here: stop watching only.
+      return fc.constant({ path: null });
+    case 'getTraceWatch':
+    case 'listReplays':
+      return fc.constant({});
+    case 'traceChart':
+      return fc.record({ metric: oneOf(['field', 'invalid', 'unknown_keys', 'version', 'model', 'latency']), field: oneOf(['issue_type', 'urgency']), bucket: oneOf(['hour', 'day', 'week']) }, { requiredKeys: ['metric'] });
+    case 'listTraces':
+      return fc.record({ field: oneOf(['issue_type', 'urgency']), value: oneOf(['bug', 'high']), valid: fc.boolean(), limit: fc.integer({ min: 1, max: 50 }) }, { requiredKeys: [] });
+    case 'getTrace':
+      return fc.record({ seq: fc.integer({ min: 1, max: 1000 }) });
+    case 'startReplay':
+      return fc.record({ provider: fc.constant('embedded' as const), limit: fc.integer({ min: 1, max: 20 }) });
+    case 'regressionBoard':
+      return fc.record({ version: fc.oneof(fc.constant('draft' as const), fc.integer({ min: 1, max: 3 })) });
   }
 }
 

@@ -23,6 +23,8 @@ import { GateService } from './publish/gate.js';
 import { createSyncHandlers } from './sync/handlers.js';
 import { createSyncService } from './sync/service.js';
 import { createDriftHandlers } from './drift/handlers.js';
+import { createInvestigateHandlers } from './drift/investigate-handlers.js';
+import { createTraceHandlers } from './traces/handlers.js';
 import { createPhraseHandlers } from './teach/phrase-handlers.js';
 import { createRecordHandlers } from './teach/record-handlers.js';
 import type { WorkspaceHandlers } from './workspaces/handlers.js';
@@ -142,6 +144,8 @@ export async function openWorkspaceBackend(opts: BackendOptions, session: Worksp
     createPublishHandlers(ctx, { afterChange: (_reason, detail) => sync.trigger(detail) }, gates),
     createSyncHandlers(ctx, sync),
     createDriftHandlers(ctx),
+    createInvestigateHandlers(ctx),
+    createTraceHandlers(ctx),
     session,
   );
   let started = false;

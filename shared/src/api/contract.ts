@@ -40,6 +40,14 @@ import type {
   VersionSummary,
   RunComparison,
   RunPair,
+  ConsistencyReport,
+  TraceImportResult,
+  TraceWatchState,
+  TraceChart,
+  TracePage,
+  TraceDetail,
+  ReplayReport,
+  RegressionBoard,
 } from './records.js';
 import {
   API_EVENT_NAMES,
@@ -62,6 +70,7 @@ export { API_EVENT_NAMES, API_METHOD_NAMES, type ApiEventName, type ApiMethod } 
 import { extractionOutput, fieldName, rule } from './teach-schemas.js';
 import { schemaChange, workspaceStart } from './draft-schemas.js';
 import { publishArgs } from './publish-schemas.js';
+import { driftArgs } from './drift-schemas.js';
 import { MAX_JSON_DEPTH, unsafeValueAt } from '../json/depth.js';
 
 const id = z.string().min(1).max(200);
@@ -295,6 +304,8 @@ export const apiArgs = {
     .strict(),
   /** One message's extractions under two runs, with their traces. */
   getRunPair: z.object({ a: id, b: id, messageId: id }).strict(),
+  // Repeat runs, production traces, replay and the regressions board: drift-schemas.ts.
+  ...driftArgs,
 } as const satisfies Record<ApiMethod, z.ZodType>;
 
 export interface ApiResults {
@@ -372,6 +383,20 @@ export interface ApiResults {
   pollDeployments: DeploymentRecord[];
   compareRuns: RunComparison;
   getRunPair: RunPair;
+  startConsistency: ConsistencyReport;
+  getConsistency: ConsistencyReport;
+  cancelConsistency: ConsistencyReport;
+  importTraces: TraceImportResult;
+  watchTraceFolder: TraceWatchState;
+  getTraceWatch: TraceWatchState;
+  traceChart: TraceChart;
+  listTraces: TracePage;
+  getTrace: TraceDetail;
+  startReplay: ReplayReport;
+  getReplay: ReplayReport;
+  cancelReplay: ReplayReport;
+  listReplays: ReplayReport[];
+  regressionBoard: RegressionBoard;
 }
 
 /** Every method, in contract order (the names module's list). */
@@ -396,6 +421,8 @@ export interface ApiEvents {
   gateProgress: GateProgress;
   /** Versions, labels, keys, sync targets or deployments changed (a publish, a label move, a sync's status). */
   publishChanged: { reason: string };
+  /** A consistency run, a replay or a trace import progressed or ended; traces were imported from the watched folder. */
+  driftChanged: { kind: 'consistency' | 'replay' | 'traces'; id: string | null; done: number; total: number; status: string };
 }
 export const API_EVENTS: readonly ApiEventName[] = API_EVENT_NAMES;
 

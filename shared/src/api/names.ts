@@ -86,11 +86,25 @@ export const API_METHOD_NAMES = [
   // Drift investigation (issue 12).
   'compareRuns',
   'getRunPair',
+  'startConsistency',
+  'getConsistency',
+  'cancelConsistency',
+  'importTraces',
+  'watchTraceFolder',
+  'getTraceWatch',
+  'traceChart',
+  'listTraces',
+  'getTrace',
+  'startReplay',
+  'getReplay',
+  'cancelReplay',
+  'listReplays',
+  'regressionBoard',
 ] as const;
 export type ApiMethod = (typeof API_METHOD_NAMES)[number];
 
 /** Events the backend pushes to the window. */
-export const API_EVENT_NAMES = ['runProgress', 'importProgress', 'messagesChanged', 'menuCommand', 'workspaceChanged', 'draftChanged', 'gateProgress', 'publishChanged'] as const;
+export const API_EVENT_NAMES = ['runProgress', 'importProgress', 'messagesChanged', 'menuCommand', 'workspaceChanged', 'draftChanged', 'gateProgress', 'publishChanged', 'driftChanged'] as const;
 export type ApiEventName = (typeof API_EVENT_NAMES)[number];
 
 /** What kind of failure a call ended in; each host maps them to its own transport (HTTP statuses). */
@@ -120,7 +134,7 @@ export type RunStatus = (typeof RUN_STATUSES)[number];
 export const IMPORT_FORMATS = ['jsonl', 'csv', 'eml', 'mbox', 'text'] as const;
 
 /** Methods whose argument carries a whole file: the browser host takes large bodies for these only. */
-export const FILE_METHODS = ['previewImport', 'importMessages', 'createWorkspace', 'proposeFields'] as const satisfies readonly ApiMethod[];
+export const FILE_METHODS = ['previewImport', 'importMessages', 'createWorkspace', 'proposeFields', 'importTraces'] as const satisfies readonly ApiMethod[];
 
 /** The templates a workspace can start from. */
 export const WORKSPACE_TEMPLATES = ['support_triage', 'empty'] as const;

@@ -694,3 +694,165 @@ export interface RunPair {
   b: ExtractionRecord | null;
   runs: { a: RunRecord; b: RunRecord };
 }
+
+/** Repeat runs of the same messages under one rulebook and model, and how far their answers agree. */
+export interface ConsistencyReport {
+  id: string;
+  status: RunStatus;
+  repeats: number;
+  varySeed: boolean;
+  /** The runs, one per repeat. */
+  runs: RunRecord[];
+  /** Messages every repeat answered. */
+  messages: number;
+  /** Of those, messages where some field differs between repeats. */
+  unstable: number;
+  /** Per schema field: the share of messages whose repeats all agree, and how many do not. */
+  fields: { field: string; agreement: number; unstable: number }[];
+  /** Unstable messages first, a page of them. */
+  items: ConsistencyItem[];
+  nextCursor: string | null;
+}
+
+export interface ConsistencyItem {
+  messageId: string;
+  subject: string | null;
+  excerpt: string;
+  /** Fields whose answers differ between repeats. */
+  unstableFields: string[];
+  /** Per field, the share of repeats giving its most common answer. */
+  agreement: number;
+  /** Each repeat's answer, in repeat order. */
+  answers: { valid: boolean; output: Extraction }[];
+}
+
+export interface TraceImportResult {
+  source: string;
+  format: 'casebook-trace' | 'minimal-jsonl' | 'csv';
+  imported: number;
+  /** Lines already imported (the same source and id). */
+  duplicates: number;
+  /** Lines that could not be imported, with their line numbers (the first 200). */
+  bad: { line: number; message: string }[];
+  badCount: number;
+  /** The time range of what was imported. */
+  from: string | null;
+  to: string | null;
+}
+
+export interface TraceWatchState {
+  /** The folder watched, or null. */
+  path: string | null;
+  files: { name: string; lines: number; bad: number }[];
+  lastScanAt: string | null;
+  lastError: string | null;
+  /** Traces imported from the folder so far. */
+  imported: number;
+}
+
+/** One series of a chart: a value (or version, model, key) and its count and share per bucket. */
+export interface TraceSeries {
+  key: string;
+  /** The value as JSON, for filtering (`"bug"`, `true`, `3`). */
+  value: JsonValue;
+  points: { t: string; count: number; share: number }[];
+}
+
+export interface TraceChart {
+  metric: 'field' | 'invalid' | 'unknown_keys' | 'version' | 'model' | 'latency';
+  field: string | null;
+  bucket: 'hour' | 'day' | 'week';
+  /** Bucket starts (UTC, ISO 8601) from the first to the last with traces. */
+  buckets: string[];
+  /** Traces per bucket. */
+  totals: number[];
+  series: TraceSeries[];
+  /** For `latency`: per bucket, median and 95th percentile in ms (null for an empty bucket). */
+  latency: { p50: number | null; p95: number | null }[] | null;
+}
+
+export interface TraceSummary {
+  seq: number;
+  time: string;
+  source: string;
+  service: string | null;
+  subject: string | null;
+  /** The message's text, shortened; null when the trace was logged without text. */
+  excerpt: string | null;
+  output: Extraction;
+  valid: boolean;
+  version: number | null;
+  model: string | null;
+  /** Keys of the output outside the schema. */
+  unknownKeys: string[];
+}
+
+export interface TracePage {
+  items: TraceSummary[];
+  /** Traces matching, in all. */
+  matching: number;
+  nextCursor: string | null;
+}
+
+export interface TraceDetail extends TraceSummary {
+  text: string | null;
+  errors: ValidationError[];
+  rulebook: { id: string | null; version: number | null; hash: string | null };
+  provider: string | null;
+  latencyMs: number | null;
+  rulesFired: string[];
+  precedents: { id: string; score: number }[];
+  /** The workspace message with the same text, when there is one (to open it in review). */
+  messageId: string | null;
+}
+
+export type Attribution = 'rulebook' | 'model' | 'traffic';
+
+export interface ReplayItem {
+  seq: number;
+  time: string;
+  subject: string | null;
+  excerpt: string | null;
+  changedFields: string[];
+  production: { output: Extraction; valid: boolean; version: number | null; hash: string | null; model: string | null };
+  replay: { output: Extraction; valid: boolean };
+  attribution: Attribution;
+  /** Why, in words ("rule r-12 fired here, not in production", "same prompt, another answer", "no precedent closer than ..."). */
+  why: string;
+  /** The workspace message with the same text, when there is one. */
+  messageId: string | null;
+}
+
+export interface ReplayReport {
+  id: string;
+  status: RunStatus;
+  rulebook: { version: number | null; hash: string };
+  provider: string;
+  model: string;
+  total: number;
+  done: number;
+  /** Traces without text cannot be replayed. */
+  skipped: number;
+  same: number;
+  differ: number;
+  attribution: Record<Attribution, number>;
+  items: ReplayItem[];
+  nextCursor: string | null;
+  error: string | null;
+}
+
+export interface RegressionBoard {
+  version: number | 'draft';
+  hash: string;
+  /** Precedents replayed. */
+  total: number;
+  items: {
+    precedentId: string;
+    excerpt: string;
+    fields: { field: string; expected: JsonValue; actual: JsonValue }[];
+    /** The first version (in order) from which it has failed without a pass since; null when it never passed in a published version. */
+    failingSince: number | 'draft' | null;
+    /** The versions it passed under. */
+    passedIn: number[];
+  }[];
+}
