@@ -7,8 +7,10 @@ import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react'
 import type { ApiFailure } from '../../api/contract';
 import { toFailure } from '../../api/errors';
 import { Dialog } from '../../components/Dialog';
+import { FormActions } from '../../components/FormActions';
 import { formatDateTime } from '../../components/format';
 import { EmptyState, ErrorState, Loading } from '../../components/States';
+import { useBusyAction } from '../../components/useBusyAction';
 import { useStores } from '../../stores';
 import type { DeploymentRecord, LabelsState } from '../../../../shared/src/api/records.js';
 import { groupDeployments, groupSentence, runsText, type LabelGroup } from './groups';
@@ -235,23 +237,17 @@ function AddServiceDialog({ onClose, onSaved }: { onClose: () => void; onSaved: 
   const { api } = useStores();
   const [name, setName] = useState('');
   const [url, setUrl] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [failure, setFailure] = useState<ApiFailure | null>(null);
-  async function submit(e: FormEvent) {
+  const { busy, failure, run } = useBusyAction();
+  function submit(e: FormEvent) {
     e.preventDefault();
-    setBusy(true);
-    setFailure(null);
-    try {
+    void run(async () => {
       await api.saveDeployment({ name: name.trim(), statusUrl: url.trim() });
       onSaved();
-    } catch (error) {
-      setFailure(toFailure(error));
-      setBusy(false);
-    }
+    });
   }
   return (
     <Dialog title="Add a service" onClose={onClose} testId="deployment-dialog">
-      <form onSubmit={(e) => void submit(e)}>
+      <form onSubmit={submit}>
         <label className="form-row">
           <span>Name</span>
           <input className="input" value={name} onChange={(e) => setName(e.target.value)} required maxLength={100} placeholder="checkout-api" data-testid="deployment-name" />
@@ -260,19 +256,7 @@ function AddServiceDialog({ onClose, onSaved }: { onClose: () => void; onSaved: 
           <span>Status URL</span>
           <input className="input" type="url" value={url} onChange={(e) => setUrl(e.target.value)} required spellCheck={false} placeholder="http://checkout-api.internal:8080/casebook/status" data-testid="deployment-url" />
         </label>
-        {failure ? (
-          <p className="field-error" role="alert" data-testid="deployment-form-error">
-            {failure.message}
-          </p>
-        ) : null}
-        <div className="form-actions">
-          <button type="submit" className="button button-primary" disabled={busy} data-testid="deployment-save">
-            {busy ? 'Adding…' : 'Add'}
-          </button>
-          <button type="button" className="button" onClick={onClose}>
-            Cancel
-          </button>
-        </div>
+        <FormActions failure={failure} failureTestId="deployment-form-error" label="Add" busyLabel="Adding…" busy={busy} testId="deployment-save" onCancel={onClose} />
       </form>
     </Dialog>
   );
@@ -280,34 +264,17 @@ function AddServiceDialog({ onClose, onSaved }: { onClose: () => void; onSaved: 
 
 function RemoveServiceDialog({ deployment, onClose, onRemoved }: { deployment: DeploymentRecord; onClose: () => void; onRemoved: () => void }) {
   const { api } = useStores();
-  const [busy, setBusy] = useState(false);
-  const [failure, setFailure] = useState<ApiFailure | null>(null);
-  async function remove() {
-    setBusy(true);
-    try {
+  // A failed attempt's message stays shown while the next one runs.
+  const { busy, failure, run } = useBusyAction({ keepFailure: true });
+  const remove = () =>
+    void run(async () => {
       await api.deleteDeployment({ id: deployment.id });
       onRemoved();
-    } catch (error) {
-      setFailure(toFailure(error));
-      setBusy(false);
-    }
-  }
+    });
   return (
     <Dialog title={`Remove ${deployment.name}`} onClose={onClose} testId="deployment-remove-dialog">
       <p>The app stops polling this service. The service itself is not touched.</p>
-      {failure ? (
-        <p className="field-error" role="alert">
-          {failure.message}
-        </p>
-      ) : null}
-      <div className="form-actions">
-        <button type="button" className="button button-danger" disabled={busy} onClick={() => void remove()} data-testid="deployment-remove-confirm">
-          Remove
-        </button>
-        <button type="button" className="button" onClick={onClose}>
-          Cancel
-        </button>
-      </div>
+      <FormActions failure={failure} label="Remove" tone="danger" busy={busy} onSubmit={remove} testId="deployment-remove-confirm" onCancel={onClose} />
     </Dialog>
   );
 }

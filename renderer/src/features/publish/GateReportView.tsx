@@ -2,6 +2,7 @@
 // last published version and fail now), regressions first and marked, each with its fields' expected
 // and actual values. Everything here came from precedents and providers: shown as text only.
 import type { JsonValue } from '../../api/contract';
+import { TableHead } from '../../components/TableHead';
 import type { GateFailure, GateReport } from '../../../../shared/src/api/records.js';
 
 /** Regressions first; otherwise the order the backend gave. */
@@ -57,13 +58,7 @@ export function GateFailures({ report }: { report: GateReport }) {
             </div>
             {f.fields.length > 0 ? (
               <table className="table gate-fields">
-                <thead>
-                  <tr>
-                    <th scope="col">Field</th>
-                    <th scope="col">Expected</th>
-                    <th scope="col">Actual</th>
-                  </tr>
-                </thead>
+                <TableHead columns={['Field', 'Expected', 'Actual']} />
                 <tbody>
                   {f.fields.map((d) => (
                     <tr key={d.field} data-testid="gate-field">

@@ -3,10 +3,12 @@
 // the history is listed below.
 import { useState, type FormEvent } from 'react';
 import type { ApiFailure } from '../../api/contract';
-import { toFailure } from '../../api/errors';
 import { formatDateTime } from '../../components/format';
 import { Dialog } from '../../components/Dialog';
+import { FailureAlert, FormActions } from '../../components/FormActions';
 import { ErrorState, Loading } from '../../components/States';
+import { TableHead } from '../../components/TableHead';
+import { useBusyAction } from '../../components/useBusyAction';
 import { useStores } from '../../stores';
 import { LABEL_PATTERN } from '../../../../shared/src/api/names.js';
 import type { LabelRecord, LabelsState, VersionSummary } from '../../../../shared/src/api/records.js';
@@ -35,21 +37,19 @@ export function LabelsPanel({
   const [moving, setMoving] = useState<LabelRecord | null>(null);
   const [removing, setRemoving] = useState<LabelRecord | null>(null);
   const [adding, setAdding] = useState(false);
+  // A dialog's answer: the dialog closes and the new state goes up.
+  const closeThen = (close: () => void) => (state: LabelsState) => {
+    close();
+    onChanged(state);
+  };
   if (!labels && failure) return <ErrorState title="The labels could not be loaded" failure={failure} onRetry={onRetry} />;
   if (!labels) return <Loading label="Loading labels…" />;
   const noVersions = versions.length === 0;
   return (
     <div className="labels" data-testid="labels-panel">
-      {failure ? <p className="field-error" role="alert">{`The labels may be out of date: ${failure.message}`}</p> : null}
+      <FailureAlert failure={failure} prefix="The labels may be out of date: " />
       <table className="table" data-testid="labels-table">
-        <thead>
-          <tr>
-            <th scope="col">Label</th>
-            <th scope="col">Points at</th>
-            <th scope="col">Set</th>
-            <th scope="col" aria-label="Actions" />
-          </tr>
-        </thead>
+        <TableHead columns={['Label', 'Points at', 'Set', { ariaLabel: 'Actions' }]} />
         <tbody>
           {labels.labels.map((l) => (
             <tr key={l.label} data-testid="label-row" data-label={l.label}>
@@ -87,15 +87,7 @@ export function LabelsPanel({
       ) : (
         <div className="table-scroll">
           <table className="table" data-testid="label-history">
-            <thead>
-              <tr>
-                <th scope="col">Label</th>
-                <th scope="col">From → to</th>
-                <th scope="col">Who</th>
-                <th scope="col">When</th>
-                <th scope="col">Why</th>
-              </tr>
-            </thead>
+            <TableHead columns={['Label', 'From → to', 'Who', 'When', 'Why']} />
             <tbody>
               {labels.moves.map((m, i) => (
                 <tr key={i} data-testid="label-move-row">
@@ -120,10 +112,7 @@ export function LabelsPanel({
           current={moving.version}
           versions={versions}
           onClose={() => setMoving(null)}
-          onDone={(s) => {
-            setMoving(null);
-            onChanged(s);
-          }}
+          onDone={closeThen(() => setMoving(null))}
         />
       ) : null}
       {adding ? (
@@ -133,20 +122,14 @@ export function LabelsPanel({
           versions={versions}
           taken={labels.labels.map((l) => l.label)}
           onClose={() => setAdding(false)}
-          onDone={(s) => {
-            setAdding(false);
-            onChanged(s);
-          }}
+          onDone={closeThen(() => setAdding(false))}
         />
       ) : null}
       {removing ? (
         <RemoveLabelDialog
           label={removing}
           onClose={() => setRemoving(null)}
-          onDone={(s) => {
-            setRemoving(null);
-            onChanged(s);
-          }}
+          onDone={closeThen(() => setRemoving(null))}
         />
       ) : null}
     </div>
@@ -174,8 +157,7 @@ export function MoveLabelDialog({
   const [name, setName] = useState(label ?? '');
   const [target, setTarget] = useState<number>(sorted.find((v) => v.version !== current)?.version ?? sorted[0]?.version ?? 1);
   const [reason, setReason] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [failure, setFailure] = useState<ApiFailure | null>(null);
+  const { busy, failure, run } = useBusyAction();
   const labelName = (label ?? name).trim();
   const nameProblem =
     label !== null ? null : !labelName ? 'Give the label a name.' : !LABEL_PATTERN.test(labelName) ? 'A label is 1-64 lower-case letters, digits, “.”, “_” or “-”, starting with a letter or digit.' : taken.includes(labelName) ? `${labelName} exists already: move it instead.` : null;
@@ -183,22 +165,15 @@ export function MoveLabelDialog({
   const rollback = current > 0 && target < current;
   const same = current === target;
 
-  async function submit(e: FormEvent) {
+  function submit(e: FormEvent) {
     e.preventDefault();
     if (nameProblem || same) return;
-    setBusy(true);
-    setFailure(null);
-    try {
-      onDone(await api.setLabel({ label: labelName, version: target, reason: reason.trim() }));
-    } catch (error) {
-      setFailure(toFailure(error));
-      setBusy(false);
-    }
+    void run(async () => onDone(await api.setLabel({ label: labelName, version: target, reason: reason.trim() })));
   }
 
   return (
     <Dialog title={label ? `Move ${label}` : 'Add a label'} onClose={onClose} testId="move-label-dialog">
-      <form onSubmit={(e) => void submit(e)}>
+      <form onSubmit={submit}>
         {label === null ? (
           <label className="form-row">
             <span>Name</span>
@@ -226,19 +201,17 @@ export function MoveLabelDialog({
           <span>Reason (recorded)</span>
           <textarea className="input" rows={2} value={reason} onChange={(e) => setReason(e.target.value)} maxLength={2000} data-testid="label-reason" />
         </label>
-        {failure ? (
-          <p className="field-error" role="alert" data-testid="label-error">
-            {failure.message}
-          </p>
-        ) : null}
-        <div className="form-actions">
-          <button type="submit" className={rollback ? 'button button-danger' : 'button button-primary'} disabled={busy || same || nameProblem !== null} data-testid="label-confirm">
-            {busy ? 'Saving…' : rollback ? 'Roll back' : label ? 'Move' : 'Add'}
-          </button>
-          <button type="button" className="button" onClick={onClose}>
-            Cancel
-          </button>
-        </div>
+        <FormActions
+          failure={failure}
+          failureTestId="label-error"
+          label={rollback ? 'Roll back' : label ? 'Move' : 'Add'}
+          busyLabel="Saving…"
+          busy={busy}
+          disabled={same || nameProblem !== null}
+          tone={rollback ? 'danger' : 'primary'}
+          testId="label-confirm"
+          onCancel={onClose}
+        />
       </form>
     </Dialog>
   );
@@ -247,22 +220,14 @@ export function MoveLabelDialog({
 function RemoveLabelDialog({ label, onClose, onDone }: { label: LabelRecord; onClose: () => void; onDone: (state: LabelsState) => void }) {
   const { api } = useStores();
   const [reason, setReason] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [failure, setFailure] = useState<ApiFailure | null>(null);
-  async function submit(e: FormEvent) {
+  const { busy, failure, run } = useBusyAction();
+  function submit(e: FormEvent) {
     e.preventDefault();
-    setBusy(true);
-    setFailure(null);
-    try {
-      onDone(await api.removeLabel({ label: label.label, reason: reason.trim() }));
-    } catch (error) {
-      setFailure(toFailure(error));
-      setBusy(false);
-    }
+    void run(async () => onDone(await api.removeLabel({ label: label.label, reason: reason.trim() })));
   }
   return (
     <Dialog title={`Remove ${label.label}`} onClose={onClose} testId="remove-label-dialog">
-      <form onSubmit={(e) => void submit(e)}>
+      <form onSubmit={submit}>
         <p>
           {label.label} points at v{label.version}. Removed, it points at no version; the move is recorded in the label history.
         </p>
@@ -270,19 +235,7 @@ function RemoveLabelDialog({ label, onClose, onDone }: { label: LabelRecord; onC
           <span>Reason (recorded)</span>
           <textarea className="input" rows={2} value={reason} onChange={(e) => setReason(e.target.value)} maxLength={2000} data-testid="label-remove-reason" />
         </label>
-        {failure ? (
-          <p className="field-error" role="alert">
-            {failure.message}
-          </p>
-        ) : null}
-        <div className="form-actions">
-          <button type="submit" className="button button-danger" disabled={busy} data-testid="label-remove-confirm">
-            {busy ? 'Removing…' : 'Remove'}
-          </button>
-          <button type="button" className="button" onClick={onClose}>
-            Cancel
-          </button>
-        </div>
+        <FormActions failure={failure} label="Remove" busyLabel="Removing…" busy={busy} tone="danger" testId="label-remove-confirm" onCancel={onClose} />
       </form>
     </Dialog>
   );

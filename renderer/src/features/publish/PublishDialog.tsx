@@ -7,6 +7,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import type { ApiFailure } from '../../api/contract';
 import { toFailure } from '../../api/errors';
 import { Dialog } from '../../components/Dialog';
+import { FormActions } from '../../components/FormActions';
 import { useStores } from '../../stores';
 import type { GateProgress, GateReport, VersionDetail } from '../../../../shared/src/api/records.js';
 import { GateFailures, GateSummary } from './GateReportView';
@@ -154,34 +155,16 @@ export function PublishDialog({ onClose, onPublished }: { onClose: () => void; o
         </div>
       ) : null}
 
-      {phase.kind === 'startFailed' ? (
-        <div className="state state-error" role="alert" data-testid="gate-error">
-          <p className="state-title">The gate could not run</p>
-          <p className="state-body">{phase.failure.message}</p>
-          <button type="button" className="button" onClick={start} data-testid="gate-rerun">
-            Run the gate again
-          </button>
-        </div>
-      ) : null}
+      {phase.kind === 'startFailed' ? <GateAlert testId="gate-error" title="The gate could not run" message={phase.failure.message} onRerun={start} /> : null}
 
       {report && report.status === 'cancelled' ? (
         <div data-testid="gate-cancelled">
           <p>The gate was cancelled after {report.done.toLocaleString()} of {report.total.toLocaleString()} precedents. Publishing needs a finished gate.</p>
-          <button type="button" className="button" onClick={start} data-testid="gate-rerun">
-            Run the gate again
-          </button>
+          <RerunButton onClick={start} />
         </div>
       ) : null}
 
-      {report && report.status === 'failed' ? (
-        <div className="state state-error" role="alert" data-testid="gate-error">
-          <p className="state-title">The gate could not finish</p>
-          <p className="state-body">{report.error ?? 'No reason was given.'}</p>
-          <button type="button" className="button" onClick={start} data-testid="gate-rerun">
-            Run the gate again
-          </button>
-        </div>
-      ) : null}
+      {report && report.status === 'failed' ? <GateAlert testId="gate-error" title="The gate could not finish" message={report.error ?? 'No reason was given.'} onRerun={start} /> : null}
 
       {report && report.status === 'done' ? (
         <div data-testid="gate-done">
@@ -211,27 +194,45 @@ export function PublishDialog({ onClose, onPublished }: { onClose: () => void; o
             </div>
           ) : null}
           {publishError ? (
-            <div className="state state-error" role="alert" data-testid="publish-error">
-              <p className="state-title">{publishError.code === 'conflict' ? 'The draft changed since the gate ran' : 'Publishing failed'}</p>
-              <p className="state-body">{publishError.message}</p>
-              {publishError.code === 'conflict' ? (
-                <button type="button" className="button" onClick={start} data-testid="gate-rerun">
-                  Run the gate again
-                </button>
-              ) : null}
-            </div>
+            <GateAlert
+              testId="publish-error"
+              title={publishError.code === 'conflict' ? 'The draft changed since the gate ran' : 'Publishing failed'}
+              message={publishError.message}
+              onRerun={publishError.code === 'conflict' ? start : undefined}
+            />
           ) : null}
-          <div className="form-actions">
-            <button type="button" className="button button-primary" disabled={!canPublish} onClick={() => void publish()} data-testid="publish-confirm">
-              {publishing ? 'Publishing…' : failed ? 'Publish despite failures' : 'Publish'}
-            </button>
-            <button type="button" className="button" onClick={onClose}>
-              Close
-            </button>
-          </div>
+          <FormActions
+            label={failed ? 'Publish despite failures' : 'Publish'}
+            busyLabel="Publishing…"
+            busy={publishing}
+            disabled={!canPublish}
+            onSubmit={() => void publish()}
+            testId="publish-confirm"
+            onCancel={onClose}
+            cancelLabel="Close"
+          />
           {failed && !canPublish && !publishing ? <p className="muted">Tick “Publish anyway” and give a reason to publish a draft that fails the gate.</p> : null}
         </div>
       ) : null}
     </Dialog>
+  );
+}
+
+function RerunButton({ onClick }: { onClick: () => void }) {
+  return (
+    <button type="button" className="button" onClick={onClick} data-testid="gate-rerun">
+      Run the gate again
+    </button>
+  );
+}
+
+/** Why the gate or the publish did not go through, with a button to run the gate again where that helps. */
+function GateAlert({ testId, title, message, onRerun }: { testId: string; title: string; message: string; onRerun?: () => void }) {
+  return (
+    <div className="state state-error" role="alert" data-testid={testId}>
+      <p className="state-title">{title}</p>
+      <p className="state-body">{message}</p>
+      {onRerun ? <RerunButton onClick={onRerun} /> : null}
+    </div>
   );
 }

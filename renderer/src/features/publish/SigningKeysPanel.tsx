@@ -5,6 +5,7 @@ import { useState } from 'react';
 import type { ApiFailure } from '../../api/contract';
 import { toFailure } from '../../api/errors';
 import { Dialog } from '../../components/Dialog';
+import { FailureAlert, FormActions } from '../../components/FormActions';
 import { formatDateTime } from '../../components/format';
 import { EmptyState, ErrorState, Loading } from '../../components/States';
 import { useStores } from '../../stores';
@@ -51,7 +52,7 @@ export function SigningKeysPanel({ keys, failure, onChanged, onRetry }: { keys: 
       <p className="muted" data-testid="key-storage">
         Where the private keys are kept: {keys.storage}
       </p>
-      {failure ? <p className="field-error" role="alert">{`The keys may be out of date: ${failure.message}`}</p> : null}
+      <FailureAlert failure={failure} prefix="The keys may be out of date: " />
       <div className="form-actions">
         <button type="button" className="button" onClick={() => setConfirm({ kind: 'rotate' })} data-testid="key-rotate">
           Rotate…
@@ -100,19 +101,16 @@ export function SigningKeysPanel({ keys, failure, onChanged, onRetry }: { keys: 
               ? 'A new key signs every version published from now on. The current key stays listed, and services keep trusting it, until you retire it. Give services the new public key before the next publish.'
               : 'A retired key is no longer listed for services to trust: versions it signed fail verification where services only trust the listed keys.'}
           </p>
-          {error ? (
-            <p className="field-error" role="alert">
-              {error.message}
-            </p>
-          ) : null}
-          <div className="form-actions">
-            <button type="button" className={confirm.kind === 'rotate' ? 'button button-primary' : 'button button-danger'} disabled={busy} onClick={() => void run()} data-testid="key-confirm">
-              {busy ? 'Working…' : confirm.kind === 'rotate' ? 'Rotate' : 'Retire'}
-            </button>
-            <button type="button" className="button" onClick={() => setConfirm(null)}>
-              Cancel
-            </button>
-          </div>
+          <FormActions
+            failure={error}
+            label={confirm.kind === 'rotate' ? 'Rotate' : 'Retire'}
+            busyLabel="Working…"
+            busy={busy}
+            tone={confirm.kind === 'rotate' ? 'primary' : 'danger'}
+            onSubmit={() => void run()}
+            testId="key-confirm"
+            onCancel={() => setConfirm(null)}
+          />
         </Dialog>
       ) : null}
     </div>

@@ -5,8 +5,10 @@ import { useState, type FormEvent } from 'react';
 import type { ApiArgs, ApiFailure } from '../../api/contract';
 import { toFailure } from '../../api/errors';
 import { Dialog } from '../../components/Dialog';
+import { FailureAlert, FormActions } from '../../components/FormActions';
 import { formatDateTime } from '../../components/format';
 import { EmptyState, ErrorState, Loading } from '../../components/States';
+import { useBusyAction } from '../../components/useBusyAction';
 import { useStores } from '../../stores';
 import type { SyncTargetRecord } from '../../../../shared/src/api/records.js';
 
@@ -39,7 +41,7 @@ export function SyncTargetsPanel({ targets, failure, onRetry, reload }: { target
 
   return (
     <div className="sync-targets" data-testid="sync-targets-panel">
-      {failure ? <p className="field-error" role="alert">{`The list may be out of date: ${failure.message}`}</p> : null}
+      <FailureAlert failure={failure} prefix="The list may be out of date: " />
       <div className="form-actions">
         <button type="button" className="button" onClick={() => setEditing('new')} data-testid="sync-add">
           Add a target…
@@ -130,24 +132,18 @@ export function SyncTargetsPanel({ targets, failure, onRetry, reload }: { target
       {deleting ? (
         <Dialog title={`Delete ${deleting.name}`} onClose={() => setDeleting(null)} testId="sync-delete-dialog">
           <p>Nothing more is synced to {deleting.kind === 'folder' ? 'this folder' : 'this endpoint'}; what was written there stays.</p>
-          <div className="form-actions">
-            <button
-              type="button"
-              className="button button-danger"
-              disabled={busy !== null}
-              data-testid="sync-delete-confirm"
-              onClick={() => {
-                const id = deleting.id;
-                setDeleting(null);
-                void act(`delete-${id}`, 'Deleting', () => api.deleteSyncTarget({ id }));
-              }}
-            >
-              Delete
-            </button>
-            <button type="button" className="button" onClick={() => setDeleting(null)}>
-              Cancel
-            </button>
-          </div>
+          <FormActions
+            label="Delete"
+            tone="danger"
+            disabled={busy !== null}
+            testId="sync-delete-confirm"
+            onSubmit={() => {
+              const id = deleting.id;
+              setDeleting(null);
+              void act(`delete-${id}`, 'Deleting', () => api.deleteSyncTarget({ id }));
+            }}
+            onCancel={() => setDeleting(null)}
+          />
         </Dialog>
       ) : null}
     </div>
@@ -162,29 +158,23 @@ export function SyncTargetDialog({ target, onClose, onSaved }: { target: SyncTar
   const [url, setUrl] = useState(target?.url ?? '');
   const [token, setToken] = useState('');
   const [removeToken, setRemoveToken] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [failure, setFailure] = useState<ApiFailure | null>(null);
+  const { busy, failure, run } = useBusyAction();
 
-  async function submit(e: FormEvent) {
+  function submit(e: FormEvent) {
     e.preventDefault();
-    setBusy(true);
-    setFailure(null);
     const base = { ...(target ? { id: target.id } : {}), name: name.trim(), enabled: target?.enabled ?? true };
     const args: ApiArgs<'saveSyncTarget'> =
       kind === 'folder' ? { ...base, kind: 'folder', path: path.trim() } : { ...base, kind: 'http', url: url.trim(), ...(token ? { token } : removeToken ? { token: '' } : {}) };
-    try {
+    void run(async () => {
       await api.saveSyncTarget(args);
       setToken('');
       onSaved();
-    } catch (error) {
-      setFailure(toFailure(error));
-      setBusy(false);
-    }
+    });
   }
 
   return (
     <Dialog title={target ? `Edit ${target.name}` : 'Add a sync target'} onClose={onClose} testId="sync-target-dialog">
-      <form onSubmit={(e) => void submit(e)}>
+      <form onSubmit={submit}>
         {target ? null : (
           <div className="segmented" role="radiogroup" aria-label="Kind">
             <label className="checkbox">
@@ -225,19 +215,7 @@ export function SyncTargetDialog({ target, onClose, onSaved }: { target: SyncTar
             ) : null}
           </>
         )}
-        {failure ? (
-          <p className="field-error" role="alert" data-testid="sync-form-error">
-            {failure.message}
-          </p>
-        ) : null}
-        <div className="form-actions">
-          <button type="submit" className="button button-primary" disabled={busy} data-testid="sync-save">
-            {busy ? 'Saving…' : 'Save'}
-          </button>
-          <button type="button" className="button" onClick={onClose}>
-            Cancel
-          </button>
-        </div>
+        <FormActions failure={failure} failureTestId="sync-form-error" label="Save" busyLabel="Saving…" busy={busy} testId="sync-save" onCancel={onClose} />
       </form>
     </Dialog>
   );

@@ -5,7 +5,9 @@ import type { ApiFailure } from '../../api/contract';
 import { toFailure } from '../../api/errors';
 import { Chip } from '../../components/Badge';
 import { formatDateTime } from '../../components/format';
+import { FailureAlert } from '../../components/FormActions';
 import { EmptyState, ErrorState, Loading } from '../../components/States';
+import { TableHead } from '../../components/TableHead';
 import { useStores } from '../../stores';
 import type { ChangelogEntry, VersionDetail, VersionDiff, VersionSummary } from '../../../../shared/src/api/records.js';
 import { saveFile } from '../export/download';
@@ -33,7 +35,7 @@ export function VersionsPanel({ versions, failure, loading, onRetry }: { version
 
   return (
     <div className="versions" data-testid="versions-panel">
-      {failure ? <p className="field-error" role="alert">{`The list may be out of date: ${failure.message}`}</p> : null}
+      <FailureAlert failure={failure} prefix="The list may be out of date: " />
       {loading ? <span className="muted">Refreshing…</span> : null}
       {sorted.length === 0 ? (
         <EmptyState title="Nothing published yet" testId="versions-empty">
@@ -42,21 +44,7 @@ export function VersionsPanel({ versions, failure, loading, onRetry }: { version
       ) : (
         <div className="table-scroll">
           <table className="table versions-table" data-testid="versions-table">
-            <thead>
-              <tr>
-                <th scope="col" title="Tick two to compare">
-                  Diff
-                </th>
-                <th scope="col">Version</th>
-                <th scope="col">Hash</th>
-                <th scope="col">Published</th>
-                <th scope="col">Author</th>
-                <th scope="col">Note</th>
-                <th scope="col">Labels</th>
-                <th scope="col">Key</th>
-                <th scope="col">Gate</th>
-              </tr>
-            </thead>
+            <TableHead columns={[{ label: 'Diff', title: 'Tick two to compare' }, 'Version', 'Hash', 'Published', 'Author', 'Note', 'Labels', 'Key', 'Gate']} />
             <tbody>
               <tr className="versions-draft-row">
                 <td>
