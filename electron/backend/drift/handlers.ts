@@ -41,7 +41,7 @@ export function createDriftHandlers(ctx: BackendContext): DriftHandlers {
       after = m[1]!;
     }
     const queries = ctx.repos.runs.comparison;
-    queries.prepare(a.id, b.id, comparedFields());
+    queries.prepare(a.id, b.id, comparedFields(), currentSchemaHash(ctx.repos));
     const counts = queries.counts();
     const { matching, rows } = queries.page(
       {

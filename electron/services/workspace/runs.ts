@@ -420,48 +420,53 @@ export class RunComparisonQueries {
   /** What the temporary table holds now (runs, fields and the runs' extractions), so pages reuse it. */
   private built: string | null = null;
   private fields: readonly ComparedField[] = [];
+  private totals = { overlap: 0, becameInvalid: 0, becameValid: 0 };
 
   constructor(private readonly ws: Workspace) {}
 
-  /** Builds the comparison of runs a and b over `fields` (unless the table already holds it). */
-  prepare(a: string, b: string, fields: readonly ComparedField[]): void {
+  /**
+   * Builds the comparison of runs a and b over `fields`, the draft's, whose shape hash is
+   * `schemaHash` (unless the table already holds it). The table keeps only the messages worth a
+   * look: outputs or validity that differ, or a side that may hold keys outside the fields. An
+   * output made under the draft's schema shape holds only its fields (the pipeline drops other
+   * keys and says so in errors), so only outputs made under another shape, or with errors, are
+   * read key by key. The overlap and validity counts come from one pass that reads no JSON.
+   */
+  prepare(a: string, b: string, fields: readonly ComparedField[], schemaHash: string | null): void {
     const db = this.ws.db;
     const stats = db.prepare('SELECT count(*) AS n, max(id) AS last FROM extractions WHERE run_id = ?');
-    const signature = JSON.stringify([a, b, fields, stats.get(a), stats.get(b)]);
+    const signature = JSON.stringify([a, b, fields, schemaHash, stats.get(a), stats.get(b)]);
     if (signature === this.built && this.tableExists()) return;
     registerCanonicalFunction(db);
-    const n = fields.length;
-    const cols = fields.map((_, i) => `a${i} TEXT, b${i} TEXT, d${i} INTEGER`).join(', ');
-    const values = fields.map((f, i) => `coalesce(xa.output -> '$.${f.name}', 'null') AS a${i}, coalesce(xb.output -> '$.${f.name}', 'null') AS b${i}`).join(', ');
-    const diffs = fields.map((_, i) => `${differsSql(`a${i}`, `b${i}`)} AS d${i}`).join(', ');
-    const anyField = fields.map((_, i) => `d${i}`).join(' OR ');
-    const names = [
-      'message_id',
-      'a_id',
-      'b_id',
-      'a_valid',
-      'b_valid',
-      'a_unknown',
-      'b_unknown',
-      ...fields.flatMap((_, i) => [`a${i}`, `b${i}`, `d${i}`]),
-      'changed',
-    ].join(', ');
-    db.exec(`DROP TABLE IF EXISTS ${COMPARE_TABLE}`);
     this.built = null;
+    const n = fields.length;
+    const newest = `WITH ea AS (SELECT message_id, max(id) AS id FROM extractions WHERE run_id = @a GROUP BY message_id),
+        eb AS (SELECT message_id, max(id) AS id FROM extractions WHERE run_id = @b GROUP BY message_id)`;
+    const joined = `FROM ea JOIN eb ON eb.message_id = ea.message_id JOIN extractions xa ON xa.id = ea.id JOIN extractions xb ON xb.id = eb.id`;
+    const totals = db
+      .prepare(
+        `${newest} SELECT count(*) AS overlap, coalesce(sum(xa.valid = 1 AND xb.valid = 0), 0) AS became_invalid,
+          coalesce(sum(xa.valid = 0 AND xb.valid = 1), 0) AS became_valid ${joined}`,
+      )
+      .get({ a, b }) as { overlap: number; became_invalid: number; became_valid: number };
+
+    const mayHaveKeys = (x: string) => `(${x}.errors <> '[]' OR ${x}.schema_hash IS NOT @schema_hash)`;
+    const names = ['message_id', 'a_id', 'b_id', 'a_valid', 'b_valid', 'a_unknown', 'b_unknown', ...fields.flatMap((_, i) => [`a${i}`, `b${i}`])].join(', ');
+    const values = fields.map((f) => `, coalesce(xa.output -> '$.${f.name}', 'null'), coalesce(xb.output -> '$.${f.name}', 'null')`).join('');
+    db.exec(`DROP TABLE IF EXISTS ${COMPARE_TABLE}`);
     db.exec(`CREATE TABLE ${COMPARE_TABLE} (message_id TEXT PRIMARY KEY, a_id INTEGER, b_id INTEGER, a_valid INTEGER, b_valid INTEGER,
-      a_unknown TEXT, b_unknown TEXT${n ? `, ${cols}` : ''}, changed INTEGER) WITHOUT ROWID`);
+      a_unknown TEXT, b_unknown TEXT${fields.map((_, i) => `, a${i} TEXT, b${i} TEXT, d${i} INTEGER NOT NULL DEFAULT 0`).join('')}, changed INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID`);
     db.prepare(
-      `INSERT INTO ${COMPARE_TABLE} (${names})
-      WITH ea AS (SELECT message_id, max(id) AS id FROM extractions WHERE run_id = @a GROUP BY message_id),
-        eb AS (SELECT message_id, max(id) AS id FROM extractions WHERE run_id = @b GROUP BY message_id),
-        pairs AS MATERIALIZED (
-          SELECT ea.message_id, xa.id AS a_id, xb.id AS b_id, xa.valid AS a_valid, xb.valid AS b_valid,
-            ${unknownKeysSql('xa')} AS a_unknown, ${unknownKeysSql('xb')} AS b_unknown${n ? `, ${values}` : ''}
-          FROM ea JOIN eb ON eb.message_id = ea.message_id
-            JOIN extractions xa ON xa.id = ea.id JOIN extractions xb ON xb.id = eb.id),
-        compared AS MATERIALIZED (SELECT *${n ? `, ${diffs}` : ''} FROM pairs)
-      SELECT ${names.replace(/, changed$/, '')}, (${n ? `${anyField} OR ` : ''}a_unknown IS NOT b_unknown OR a_valid <> b_valid) FROM compared`,
-    ).run({ a, b, fields: toJson(fields.map((f) => f.name)) });
+      `INSERT INTO ${COMPARE_TABLE} (${names}) ${newest}
+      SELECT ea.message_id, xa.id, xb.id, xa.valid, xb.valid,
+        CASE WHEN ${mayHaveKeys('xa')} THEN ${unknownKeysSql('xa')} END, CASE WHEN ${mayHaveKeys('xb')} THEN ${unknownKeysSql('xb')} END${values}
+      ${joined}
+      WHERE xa.output <> xb.output OR xa.valid <> xb.valid OR ${mayHaveKeys('xa')} OR ${mayHaveKeys('xb')}`,
+    ).run({ a, b, fields: toJson(fields.map((f) => f.name)), schema_hash: schemaHash });
+    const diffs = fields.map((_, i) => `d${i} = ${differsSql(`a${i}`, `b${i}`)}`);
+    db.exec(`UPDATE ${COMPARE_TABLE} SET ${[...diffs, `changed = a_unknown IS NOT b_unknown OR a_valid <> b_valid`].join(', ')}`);
+    if (n) db.exec(`UPDATE ${COMPARE_TABLE} SET changed = 1 WHERE changed = 0 AND (${fields.map((_, i) => `d${i}`).join(' OR ')})`);
+    this.totals = { overlap: totals.overlap, becameInvalid: totals.became_invalid, becameValid: totals.became_valid };
     this.built = signature;
     this.fields = fields;
   }
@@ -470,13 +475,7 @@ export class RunComparisonQueries {
   counts(): RunComparisonCounts {
     const db = this.ws.db;
     const sums = this.fields.map((_, i) => `, coalesce(sum(d${i}), 0) AS d${i}`).join('');
-    const totals = db
-      .prepare(
-        `SELECT count(*) AS overlap, coalesce(sum(changed), 0) AS changed,
-          coalesce(sum(a_valid = 1 AND b_valid = 0), 0) AS became_invalid, coalesce(sum(a_valid = 0 AND b_valid = 1), 0) AS became_valid${sums}
-        FROM ${COMPARE_TABLE}`,
-      )
-      .get() as Record<string, number>;
+    const totals = db.prepare(`SELECT coalesce(sum(changed), 0) AS changed${sums} FROM ${COMPARE_TABLE}`).get() as Record<string, number>;
     const fields = this.fields.map((f, i) => ({
       field: f.name,
       changed: totals[`d${i}`] ?? 0,
@@ -498,10 +497,8 @@ export class RunComparisonQueries {
       )
       .all() as { key: string; a: number; b: number }[];
     return {
-      overlap: totals.overlap ?? 0,
+      ...this.totals,
       changed: totals.changed ?? 0,
-      becameInvalid: totals.became_invalid ?? 0,
-      becameValid: totals.became_valid ?? 0,
       fields,
       unknownKeys,
     };
