@@ -77,6 +77,14 @@ export interface ScriptOptions {
   requireApiKey?: string;
   /** A custom answerer for every request. */
   answer?: Answerer;
+  /**
+   * Answers at random for chosen messages (a model that is unsure of them): for a message whose text
+   * `texts` holds (compared trimmed) or `match` accepts, each enum field of the answer (those named in
+   * `fields`, default every enum field of the request's schema) takes a value of the schema's enum
+   * picked by a generator seeded with `seed`, the message's text and how many times that text was
+   * asked before: the same script gives the same answers whatever order the requests come in.
+   */
+  random?: RandomAnswers;
   /** With no `response_format`: wrap the JSON in a ```json fence (default) or in prose. */
   textStyle?: 'fence' | 'prose';
   /** The `model` the server reports (default: the requested model). */
@@ -87,6 +95,14 @@ export interface ScriptOptions {
    * `'reject'` refuses the request with a 400, as servers without them do. Default: ignored (null).
    */
   logprobs?: boolean | 'reject' | ((content: string) => { token: string; logprob: number }[]);
+}
+
+export interface RandomAnswers {
+  texts?: readonly string[];
+  match?: (message: ParsedMessage) => boolean;
+  fields?: readonly string[];
+  /** Default 1. */
+  seed?: number;
 }
 
 export interface LoggedRequest {
@@ -170,6 +186,31 @@ function tokenLogprobs(content: string): { content: { token: string; logprob: nu
   return { content: tokens.map((token, i) => ({ token, logprob: -0.01 * ((i % 7) + 1), bytes: [...Buffer.from(token, 'utf8')], top_logprobs: [] })) };
 }
 
+/** mulberry32: a small seeded generator of numbers in [0, 1). */
+function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** The answer with its enum fields picked at random from the schema's values (see ScriptOptions.random). */
+function randomise(answer: unknown, schema: Record<string, unknown> | null, fields: readonly string[] | undefined, next: () => number): unknown {
+  if (!answer || typeof answer !== 'object' || Array.isArray(answer) || !schema) return answer;
+  const properties = (schema['properties'] ?? {}) as Record<string, { enum?: unknown[] }>;
+  const out = { ...(answer as Record<string, unknown>) };
+  for (const [field, def] of Object.entries(properties)) {
+    if (fields && !fields.includes(field)) continue;
+    const values = Array.isArray(def?.enum) ? def.enum.filter((v) => v !== null) : [];
+    if (values.length > 1) out[field] = values[Math.floor(next() * values.length)];
+  }
+  return out;
+}
+
 function applyDrift(value: unknown, rename: Record<string, string> | undefined, shift: ScriptOptions['shift']): unknown {
   if (!value || typeof value !== 'object' || Array.isArray(value)) return value;
   const out: Record<string, unknown> = {};
@@ -195,6 +236,8 @@ export async function startScriptedServer(opts: StartOptions = {}): Promise<Scri
   let serverErrorLeft: number | 'always' = 0;
   let hangLeft: number | 'always' = 0;
   let closed = false;
+  /** Requests so far per message text answered at random (ScriptOptions.random). */
+  const randomAsked = new Map<string, number>();
 
   const applyScript = (s: ScriptOptions): void => {
     current = { ...s };
@@ -202,6 +245,7 @@ export async function startScriptedServer(opts: StartOptions = {}): Promise<Scri
     rateLimitLeft = s.rateLimit ? (s.rateLimit.times ?? 1) : 0;
     serverErrorLeft = s.serverError ? (s.serverError.times ?? 'always') : 0;
     hangLeft = s.hang === true ? 'always' : s.hang ? s.hang.times : 0;
+    randomAsked.clear();
   };
   applyScript(opts.script ?? {});
 
@@ -306,17 +350,18 @@ export async function startScriptedServer(opts: StartOptions = {}): Promise<Scri
       content = step.content;
     } else {
       const answerer = step?.answer ?? current.answer;
-      let answer: unknown;
-      if (answerer) {
-        answer = answerer(chat, message);
-      } else {
-        let schema: Record<string, unknown> | null = null;
-        if (format === 'json_schema') schema = chat.response_format?.json_schema?.schema ?? null;
-        else {
-          const system = chat.messages.filter((m) => m.role === 'system' || m.role === 'developer').map((m) => contentText(m.content));
-          schema = findEmbeddedSchema(system.join('\n'));
-        }
-        answer = defaultAnswer(schema, message);
+      const requestSchema = (): Record<string, unknown> | null => {
+        if (format === 'json_schema') return chat.response_format?.json_schema?.schema ?? null;
+        const system = chat.messages!.filter((m) => m.role === 'system' || m.role === 'developer').map((m) => contentText(m.content));
+        return findEmbeddedSchema(system.join('\n'));
+      };
+      let answer: unknown = answerer ? answerer(chat, message) : defaultAnswer(requestSchema(), message);
+      const random = current.random;
+      if (random && (random.texts?.some((t) => t.trim() === message.text.trim()) || random.match?.(message))) {
+        const asked = randomAsked.get(message.text) ?? 0;
+        randomAsked.set(message.text, asked + 1);
+        const next = seededRandom(Number.parseInt(stableId(`${random.seed ?? 1}|${asked}|${message.text}`), 16));
+        answer = randomise(answer, requestSchema(), random.fields, next);
       }
       answer = applyDrift(answer, current.rename, current.shift);
       let json = typeof answer === 'string' ? answer : JSON.stringify(answer);
