@@ -1,27 +1,91 @@
-// Drift: compare two runs over the messages both extracted (issue 12). Pick A (the reference) and B,
-// or start a comparison run under another version, provider or model; see how many messages changed,
-// the changes per field (a matrix of A's value → B's for enum and boolean fields), validity changes
-// and keys outside the schema, each narrowing the table of changed messages; open one to see both
-// answers side by side with the field diff and both traces.
-import { useEffect, useRef, useState } from 'react';
-import { useStore } from 'zustand';
+// Drift (issue 12), in tabs. Compare runs: pick A (the reference) and B, or start a comparison run
+// under another version, provider or model; see how many messages changed, the changes per field (a
+// matrix of A's value → B's for enum and boolean fields), validity changes and keys outside the schema
+// (each offering "add as alias"), each narrowing the table of changed messages; open one to see both
+// answers side by side with the field diff and both traces. Production: trace files and a watched
+// folder, charted over time (production/). Consistency, Replay and Regressions: investigate/.
+// The tab to open may be named by a link (navigation's focusId), as the Rulebook screen's are.
+import { useEffect, useRef, useState, type ReactNode } from 'react';
+import { useStore, type StoreApi } from 'zustand';
 import { useShallow } from 'zustand/react/shallow';
 import { useKey } from '../../app/shortcuts';
 import { EmptyState, ErrorState, Loading } from '../../components/States';
-import { useStores } from '../../stores';
+import { Tabs } from '../../components/Tabs';
+import { useNavigation, useStores } from '../../stores';
 import { useRulebookLoaded } from '../useRulebookLoaded';
 import { ChangedTable } from './ChangedTable';
-import { createDriftStore } from './driftStore';
+import { createDriftStore, type DriftState } from './driftStore';
 import { FieldChanges } from './FieldChanges';
 import { NewRunDialog } from './NewRunDialog';
 import { PairView } from './PairView';
 import { RunPicker } from './RunPicker';
 import { Summary } from './Summary';
+import type { Rerun } from './production/AddAliasButton';
+import { ProductionPanel } from './production/ProductionPanel';
+import { createProductionStore } from './production/productionStore';
 import './drift.css';
 
+export type DriftTab = 'compare' | 'production' | 'consistency' | 'replay' | 'regressions';
+export const DRIFT_TABS: readonly DriftTab[] = ['compare', 'production', 'consistency', 'replay', 'regressions'];
+
+/** Most changed messages gathered for a re-run (the contract's limit on a selection of ids). */
+const MAX_RERUN = 100_000;
+
 export function DriftScreen() {
-  const { api, navigation, inbox } = useStores();
+  const { api } = useStores();
   const [store] = useState(() => createDriftStore(api));
+  const [production] = useState(() => createProductionStore(api));
+  const focusId = useNavigation((s) => s.focusId);
+  const [tab, setTab] = useState<DriftTab>(() => (DRIFT_TABS.includes(focusId as DriftTab) ? (focusId as DriftTab) : 'compare'));
+  useRulebookLoaded();
+
+  // The runs and a comparison run's progress are followed whichever tab is open.
+  useEffect(() => {
+    void store.getState().loadRuns();
+    return api.on('runProgress', (event) => store.getState().onProgress(event));
+  }, [api, store]);
+
+  const placeholder = (what: string, testId: string): ReactNode => (
+    <EmptyState title={`${what} is coming`} testId={testId} />
+  );
+
+  return (
+    <div className="page drift" data-testid="drift-screen">
+      <header className="page-header">
+        <h2>Drift</h2>
+      </header>
+      <Tabs
+        label="Drift"
+        selected={tab}
+        onSelect={(id) => setTab(id as DriftTab)}
+        tabs={[
+          { id: 'compare', label: 'Compare runs', render: () => <CompareTab store={store} /> },
+          { id: 'production', label: 'Production', render: () => <ProductionPanel store={production} /> },
+          { id: 'consistency', label: 'Consistency', render: () => placeholder('Consistency', 'drift-consistency-placeholder') },
+          { id: 'replay', label: 'Replay', render: () => placeholder('Replay', 'drift-replay-placeholder') },
+          { id: 'regressions', label: 'Regressions', render: () => placeholder('The regressions board', 'drift-regressions-placeholder') },
+        ]}
+      />
+    </div>
+  );
+}
+
+/** The messages of the comparison whose answers have `key` (changed messages filtered by it), for a re-run. */
+async function changedWith(store: StoreApi<DriftState>, api: ReturnType<typeof useStores>['api'], key: string): Promise<string[]> {
+  const { a, b } = store.getState();
+  if (!a || !b) return [];
+  const ids: string[] = [];
+  let cursor: string | null = null;
+  do {
+    const page = await api.compareRuns({ a, b, field: key, cursor, limit: 500 });
+    ids.push(...page.items.map((i) => i.messageId));
+    cursor = page.nextCursor;
+  } while (cursor && ids.length < MAX_RERUN);
+  return ids.slice(0, MAX_RERUN);
+}
+
+function CompareTab({ store }: { store: StoreApi<DriftState> }) {
+  const { api, navigation, inbox } = useStores();
   const s = useStore(
     store,
     useShallow((x) => ({
@@ -46,12 +110,6 @@ export function DriftScreen() {
   );
   const [dialog, setDialog] = useState(false);
   const rowsRef = useRef<HTMLDivElement>(null);
-  useRulebookLoaded();
-
-  useEffect(() => {
-    void store.getState().loadRuns();
-    return api.on('runProgress', (event) => store.getState().onProgress(event));
-  }, [api, store]);
 
   const move = (step: 1 | -1) => {
     store.getState().move(step);
@@ -66,11 +124,20 @@ export function DriftScreen() {
     inbox.getState().select(messageId);
   };
 
+  const reruns = (key: string): Rerun[] => [
+    {
+      label: `Re-run the changed messages with ${key}`,
+      testId: 'drift-alias-rerun-affected',
+      selection: async () => {
+        const ids = await changedWith(store, api, key);
+        return ids.length ? { ids } : null;
+      },
+    },
+    { label: 'Re-run all messages', testId: 'drift-alias-rerun-all', selection: () => Promise.resolve({ all: true }) },
+  ];
+
   return (
-    <div className="page drift" data-testid="drift-screen">
-      <header className="page-header">
-        <h2>Drift · compare two runs</h2>
-      </header>
+    <div className="drift-compare" data-testid="drift-compare">
       {s.runsError ? (
         <ErrorState title="The runs could not be listed" failure={s.runsError} onRetry={() => void store.getState().loadRuns()} />
       ) : s.runs === null ? (
@@ -110,7 +177,7 @@ export function DriftScreen() {
           ) : (
             <div className="drift-overview" aria-busy={s.loading}>
               <div className="drift-left">
-                <Summary comparison={s.comparison} filter={s.filter} onFilter={(f) => store.getState().setFilter(f)} />
+                <Summary comparison={s.comparison} filter={s.filter} onFilter={(f) => store.getState().setFilter(f)} reruns={reruns} />
                 <FieldChanges fields={s.comparison.fields} filter={s.filter} onFilter={(f) => store.getState().setFilter(f)} />
               </div>
               <div className="drift-right" ref={rowsRef}>

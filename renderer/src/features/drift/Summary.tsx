@@ -1,7 +1,9 @@
 // The comparison in numbers: messages both runs extracted, how many changed, validity changes, and
-// keys outside the schema (A's count → B's). Each number narrows the table to those messages.
+// keys outside the schema (A's count → B's). Each number narrows the table to those messages; a key
+// outside the schema also offers "Add as alias" (then a re-run of the messages).
 import type { RunComparison } from '../../../../shared/src/api/records.js';
 import type { DriftFilter } from './driftStore';
+import { AddAliasButton, type Rerun } from './production/AddAliasButton';
 
 function percent(part: number, whole: number): string {
   if (whole === 0) return '0%';
@@ -9,7 +11,18 @@ function percent(part: number, whole: number): string {
   return `${p < 10 && p > 0 ? p.toFixed(1) : Math.round(p)}%`;
 }
 
-export function Summary({ comparison, filter, onFilter }: { comparison: RunComparison; filter: DriftFilter; onFilter(filter: DriftFilter): void }) {
+export function Summary({
+  comparison,
+  filter,
+  onFilter,
+  reruns,
+}: {
+  comparison: RunComparison;
+  filter: DriftFilter;
+  onFilter(filter: DriftFilter): void;
+  /** What "Add as alias" offers to re-run once the key is an alias (without: no alias button). */
+  reruns?: (key: string) => Rerun[];
+}) {
   const { overlap, changed, validity, unknownKeys } = comparison;
   const none = filter.field === undefined && !filter.validityChanged;
   return (
@@ -53,6 +66,7 @@ export function Summary({ comparison, filter, onFilter }: { comparison: RunCompa
                 >
                   <code>{k.key}</code>: {k.a.toLocaleString()} → {k.b.toLocaleString()}
                 </button>
+                {reruns ? <AddAliasButton unknownKey={k.key} reruns={reruns(k.key)} /> : null}
               </li>
             ))}
           </ul>
