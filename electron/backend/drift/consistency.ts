@@ -244,7 +244,8 @@ export class ConsistencyService {
         const worker = async () => {
           while (!signal.aborted && next < pending.length) {
             await slice.yieldIfDue();
-            if (signal.aborted) return;
+            // Another worker may have taken the last message meanwhile.
+            if (signal.aborted || next >= pending.length) return;
             const messageId = pending[next++]!;
             const message = repos.messages.get(messageId);
             if (!message) continue;

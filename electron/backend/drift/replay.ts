@@ -238,12 +238,24 @@ export class ReplayService {
         if (seqs && !seqs.has(t.seq)) continue;
         if (args.source !== undefined && t.source !== args.source) continue;
         if (typeof t.message?.text !== 'string' || t.message.text.trim() === '') skipped++;
-        else traces.push(t);
+        else traces.push(t.trace ? t : { ...t, trace: this.lineDetail(t.seq) });
         if (traces.length >= args.limit) return { traces, skipped };
       }
       if (page.length < PAGE) return { traces, skipped };
       after = { receivedAt: page.at(-1)!.receivedAt, seq: page.at(-1)!.seq };
     }
+  }
+
+  /**
+   * What a trace log line said of its extraction (rules fired, precedents shown, prompt hash) when
+   * the trace was imported without a full Trace: the trace store of migration 011 keeps it apart
+   * (`repos.traces.store.get(seq)`, being built beside this); read when it is there.
+   */
+  private lineDetail(seq: number): StoredTrace['trace'] {
+    const store = (this.ctx.repos.traces as unknown as { store?: { get?: (seq: number) => { rulesFired?: unknown; precedents?: unknown; promptHash?: unknown } | null } }).store;
+    const row = typeof store?.get === 'function' ? store.get(seq) : null;
+    if (!row) return null;
+    return { rulesFired: row.rulesFired, precedents: row.precedents, promptHash: row.promptHash } as unknown as StoredTrace['trace'];
   }
 
   private async execute(state: ReplayState, extractor: Extractor, artifact: RulebookArtifact, traces: readonly StoredTrace[]): Promise<void> {
@@ -267,7 +279,8 @@ export class ReplayService {
       const worker = async () => {
         while (!signal.aborted && next < traces.length) {
           await slice.yieldIfDue();
-          if (signal.aborted) return;
+          // Another worker may have taken the last trace meanwhile.
+          if (signal.aborted || next >= traces.length) return;
           const order = next++;
           const t = traces[order]!;
           const message: MessageInput = { ...t.message };
