@@ -6,6 +6,8 @@ import type { Statement } from 'better-sqlite3';
 import type { Extraction, MessageInput, Trace } from '../../../shared/src/domain.js';
 import { fromJson, isoTime, toJson } from './json.js';
 import { messageContentHash } from './messages.js';
+import { BucketCounts, hourOf, TraceStore } from './traceStore.js';
+import { readRunTraces, type RunTraceRow } from './traceRuns.js';
 import type { Workspace } from './workspace.js';
 
 export interface NewTrace {
@@ -68,10 +70,10 @@ const LATEST = '\uffff';
 
 /** The statements, exported so a test can check their query plans. */
 export const TRACE_SQL = {
-  insert: `INSERT INTO traces (id, source, received_at, message, message_hash, output, valid, rulebook_id, rulebook_version, rulebook_hash,
-      model, trace, imported_at)
-    VALUES (@id, @source, @received_at, @message, @message_hash, @output, @valid, @rulebook_id, @rulebook_version, @rulebook_hash,
-      @model, @trace, @imported_at)
+  insert: `INSERT INTO traces (id, source, received_at, hour, message, message_hash, output, valid, rulebook_id, rulebook_version, rulebook_hash,
+      model, latency_ms, cached, trace, imported_at)
+    VALUES (@id, @source, @received_at, @hour, @message, @message_hash, @output, @valid, @rulebook_id, @rulebook_version, @rulebook_hash,
+      @model, @latency_ms, @cached, @trace, @imported_at)
     ON CONFLICT (source, id) DO NOTHING`,
   list: `SELECT ${COLUMNS} FROM traces WHERE ${RANGE} ORDER BY received_at, seq LIMIT @limit`,
   // `from` is raised to the cursor's time by the caller, so the index range starts at the cursor.
@@ -100,21 +102,31 @@ interface Row {
 type Params = Record<string, string | number | null>;
 
 export class TraceRepository {
-  private readonly insertStmt: Statement<[Params]>;
+  private insertStmtCache: Statement<[Params]> | null = null;
   private readonly listStmt: Statement<[Params], Row>;
   private readonly listAfterStmt: Statement<[Params], Row>;
   private readonly countStmt: Statement<[Params], number>;
+  private storeCache: TraceStore | null = null;
 
   constructor(private readonly ws: Workspace) {
-    this.insertStmt = ws.db.prepare(TRACE_SQL.insert);
     this.listStmt = ws.db.prepare(TRACE_SQL.list);
     this.listAfterStmt = ws.db.prepare(TRACE_SQL.listAfter);
     this.countStmt = ws.db.prepare<[Params], number>(TRACE_SQL.count).pluck();
   }
 
+  /** The store the trace charts, lists and imports use (migration 011; prepared on first use, so older schemas still read). */
+  get store(): TraceStore {
+    return (this.storeCache ??= new TraceStore(this.ws));
+  }
+
+  private get insertStmt(): Statement<[Params]> {
+    return (this.insertStmtCache ??= this.ws.db.prepare(TRACE_SQL.insert));
+  }
+
   /**
    * Stores traces in one transaction (all or none); a trace whose source and id are already stored
    * (or come earlier in the batch) is skipped, so importing a file again adds only what is new.
+   * The charts' hour counts are added for what is stored (an unknown validity counts as valid).
    */
   insertMany(traces: readonly NewTrace[]): { inserted: number; skipped: number } {
     const importedAt = this.ws.timestamp();
@@ -128,6 +140,7 @@ export class TraceRepository {
         id: t.id,
         source: t.source,
         received_at: receivedAt,
+        hour: hourOf(receivedAt),
         message: toJson(t.message),
         message_hash: messageContentHash({ text, subject: subject ?? null, sender: sender ?? null, context: context ?? null, receivedAt }),
         output: toJson(t.output),
@@ -136,13 +149,33 @@ export class TraceRepository {
         rulebook_version: t.rulebookVersion ?? null,
         rulebook_hash: t.rulebookHash ?? t.trace?.rulebook.hash ?? null,
         model: t.model ?? t.trace?.provider.model ?? null,
+        latency_ms: t.trace?.latencyMs ?? null,
+        cached: t.trace ? (t.trace.cacheHit ? 1 : 0) : null,
         trace: t.trace ? toJson(t.trace) : null,
         imported_at: importedAt,
       };
     });
+    const counts = new BucketCounts();
     return this.ws.write(() => {
       let inserted = 0;
-      for (const row of rows) inserted += this.insertStmt.run(row).changes;
+      for (const row of rows) {
+        if (this.insertStmt.run(row).changes === 0) continue;
+        inserted += 1;
+        counts.addTrace(
+          {
+            source: row.source as string,
+            receivedAt: row.received_at as string,
+            output: fromJson<Extraction>(row.output as string),
+            valid: row.valid !== 0,
+            rulebookVersion: row.rulebook_version as number | null,
+            model: row.model as string | null,
+            latencyMs: row.latency_ms as number | null,
+          },
+          new Map(),
+          row.hour as number,
+        );
+      }
+      this.store.addCounts(counts);
       return { inserted, skipped: rows.length - inserted };
     });
   }
@@ -157,6 +190,11 @@ export class TraceRepository {
     params.after_at = afterAt;
     params.after_seq = request.after.seq;
     return this.listAfterStmt.all(params).map(mapRow);
+  }
+
+  /** The workspace's own extractions in a time range, read as traces (newest first). */
+  runTraces(request: TraceRange = {}): RunTraceRow[] {
+    return readRunTraces(this.ws, request);
   }
 
   /** How many traces a time range holds. */

@@ -1,0 +1,218 @@
+// A watched folder of trace files (issue 12): the runtime's trace log folder. Every `*.jsonl` in it
+// is read from where the last scan stopped (per file, the byte offset after its last complete
+// line, kept in the workspace's settings), so new lines are imported as they are written and a
+// half-written last line waits for its newline. fs.watch wakes a scan at once; a poll every few
+// seconds catches what it misses. Timers are unref'd and stop with `close` (or when the workspace's
+// database is found closed). Each file is its own source (its name), so importing it by hand too
+// adds nothing twice; after a crash between a batch and its offset, the lines read again are
+// duplicates and skipped.
+import { watch, type FSWatcher } from 'node:fs';
+import { open, readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { TraceWatchState } from '../../../shared/src/api/index.js';
+import type { ExtractionSchema } from '../../../shared/src/domain.js';
+import type { SettingsRepository } from '../../services/workspace/settings.js';
+import type { TraceStore } from '../../services/workspace/traceStore.js';
+import { readContext, readJsonl, TraceSink } from './import.js';
+
+export const WATCH_SETTING = 'traces.watch';
+export const DEFAULT_POLL_MS = 3_000;
+/** Bytes read from a file at a time. */
+const CHUNK_BYTES = 8 * 1024 * 1024;
+
+interface FileState {
+  /** Bytes up to and including the last complete line read. */
+  offset: number;
+  lines: number;
+  bad: number;
+}
+
+interface StoredWatch {
+  path: string | null;
+  files: Record<string, FileState>;
+  imported: number;
+  lastError: string | null;
+}
+
+export interface TraceWatchDeps {
+  store: TraceStore;
+  settings: SettingsRepository;
+  schema: () => ExtractionSchema | null;
+  /** Traces were imported by a scan. */
+  onImported: (imported: number, state: TraceWatchState) => void;
+  pollMs?: number;
+}
+
+export class TraceFolderWatch {
+  private stored: StoredWatch;
+  private lastScanAt: string | null = null;
+  private watcher: FSWatcher | null = null;
+  private poll: NodeJS.Timeout | null = null;
+  private soon: NodeJS.Timeout | null = null;
+  private scanning: Promise<void> | null = null;
+  private again = false;
+  private closed = false;
+
+  constructor(private readonly deps: TraceWatchDeps) {
+    this.stored = deps.settings.get<StoredWatch>(WATCH_SETTING) ?? { path: null, files: {}, imported: 0, lastError: null };
+  }
+
+  state(): TraceWatchState {
+    const s = this.stored;
+    return {
+      path: s.path,
+      files: Object.entries(s.files)
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+        .map(([name, f]) => ({ name, lines: f.lines, bad: f.bad })),
+      lastScanAt: this.lastScanAt,
+      lastError: s.lastError,
+      imported: s.imported,
+    };
+  }
+
+  /** Starts watching the stored folder, if there is one (a workspace opened again). */
+  resume(): void {
+    if (this.stored.path) this.start(this.stored.path);
+  }
+
+  /** Watches `path` (scanned at once) or stops (null). A new folder starts from the beginning of its files. */
+  async setPath(path: string | null): Promise<TraceWatchState> {
+    this.stop();
+    if (path !== this.stored.path) this.stored = { path, files: {}, imported: 0, lastError: null };
+    this.save();
+    if (path) {
+      this.start(path);
+      await this.scan();
+    }
+    return this.state();
+  }
+
+  private start(path: string): void {
+    const poll = this.deps.pollMs ?? DEFAULT_POLL_MS;
+    this.poll = setInterval(() => void this.scan(), poll);
+    this.poll.unref();
+    try {
+      this.watcher = watch(path, { persistent: false }, () => this.scanSoon());
+      this.watcher.on('error', () => {
+        // The poll goes on.
+        this.watcher?.close();
+        this.watcher = null;
+      });
+    } catch {
+      this.watcher = null; // a folder that cannot be watched is still polled
+    }
+  }
+
+  private scanSoon(): void {
+    if (this.soon || this.closed) return;
+    this.soon = setTimeout(() => {
+      this.soon = null;
+      void this.scan();
+    }, 50);
+    this.soon.unref();
+  }
+
+  private stop(): void {
+    if (this.poll) clearInterval(this.poll);
+    if (this.soon) clearTimeout(this.soon);
+    this.watcher?.close();
+    this.poll = this.soon = null;
+    this.watcher = null;
+  }
+
+  close(): void {
+    this.closed = true;
+    this.stop();
+  }
+
+  /** Reads what is new in the folder; one scan at a time (a scan asked for meanwhile runs after). */
+  async scan(): Promise<void> {
+    if (this.closed) return;
+    if (this.scanning) {
+      this.again = true;
+      return this.scanning;
+    }
+    this.scanning = (async () => {
+      do {
+        this.again = false;
+        await this.scanOnce();
+      } while (this.again && !this.closed);
+    })().finally(() => {
+      this.scanning = null;
+    });
+    return this.scanning;
+  }
+
+  private async scanOnce(): Promise<void> {
+    const path = this.stored.path;
+    if (!path) return;
+    let imported = 0;
+    try {
+      const names = (await readdir(path)).filter((n) => n.endsWith('.jsonl')).sort();
+      for (const name of names) {
+        if (this.closed || this.stored.path !== path) return;
+        imported += await this.readFile(path, name);
+      }
+      this.stored.lastError = null;
+    } catch (err) {
+      if (this.closed || /database connection is not open/i.test((err as Error).message)) {
+        this.close();
+        return;
+      }
+      this.stored.lastError = (err as Error).message;
+    }
+    this.lastScanAt = new Date().toISOString();
+    if (this.closed) return;
+    this.save();
+    if (imported > 0) this.deps.onImported(imported, this.state());
+  }
+
+  /** Imports a file's new complete lines; returns how many traces were stored. */
+  private async readFile(dir: string, name: string): Promise<number> {
+    const file = join(dir, name);
+    const size = (await stat(file)).size;
+    const state = (this.stored.files[name] ??= { offset: 0, lines: 0, bad: 0 });
+    // A file cut shorter than what was read was replaced: read it again (its lines are duplicates).
+    if (size < state.offset) Object.assign(state, { offset: 0, lines: 0, bad: 0 });
+    if (size === state.offset) return 0;
+    const sink = new TraceSink(this.deps.store, readContext(name, this.deps.schema()));
+    const handle = await open(file, 'r');
+    let counted = 0;
+    try {
+      while (state.offset < size && !this.closed) {
+        const want = Math.min(CHUNK_BYTES, size - state.offset);
+        const buf = Buffer.alloc(want);
+        const { bytesRead } = await handle.read(buf, 0, want, state.offset);
+        const lastNl = buf.subarray(0, bytesRead).lastIndexOf(0x0a);
+        if (lastNl === -1) {
+          // A line longer than a chunk, or a half-written last line: wait (a chunk-long line is refused).
+          if (bytesRead === CHUNK_BYTES) {
+            state.offset += bytesRead;
+            state.bad += 1;
+            state.lines += 1;
+          }
+          break;
+        }
+        const text = buf.subarray(0, lastNl + 1).toString('utf8');
+        const badBefore = sink.badCount;
+        await readJsonl(text, sink, state.lines + 1);
+        sink.flush();
+        let newlines = 0;
+        for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) newlines += 1;
+        state.lines += newlines;
+        state.bad += sink.badCount - badBefore;
+        state.offset += lastNl + 1;
+        this.stored.imported += sink.imported - counted;
+        counted = sink.imported;
+        this.save();
+      }
+    } finally {
+      await handle.close();
+    }
+    return sink.imported;
+  }
+
+  private save(): void {
+    if (!this.closed) this.deps.settings.set(WATCH_SETTING, this.stored);
+  }
+}
