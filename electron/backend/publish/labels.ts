@@ -27,7 +27,20 @@ export function setLabel(ctx: BackendContext, label: string, version: number, re
   const id = rulebookId(ctx);
   if (!id) throw new ApiError({ code: 'not_found', message: 'this workspace has no rulebook yet' });
   return ctx.transaction(() => {
-    if (!ctx.repos.rulebookVersions.byVersion(id, version)) throw new ApiError({ code: 'not_found', message: `no version ${version} has been published` });
+    const target = ctx.repos.rulebookVersions.byVersion(id, version);
+    if (!target) throw new ApiError({ code: 'not_found', message: `no version ${version} has been published` });
+    // A version signed by a retired key: services no longer trust that key and would refuse it.
+    const keyId = target.artifact.signature?.keyId;
+    const key = keyId ? ctx.repos.signingKeys.get(keyId) : null;
+    if (key?.retiredAt) {
+      const current = ctx.repos.rulebookVersions.labelled(id, label);
+      if (current?.version !== version) {
+        throw new ApiError({
+          code: 'conflict',
+          message: `version ${version} is signed by key ${key.keyId}, which was retired (${key.retiredAt}): services no longer trust that key and would refuse it. To go back to it, publish its content again as a new version (signed by the active key)`,
+        });
+      }
+    }
     return ctx.repos.rulebookVersions.setLabel(id, label, version, ctx.author(), reason);
   });
 }

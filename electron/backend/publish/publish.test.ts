@@ -1,16 +1,23 @@
 // Publishing over real SQLite copies of the demo: the gate, publish and its refusals, versions,
 // labels and rollback, signing keys and their rotation, and no private key anywhere it must not be.
-import { existsSync, readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { existsSync, readFileSync, symlinkSync } from 'node:fs';
+import { afterEach, describe, expect, it } from 'vitest';
 import type { ApiArgs, ApiMethod, ApiResults, GateReport } from '../../../shared/src/api/index.js';
 import type { OverrideRule, RulebookArtifact } from '../../../shared/src/domain.js';
-import { verifySignature } from '../../../shared/src/rulebook/sign.js';
-import { apiFailure, call, contextHarnesses, type ContextHarness } from '../test-support.js';
+import { generateSigningKey, verifySignature } from '../../../shared/src/rulebook/sign.js';
+import { apiFailure, call, contextHarnesses, copyWorkspace, openContext, tempFolder, type ContextHarness } from '../test-support.js';
 import { draftArtifact } from '../draft.js';
 import { GateService } from './gate.js';
 import { createPublishHandlers, type PublishHandlers } from './handlers.js';
+import { activeSigningKey } from './keys.js';
 
 const { harness } = contextHarnesses('casebook-publish-');
+const folders: ReturnType<typeof tempFolder>[] = [];
+const opened: ContextHarness[] = [];
+afterEach(() => {
+  for (const h of opened.splice(0)) h.close();
+  for (const f of folders.splice(0)) f.cleanup();
+});
 
 interface Publishing {
   h: ContextHarness;
@@ -24,8 +31,7 @@ interface Publishing {
   results: unknown[];
 }
 
-function publishing(): Publishing {
-  const h = harness();
+function publishing(h: ContextHarness = harness()): Publishing {
   const gates = new GateService(h.ctx);
   const hooks: string[] = [];
   const handlers = createPublishHandlers(h.ctx, { afterChange: (r) => void hooks.push(r) }, gates);
@@ -172,6 +178,7 @@ describe('publishing', () => {
     expect(() => p.h.ws.db.prepare("UPDATE rulebook_versions SET artifact = '{}' WHERE version = 1").run()).toThrow(/immutable/);
     expect(() => p.h.ws.db.prepare('DELETE FROM rulebook_versions WHERE version = 1').run()).toThrow(/immutable/);
     expect(() => p.h.ws.db.prepare("UPDATE rulebook_publications SET note = 'x'").run()).toThrow(/immutable/);
+    expect(() => p.h.ws.db.prepare('DELETE FROM rulebook_publications').run()).toThrow(/immutable/);
 
     expect((await apiFailure(p.call('getVersion', { version: 9 }))).failure.code).toBe('not_found');
   }, 60_000);
@@ -245,6 +252,12 @@ describe('labels', () => {
     expect(removed.labels.map((l) => l.label)).toEqual(['production', 'staging']);
     expect(p.hooks).toEqual(['label', 'label', 'label', 'label', 'label']);
     expect((await apiFailure(p.call('setLabel', { label: 'staging', version: 7, reason: '' }))).failure.code).toBe('not_found');
+
+    // The history is append-only: the database refuses to rewrite or delete a move.
+    expect(() => p.h.ws.db.prepare("UPDATE rulebook_label_history SET reason = 'nothing happened'").run()).toThrow(/immutable/);
+    expect(() => p.h.ws.db.prepare('UPDATE rulebook_label_history SET version_id = NULL').run()).toThrow(/immutable/);
+    expect(() => p.h.ws.db.prepare('DELETE FROM rulebook_label_history').run()).toThrow(/immutable/);
+    expect((await p.call('listLabels', {})).moves).toHaveLength(5);
   }, 90_000);
 });
 
@@ -308,4 +321,108 @@ describe('signing keys', () => {
     }
     expect(results).not.toContain('PRIVATE KEY');
   }, 90_000);
+});
+
+/** Another workspace file opened by the same host as `p` (its settings and secrets): a copy of `from` at `to`. */
+function sameHost(p: Publishing, from: string, to?: string): Publishing {
+  const folder = tempFolder('casebook-publish-other-');
+  folders.push(folder);
+  p.h.ws.db.pragma('wal_checkpoint(TRUNCATE)');
+  const path = to ?? copyWorkspace(from, folder.path());
+  const h = openContext(path, { settings: p.h.opts.settings, secrets: p.h.opts.secrets });
+  opened.push(h);
+  return publishing(h);
+}
+
+describe('signing keys belong to the workspace file that made them', () => {
+  it('a crafted workspace naming the victim key id cannot sign with it, nor delete it', async () => {
+    const victim = publishing();
+    const pristine = tempFolder('casebook-publish-pristine-');
+    folders.push(pristine);
+    victim.h.ws.db.pragma('wal_checkpoint(TRUNCATE)');
+    const attackerCopy = copyWorkspace(victim.h.opts.workspacePath, pristine.path());
+    const v1 = await victim.publish('victim v1');
+    const victimKey = victim.h.ctx.repos.signingKeys.active()!;
+    expect(v1.keyId).toBe(victimKey.keyId);
+
+    // The attacker's workspace: a signing_keys row with the victim's (public) key id, active.
+    const attacker = sameHost(victim, attackerCopy);
+    attacker.h.ws.db.prepare('INSERT INTO signing_keys (key_id, public_key_pem, created_at, active) VALUES (?, ?, ?, 1)')
+      .run(victimKey.keyId, victimKey.publicKeyPem, new Date().toISOString());
+    const refused = await apiFailure(attacker.publish('attacker'));
+    expect(refused.failure.code).toBe('conflict');
+    expect(refused.failure.message).toContain(`this signing key belongs to another workspace file (${victim.h.opts.workspacePath})`);
+    expect(refused.failure.message).toMatch(/rotate/);
+    expect(await attacker.call('listVersions', {})).toEqual([]);
+
+    // Retiring the crafted row does not delete the victim's private key.
+    await attacker.call('rotateSigningKey', {});
+    await attacker.call('retireSigningKey', { keyId: victimKey.keyId });
+    expect(victim.h.opts.secrets.getSecret(`signing-key:${victimKey.keyId}`)).not.toBeNull();
+    // The attacker signs with a key of its own; the victim still signs with its own.
+    const own = await attacker.publish('attacker, own key');
+    expect(own.keyId).not.toBe(victimKey.keyId);
+    victim.h.ctx.transaction(() => victim.h.ctx.repos.rules.create({ ...contradictingRule(draftArtifact(victim.h.ctx.repos)).rule, enabled: false }));
+    expect((await victim.publish('victim v2')).keyId).toBe(victimKey.keyId);
+  }, 120_000);
+
+  it('a moved or copied workspace file rotates before it signs; a symbolic link to it is the same file', async () => {
+    const p = publishing();
+    const v1 = await p.publish();
+    const link = tempFolder('casebook-publish-link-');
+    folders.push(link);
+    symlinkSync(p.h.opts.workspacePath, link.path('linked.casebook'));
+    p.h.ws.db.pragma('wal_checkpoint(TRUNCATE)');
+    const viaLink = sameHost(p, p.h.opts.workspacePath, link.path('linked.casebook'));
+    expect(activeSigningKey(viaLink.h.ctx).key.keyId).toBe(v1.keyId);
+
+    const moved = sameHost(p, p.h.opts.workspacePath);
+    moved.h.ctx.transaction(() => moved.h.ctx.repos.rules.create({ ...contradictingRule(draftArtifact(moved.h.ctx.repos)).rule, enabled: false }));
+    const refused = await apiFailure(moved.publish());
+    expect(refused.failure.message).toMatch(/belongs to another workspace file .*moved or copied.*rotate/);
+    await moved.call('rotateSigningKey', {});
+    const v2 = await moved.publish();
+    expect(v2.keyId).not.toBe(v1.keyId);
+  }, 120_000);
+
+  it('refuses a private key whose public half is not the public key the workspace holds', async () => {
+    const p = publishing();
+    await p.publish();
+    const keyId = p.h.ctx.repos.signingKeys.active()!.keyId;
+    // Not through the repository: the file says another public key under the same id.
+    p.h.ws.db.prepare('UPDATE signing_keys SET public_key_pem = ? WHERE key_id = ?').run(generateSigningKey().publicKeyPem, keyId);
+    p.h.ctx.transaction(() => p.h.ctx.repos.rules.create({ ...contradictingRule(draftArtifact(p.h.ctx.repos)).rule, enabled: false }));
+    const refused = await apiFailure(p.publish());
+    expect(refused.failure).toMatchObject({ code: 'conflict', message: expect.stringMatching(/does not match the public key/) });
+  }, 90_000);
+});
+
+describe('retiring a key keeps rollbacks possible', () => {
+  it('refuses to retire a key that signed a labelled version, and to move a label to a version a retired key signed', async () => {
+    const p = publishing();
+    const v1 = await p.publish('v1');
+    await p.call('rotateSigningKey', {});
+    p.h.ctx.transaction(() => p.h.ctx.repos.rules.create({ ...contradictingRule(draftArtifact(p.h.ctx.repos)).rule, enabled: false }));
+    const v2 = await p.publish('v2');
+    expect(v2.keyId).not.toBe(v1.keyId);
+    await p.call('setLabel', { label: 'production', version: 1, reason: '' });
+    await p.call('setLabel', { label: 'staging', version: 1, reason: '' });
+    await p.call('setLabel', { label: 'canary', version: 2, reason: '' });
+
+    const refused = await apiFailure(p.call('retireSigningKey', { keyId: v1.keyId! }));
+    expect(refused.failure.code).toBe('conflict');
+    expect(refused.failure.message).toContain(`key ${v1.keyId} signed version 1 (production, staging)`);
+    expect(p.h.ctx.repos.signingKeys.get(v1.keyId!)!.retiredAt).toBeNull();
+    expect(p.h.opts.secrets.getSecret(`signing-key:${v1.keyId}`)).not.toBeNull();
+
+    await p.call('setLabel', { label: 'production', version: 2, reason: 'promote' });
+    await p.call('removeLabel', { label: 'staging', reason: '' });
+    await p.call('retireSigningKey', { keyId: v1.keyId! });
+
+    // Rolling back to v1 would hand every service a version they no longer trust.
+    const back = await apiFailure(p.call('setLabel', { label: 'production', version: 1, reason: 'rollback' }));
+    expect(back.failure.code).toBe('conflict');
+    expect(back.failure.message).toMatch(new RegExp(`version 1 is signed by key ${v1.keyId}, which was retired .*publish its content again`));
+    expect((await p.call('listLabels', {})).labels.find((l) => l.label === 'production')!.version).toBe(2);
+  }, 120_000);
 });

@@ -9,7 +9,7 @@ import { signRulebook } from '../../../shared/src/rulebook/sign.js';
 import type { RulebookVersionListing, RulebookVersionRecord, StoredPublication } from '../../services/workspace/index.js';
 import type { BackendContext } from '../context.js';
 import { draftArtifact, readDraft } from '../draft.js';
-import { activeSigningKey, secretName } from './keys.js';
+import { activeSigningKey, discardPrivateKey } from './keys.js';
 
 export interface PublishRequest {
   gate: GateReport | null;
@@ -110,7 +110,7 @@ export function publishDraft(ctx: BackendContext, req: PublishRequest): VersionD
     detail = publish();
   } catch (err) {
     // A key made for this publish went with the rolled-back transaction: so does its private half.
-    if (madeKey !== null) ctx.opts.secrets.setSecret(secretName(madeKey), null);
+    if (madeKey !== null) discardPrivateKey(ctx, madeKey);
     throw err;
   }
   ctx.emit('publishChanged', { reason: 'published' });

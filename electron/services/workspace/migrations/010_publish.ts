@@ -6,7 +6,8 @@ import type { Migration } from './types.js';
 //   it, their note, the changelog computed at publish time, the gate's result and the reason a
 //   failing gate was overridden. Immutable like the version it describes.
 // - `rulebook_label_history` gains the version a move came from and why it was made: a rollback
-//   is a move back, and the history says who did what, when, from what, to what and why.
+//   is a move back, and the history says who did what, when, from what, to what and why. Both
+//   are append-only: the database refuses to change or delete a publication or a recorded move.
 // - `signing_keys`: the workspace's Ed25519 public keys (the private halves live with the host's
 //   secrets, never in this file): the active one signs new versions; retired ones are no longer
 //   listed for services to trust.
@@ -32,9 +33,18 @@ CREATE TABLE rulebook_publications (
 CREATE TRIGGER rulebook_publications_immutable BEFORE UPDATE ON rulebook_publications BEGIN
   SELECT RAISE(ABORT, 'a publication is immutable');
 END;
+CREATE TRIGGER rulebook_publications_undeletable BEFORE DELETE ON rulebook_publications BEGIN
+  SELECT RAISE(ABORT, 'a publication is immutable: it cannot be deleted');
+END;
 
 ALTER TABLE rulebook_label_history ADD COLUMN from_version_id INTEGER REFERENCES rulebook_versions(id);
 ALTER TABLE rulebook_label_history ADD COLUMN reason TEXT NOT NULL DEFAULT '';
+CREATE TRIGGER rulebook_label_history_immutable BEFORE UPDATE ON rulebook_label_history BEGIN
+  SELECT RAISE(ABORT, 'the label history is immutable: a move is recorded, never changed');
+END;
+CREATE TRIGGER rulebook_label_history_undeletable BEFORE DELETE ON rulebook_label_history BEGIN
+  SELECT RAISE(ABORT, 'the label history is immutable: a move cannot be deleted');
+END;
 
 CREATE TABLE signing_keys (
   key_id         TEXT PRIMARY KEY,
