@@ -1,8 +1,27 @@
-import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import type * as Fs from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { hostSecrets } from './stores.js';
+
+// Every fsync and rename the store makes, in order (the real ones still run).
+const fsLog = vi.hoisted(() => [] as string[]);
+vi.mock('node:fs', async (importOriginal) => {
+  const fs = await importOriginal<typeof Fs>();
+  return {
+    ...fs,
+    fsyncSync: (fd: number) => {
+      const s = fs.fstatSync(fd);
+      fsLog.push(`fsync ${s.isDirectory() ? 'folder' : `file of ${s.size} bytes`}`);
+      fs.fsyncSync(fd);
+    },
+    renameSync: (from: string, to: string) => {
+      fsLog.push(`rename ${from.endsWith('.tmp') ? 'tmp' : from} -> ${readFileSync(from, 'utf8').length} bytes`);
+      fs.renameSync(from, to);
+    },
+  };
+});
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -30,5 +49,16 @@ describe('the browser host keeps named secrets in files only its user can read',
     expect(secrets.storage).toContain('not encrypted');
     // A new store over the same folder (a restart) finds what was written.
     expect(hostSecrets(undefined, dir).getSecret('../../escape')).toBe('x');
+  });
+
+  it('flushes a secret to the disk before the rename, and the folder after it, so a crash cannot lose a key', () => {
+    const base = mkdtempSync(join(tmpdir(), 'casebook-secrets-'));
+    dirs.push(base);
+    const secrets = hostSecrets(undefined, join(base, 'secrets'));
+    fsLog.length = 0;
+    secrets.setSecret('signing-key:0123456789abcdef', 'PRIVATE PEM');
+    expect(fsLog).toEqual(['fsync file of 11 bytes', 'rename tmp -> 11 bytes', 'fsync folder']);
+    expect(readdirSync(join(base, 'secrets'))).toEqual(['signing-key%3a0123456789abcdef.secret']);
+    expect(secrets.getSecret('signing-key:0123456789abcdef')).toBe('PRIVATE PEM');
   });
 });

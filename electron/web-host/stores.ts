@@ -3,7 +3,7 @@
 // and named secrets (a workspace's signing keys, sync tokens) as files readable only by the user
 // (mode 0600 in a 0700 folder). They are not encrypted, and the Settings screen says so.
 import Conf from 'conf';
-import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SecretStore, SettingsStore } from '../backend/ports.js';
 
@@ -55,12 +55,38 @@ export function hostSecrets(initial: string | undefined, dir?: string): SecretSt
         return;
       }
       ensureDir();
-      // Written whole under another name, then renamed: never a half-written key.
+      // Written whole under another name, flushed to the disk, then renamed, and the rename flushed
+      // too: neither a half-written key nor, after a crash, a lost one (a signing key made now may
+      // already sign a version the workspace keeps).
       const tmp = `${file}.${process.pid}.tmp`;
-      writeFileSync(tmp, value, { mode: 0o600 });
+      const fd = openSync(tmp, 'w', 0o600);
+      try {
+        writeSync(fd, value);
+        fsyncSync(fd);
+      } finally {
+        closeSync(fd);
+      }
       renameSync(tmp, file);
+      syncFolder(dir);
     },
   };
+}
+
+/** Flushes a folder's entries (a rename in it) to the disk; where a folder cannot be opened (Windows), the rename stands as it is. */
+function syncFolder(dir: string): void {
+  let fd: number;
+  try {
+    fd = openSync(dir, 'r');
+  } catch {
+    return;
+  }
+  try {
+    fsyncSync(fd);
+  } catch {
+    // some file systems refuse to sync a folder; the file itself was synced
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** The API key only, in memory (named secrets in memory too): hosts and tests without a data folder. */
