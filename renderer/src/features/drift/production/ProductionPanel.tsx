@@ -77,8 +77,6 @@ export function ProductionPanel({ store }: { store: StoreApi<ProductionState> })
     inbox.getState().select(messageId);
   };
 
-  const chartLabel = s.chart ? `${METRIC_LABELS[s.chart.metric]}${s.chart.field ? ` (${s.chart.field})` : ''} per ${s.chart.bucket}` : 'Chart';
-
   return (
     <div className="production" data-testid="drift-production">
       <div className="production-sources">
@@ -170,7 +168,7 @@ export function ProductionPanel({ store }: { store: StoreApi<ProductionState> })
         </EmptyState>
       ) : (
         <div className="production-chart" aria-busy={s.chartLoading}>
-          <TraceChartView option={option} label={chartLabel} onSegment={(b, series) => void store.getState().select(b, series)} />
+          <TraceChartView option={option} onSegment={(b, series) => void store.getState().select(b, series)} />
           <p className="muted production-hint">Click a bar segment (or a cell of the table) to list its traces.</p>
           <button type="button" className="button button-small" aria-expanded={showTable} data-testid="trace-table-toggle" onClick={() => setShowTable((v) => !v)}>
             {showTable ? 'Hide the table' : 'Show as a table'}

@@ -19,7 +19,7 @@ function themeColours(el: HTMLElement): { text: string; muted: string } | null {
   return text ? { text, muted: muted || text } : null;
 }
 
-export function TraceChartView({ option, label, onSegment }: { option: ChartOption; label: string; onSegment: (bucketIndex: number, seriesIndex: number | null) => void }) {
+export function TraceChartView({ option, onSegment }: { option: ChartOption; onSegment: (bucketIndex: number, seriesIndex: number | null) => void }) {
   const ref = useRef<HTMLDivElement>(null);
   const chartRef = useRef<ECharts | null>(null);
   const onSegmentRef = useRef(onSegment);
@@ -40,7 +40,10 @@ export function TraceChartView({ option, label, onSegment }: { option: ChartOpti
     if (!el) return;
     let chart: ECharts;
     try {
-      chart = init(el, undefined, { renderer: 'canvas' });
+      // No 2D canvas (blocked, or a page without one): the table says the same.
+      if (!document.createElement('canvas').getContext('2d')) throw new Error('this window has no canvas to draw on');
+      // A container not laid out yet gets a size of its own (it follows the container once it has one).
+      chart = init(el, undefined, { renderer: 'canvas', width: el.clientWidth ? undefined : 640, height: el.clientHeight ? undefined : 260 });
     } catch (error) {
       setFailed(error instanceof Error ? error.message : String(error));
       return;
@@ -50,7 +53,7 @@ export function TraceChartView({ option, label, onSegment }: { option: ChartOpti
       if (params.componentType !== 'series' || typeof params.dataIndex !== 'number') return;
       onSegmentRef.current(params.dataIndex, typeof params.seriesIndex === 'number' ? params.seriesIndex : null);
     });
-    const observer = typeof ResizeObserver === 'undefined' ? null : new ResizeObserver(() => chart.resize());
+    const observer = typeof ResizeObserver === 'undefined' ? null : new ResizeObserver(() => chart.resize({ width: 'auto', height: 'auto' }));
     observer?.observe(el);
     return () => {
       observer?.disconnect();
@@ -82,7 +85,8 @@ export function TraceChartView({ option, label, onSegment }: { option: ChartOpti
 
   return (
     <div className="trace-chart-wrap">
-      <div ref={ref} className="trace-chart" role="img" aria-label={label} data-testid="trace-chart" />
+      {/* echarts names it (aria-label) from the option's description. */}
+      <div ref={ref} className="trace-chart" role="img" aria-label={option.aria.label.description} data-testid="trace-chart" />
       <p ref={failedRef} className="field-error" role="alert" data-testid="trace-chart-failed" hidden />
     </div>
   );

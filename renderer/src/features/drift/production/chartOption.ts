@@ -63,8 +63,10 @@ export function bucketWindow(t: string, bucket: Bucket, within: { from?: string;
   const start = new Date(t).getTime();
   let from = start;
   let to = start + BUCKET_MS[bucket];
-  if (within.from) from = Math.max(from, new Date(within.from).getTime());
-  if (within.to) to = Math.min(to, new Date(within.to).getTime());
+  const lo = within.from ? Math.max(from, new Date(within.from).getTime()) : from;
+  const hi = within.to ? Math.min(to, new Date(within.to).getTime()) : to;
+  // A bucket outside the chart's window (it should not be there) keeps its own.
+  if (lo < hi) [from, to] = [lo, hi];
   return { from: new Date(from).toISOString(), to: new Date(to).toISOString() };
 }
 
@@ -122,14 +124,23 @@ const round = (n: number) => Math.round(n * 10) / 10;
 /** Plain data for echarts (no functions: it serialises as it is, and tests compare it). */
 export interface ChartOption {
   animation: boolean;
-  aria: { enabled: boolean };
+  aria: { enabled: boolean; label: { description: string } };
   color?: string[];
   tooltip: { trigger: 'item' | 'axis'; renderMode: 'richText'; confine: boolean };
   legend: { type: 'scroll'; top: number; left: number; right: number; data: string[] };
-  grid: { left: number; right: number; top: number; bottom: number; containLabel: boolean };
+  grid: { left: number; right: number; top: number; bottom: number; outerBoundsMode: 'same'; outerBoundsContain: 'axisLabel' };
   xAxis: { type: 'category'; data: string[]; axisLabel: { hideOverlap: boolean } };
   yAxis: { type: 'value'; name: string; max?: number; minInterval?: number };
   series: ({ type: 'bar'; name: string; stack: string; data: number[]; emphasis: { focus: 'series' }; barMaxWidth: number } | { type: 'line'; name: string; data: (number | null)[]; connectNulls: boolean; showSymbol: boolean })[];
+}
+
+/** What the chart shows, in one sentence (its accessible name; the table holds the numbers). */
+export function describeChart(chart: TraceChart, mode: ChartMode): string {
+  const what = chart.metric === 'field' ? `the values of ${chart.field ?? 'a field'}` : METRIC_LABELS[chart.metric].toLowerCase();
+  const span = `${chart.buckets.length} ${chart.bucket}${chart.buckets.length === 1 ? '' : 's'}`;
+  if (chart.metric === 'latency') return `Latency per ${chart.bucket} (p50 and p95 in ms) over ${span}.`;
+  const shown = mode === 'share' ? 'share of the traces' : 'traces';
+  return `Stacked bars of ${what} per ${chart.bucket} (${shown}) over ${span}: ${chart.series.length} ${chart.series.length === 1 ? 'series' : 'series'}.`;
 }
 
 /**
@@ -141,9 +152,10 @@ export function buildChartOption(chart: TraceChart, mode: ChartMode): ChartOptio
   const labels = chart.buckets.map((t) => bucketLabel(t, chart.bucket));
   const base = {
     animation: false,
-    aria: { enabled: true },
+    aria: { enabled: true, label: { description: describeChart(chart, mode) } },
     tooltip: { trigger: 'item' as const, renderMode: 'richText' as const, confine: true },
-    grid: { left: 8, right: 16, top: 40, bottom: 8, containLabel: true },
+    // The axis labels inside the grid's rect (what `containLabel` did before echarts 6).
+    grid: { left: 8, right: 16, top: 40, bottom: 8, outerBoundsMode: 'same' as const, outerBoundsContain: 'axisLabel' as const },
     xAxis: { type: 'category' as const, data: labels, axisLabel: { hideOverlap: true } },
   };
   if (chart.metric === 'latency') {
