@@ -150,7 +150,14 @@ describe('Consistency', () => {
     const urgency = rows.find((r) => r.getAttribute('data-field') === 'urgency')!;
     expect(within(urgency).getAllByTestId('consistency-repeat-cell').map((c) => c.getAttribute('data-different'))).toEqual(['false', 'false', 'true']);
 
-    await user.click(within(detail).getByTestId('consistency-open-in-review'));
+    // Back, the keyboard is on the row again; Enter opens it, on its Back button.
+    await user.click(within(detail).getByTestId('consistency-detail-close'));
+    await waitFor(() => expect(document.activeElement?.getAttribute('data-message-id')).toBe(ids[2]));
+    await user.keyboard('{Enter}');
+    const again = await screen.findByTestId('consistency-detail');
+    expect(document.activeElement).toBe(within(again).getByTestId('consistency-detail-close'));
+
+    await user.click(within(again).getByTestId('consistency-open-in-review'));
     expect(stores.navigation.getState().screen).toBe('inbox');
     expect(stores.inbox.getState().selectedId).toBe(ids[2]);
   });

@@ -3,7 +3,7 @@
 // Unstable messages come first, each with the fields that disagree; open one to see every repeat's
 // answer side by side (fields × repeats, the cells that differ from the most common answer marked)
 // and open it in review (unstable messages wait in the review queue). No props.
-import { useEffect, useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { useStore } from 'zustand';
 import { useShallow } from 'zustand/react/shallow';
 import type { ApiArgs, JsonValue } from '../../../api/contract';
@@ -69,6 +69,8 @@ export function ConsistencyPanel() {
   }, [api, store]);
 
   const open = s.openId ? (s.items.find((i) => i.messageId === s.openId) ?? null) : null;
+  // Back from a message, the keyboard is on its row again.
+  const [returnTo, setReturnTo] = useState<string | null>(null);
 
   return (
     <section className="investigate" aria-label="Consistency" data-testid="consistency-panel">
@@ -94,13 +96,21 @@ export function ConsistencyPanel() {
       ) : s.progress ? null : s.loading && s.items.length === 0 ? (
         <Loading label="Loading the report…" />
       ) : open ? (
-        <RepeatsView item={open} report={s.report} onClose={() => store.getState().close()} />
+        <RepeatsView
+          item={open}
+          report={s.report}
+          onClose={() => {
+            setReturnTo(open.messageId);
+            store.getState().close();
+          }}
+        />
       ) : (
         <ReportView
           report={s.report}
           items={s.items}
           hasMore={s.nextCursor !== null}
           loadingMore={s.loadingMore}
+          focusId={returnTo}
           onLoadMore={() => void store.getState().loadMore()}
           onOpen={(id) => store.getState().open(id)}
         />
@@ -235,6 +245,7 @@ function ReportView({
   items,
   hasMore,
   loadingMore,
+  focusId,
   onLoadMore,
   onOpen,
 }: {
@@ -242,9 +253,15 @@ function ReportView({
   items: ConsistencyItem[];
   hasMore: boolean;
   loadingMore: boolean;
+  focusId: string | null;
   onLoadMore(): void;
   onOpen(id: string): void;
 }) {
+  const listRef = useRef<HTMLUListElement>(null);
+  useEffect(() => {
+    if (!focusId) return;
+    [...(listRef.current?.querySelectorAll<HTMLElement>('[data-message-id]') ?? [])].find((el) => el.getAttribute('data-message-id') === focusId)?.focus();
+  }, [focusId]);
   const run = report.runs[0];
   // Unstable first, whatever order a page came in (the report's own order kept otherwise).
   const ordered = [...items].sort((x, y) => Number(y.unstableFields.length > 0) - Number(x.unstableFields.length > 0));
@@ -300,7 +317,7 @@ function ReportView({
               {report.messages === 0 ? 'No message was answered by every repeat.' : 'Every repeat gave the same answer.'}
             </p>
           ) : (
-            <ul className="investigate-list" data-testid="consistency-items">
+            <ul ref={listRef} className="investigate-list" data-testid="consistency-items">
               {ordered.map((item) => (
                 <li key={item.messageId}>
                   <button type="button" className="investigate-row" data-testid="consistency-item" data-message-id={item.messageId} data-unstable={item.unstableFields.length > 0} onClick={() => onOpen(item.messageId)}>
@@ -357,10 +374,12 @@ function RepeatsView({ item, report, onClose }: { item: ConsistencyItem; report:
   const present = new Set(item.answers.flatMap((a) => Object.keys(a.output)));
   const keys = [...order.filter((k) => present.has(k)), ...[...present].filter((k) => !order.includes(k)).sort()];
   const unstable = new Set(item.unstableFields);
+  const backRef = useRef<HTMLButtonElement>(null);
+  useEffect(() => backRef.current?.focus(), []);
   return (
     <section className="investigate-detail" aria-label="Every repeat’s answer" data-testid="consistency-detail" data-message-id={item.messageId}>
       <div className="drift-pair-bar">
-        <button type="button" className="button button-small" data-testid="consistency-detail-close" onClick={onClose}>
+        <button ref={backRef} type="button" className="button button-small" data-testid="consistency-detail-close" onClick={onClose}>
           ← Back to the messages
         </button>
         <span className="chips">

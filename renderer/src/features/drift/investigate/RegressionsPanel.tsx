@@ -53,7 +53,7 @@ export function RegressionsPanel() {
   const shown = board;
   return (
     <section className="investigate" aria-label="Regressions" data-testid="regressions-panel">
-      <div className="investigate-form investigate-form-inline">
+      <div className="investigate-toolbar">
         <VersionSelect label="Precedents replayed under" value={version} onChange={setVersion} versions={versions} testId="regressions-version" />
         <button type="button" className="button button-small" disabled={loading} data-testid="regressions-refresh" onClick={reload}>
           Check again
@@ -97,7 +97,9 @@ export function RegressionsPanel() {
                           {copied === row.precedentId ? 'Copied' : 'Copy'}
                         </button>
                       </td>
-                      <td className="investigate-excerpt">{row.excerpt}</td>
+                      <td className="investigate-excerpt" title={row.excerpt}>
+                        <span className="investigate-clamp">{row.excerpt}</span>
+                      </td>
                       <td>
                         <ul className="investigate-diffs">
                           {row.fields.map((f) => (
@@ -107,7 +109,7 @@ export function RegressionsPanel() {
                           ))}
                         </ul>
                       </td>
-                      <td data-testid="regressions-since">{failingSinceText(row.failingSince)}</td>
+                      <td className="investigate-since" data-testid="regressions-since">{failingSinceText(row.failingSince)}</td>
                       <td data-testid="regressions-passed">{row.passedIn.length ? row.passedIn.map((v) => `v${v}`).join(', ') : <span className="muted">none</span>}</td>
                     </tr>
                   ))}

@@ -84,7 +84,7 @@ export function ReplayPanel() {
       {s.progress ? (
         <ProgressBar label="Replay" unit="trace" progress={s.progress} cancelling={s.cancelling} onCancel={() => void store.getState().cancel()} testId="replay-progress" />
       ) : null}
-      <div className="investigate-columns">
+      <div className="investigate-columns investigate-columns-narrow">
         <section className="investigate-left" aria-label="Past replays">
           <h3>Past replays</h3>
           {s.listError && !s.replays ? (
