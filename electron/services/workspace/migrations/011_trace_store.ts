@@ -21,11 +21,12 @@ ALTER TABLE traces ADD COLUMN detail TEXT;
 -- 'casebook-trace', 'minimal-jsonl' or 'csv'.
 ALTER TABLE traces ADD COLUMN format TEXT;
 
--- What listTraces filters on, newest first within each.
-CREATE INDEX traces_source_time ON traces (source, received_at);
-CREATE INDEX traces_version_time ON traces (rulebook_version, received_at);
-CREATE INDEX traces_model_time ON traces (model, received_at);
-CREATE INDEX traces_valid_time ON traces (valid, received_at);
+-- listTraces walks the time index (traces_received) newest first and filters on the way; how many
+-- match comes from trace_buckets whenever one condition over whole hours says it, so indexes per
+-- version, model or validity would only slow the import. The message-hash index goes: its random
+-- keys cost an import of a million more than every other index together, and a trace finds its
+-- workspace message through messages.content_hash.
+DROP INDEX traces_message_hash;
 
 -- Counts per hour, source and metric, added to as traces are stored (never for a duplicate):
 --   total   key ''                  traces
