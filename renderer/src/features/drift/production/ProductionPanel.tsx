@@ -1,18 +1,20 @@
 // The Drift screen's Production tab: import trace files or watch a folder of them, chart the traces
 // (or the workspace's own runs) over time by hour, day or week (a field's values, the invalid share,
 // unknown keys, rulebook versions, models, latency), click a bar segment to list its traces, open one.
-import { useEffect, useMemo, useState } from 'react';
+import { lazy, Suspense, useEffect, useMemo, useState } from 'react';
 import { useStore, type StoreApi } from 'zustand';
 import { useShallow } from 'zustand/react/shallow';
 import { EmptyState, ErrorState, Loading } from '../../../components/States';
 import { useRulebook, useStores } from '../../../stores';
 import { buildChartOption, isEmptyChart, METRIC_LABELS, type ChartControls, type Metric, type WindowDays } from './chartOption';
 import { ChartTable, UnknownKeyList } from './ChartTable';
-import { TraceChartView } from './TraceChartView';
 import { TraceDetailDialog, TraceList } from './TraceList';
 import { TraceImport, TraceWatch } from './TraceSources';
 import type { ProductionState } from './productionStore';
 import './production.css';
+
+// echarts loads with the first chart, not with the app.
+const TraceChartView = lazy(() => import('./TraceChartView').then((m) => ({ default: m.TraceChartView })));
 
 const METRICS = Object.keys(METRIC_LABELS) as Metric[];
 const WINDOWS: { value: WindowDays; label: string }[] = [
@@ -168,7 +170,9 @@ export function ProductionPanel({ store }: { store: StoreApi<ProductionState> })
         </EmptyState>
       ) : (
         <div className="production-chart" aria-busy={s.chartLoading}>
-          <TraceChartView option={option} onSegment={(b, series) => void store.getState().select(b, series)} />
+          <Suspense fallback={<Loading label="Loading the chart…" />}>
+            <TraceChartView option={option} onSegment={(b, series) => void store.getState().select(b, series)} />
+          </Suspense>
           <p className="muted production-hint">Click a bar segment (or a cell of the table) to list its traces.</p>
           <button type="button" className="button button-small" aria-expanded={showTable} data-testid="trace-table-toggle" onClick={() => setShowTable((v) => !v)}>
             {showTable ? 'Hide the table' : 'Show as a table'}

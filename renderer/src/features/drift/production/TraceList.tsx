@@ -1,6 +1,7 @@
 // The traces behind a clicked segment, a page at a time, and one trace opened: its text (as text), its
 // output, errors, rules fired, precedents shown, version, model and latency, and "Open in review" when
 // the workspace holds the same message.
+import { useEffect, useRef } from 'react';
 import type { TraceDetail, TraceSummary } from '../../../../../shared/src/api/records.js';
 import type { ApiFailure, JsonValue } from '../../../api/contract';
 import { Dialog } from '../../../components/Dialog';
@@ -39,8 +40,13 @@ export function TraceList({
   onClear: () => void;
   onRetry: () => void;
 }) {
+  const ref = useRef<HTMLElement>(null);
+  // A segment picked in the chart: its traces come into view below it.
+  useEffect(() => {
+    ref.current?.scrollIntoView?.({ block: 'nearest' });
+  }, [label]);
   return (
-    <section className="trace-list" aria-label="Traces" data-testid="trace-list">
+    <section ref={ref} className="trace-list" aria-label="Traces" data-testid="trace-list">
       <div className="trace-list-head">
         <h3>
           Traces: <span data-testid="trace-list-label">{label}</span>

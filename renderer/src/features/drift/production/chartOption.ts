@@ -155,7 +155,7 @@ export function buildChartOption(chart: TraceChart, mode: ChartMode): ChartOptio
     aria: { enabled: true, label: { description: describeChart(chart, mode) } },
     tooltip: { trigger: 'item' as const, renderMode: 'richText' as const, confine: true },
     // The axis labels inside the grid's rect (what `containLabel` did before echarts 6).
-    grid: { left: 8, right: 16, top: 40, bottom: 8, outerBoundsMode: 'same' as const, outerBoundsContain: 'axisLabel' as const },
+    grid: { left: 8, right: 16, top: 52, bottom: 8, outerBoundsMode: 'same' as const, outerBoundsContain: 'axisLabel' as const },
     xAxis: { type: 'category' as const, data: labels, axisLabel: { hideOverlap: true } },
   };
   if (chart.metric === 'latency') {
