@@ -10,6 +10,7 @@ import { generateSigningKey, signRulebook } from '../rulebook/sign.js';
 import { sampleRulebook } from '../rulebook/test-fixtures.js';
 import { createRulebookService, type RulebookService } from './service.js';
 import { createTraceLog } from './trace-log.js';
+import type { Provider } from '../providers/types.js';
 import type { TraceLine } from './types.js';
 
 async function waitFor(what: string, cond: () => boolean, timeoutMs = 10_000): Promise<void> {
@@ -168,5 +169,105 @@ describe('createRulebookService', () => {
     } finally {
       await new Promise((r) => server?.close(r));
     }
+  });
+
+  it('clears a refusal on a rollback to an older good version, and when the good file replaces a tampered one', async () => {
+    await publish(v1);
+    svc = createRulebookService({ source: file, service: 's', publicKeys: [key.publicKeyPem], pollMs: 50, onError: (e) => errors.push(e) });
+    await svc.ready();
+    await publish(v2);
+    await waitFor('v2 to serve', () => svc!.status().active?.version === 2);
+    await publish(signRulebook(v3, otherKey.privateKeyPem));
+    await waitFor('v3 to be refused', () => svc!.status().lastError?.rulebook?.version === 3);
+    await publish(v1); // roll back
+    await waitFor('v1 to serve', () => svc!.status().active?.version === 1);
+    expect(svc.status().lastError).toBeNull();
+
+    await publish(v2);
+    await waitFor('v2 to serve', () => svc!.status().active?.version === 2);
+    const since = svc.status().active!.since;
+    const tampered = structuredClone(v2) as RulebookArtifact;
+    tampered.instructions += ' (one byte more)';
+    await publish(tampered);
+    await waitFor('the tampered v2 to be refused', () => /content was changed/.test(svc!.status().lastError?.message ?? ''));
+    await publish(v2); // the good file again
+    await waitFor('the refusal to clear', () => svc!.status().lastError === null);
+    expect(svc.status().active).toMatchObject({ version: 2, hash: v2.hash, since });
+  });
+});
+
+/** A provider whose prepare does what the next queued step says (resolves by default); extraction is not used. */
+interface Preparing { provider: Provider; steps: (() => Promise<void>)[]; calls: number }
+function preparingProvider(): Preparing {
+  const state: Preparing = {
+    steps: [] as (() => Promise<void>)[],
+    calls: 0,
+    provider: {
+      name: 'test',
+      model: 'm',
+      identity: 'test',
+      complete: () => Promise.reject(new Error('not used')),
+      prepare: (): Promise<void> => {
+        state.calls++;
+        return (state.steps.shift() ?? (() => Promise.resolve()))();
+      },
+    } satisfies Provider,
+  };
+  return state;
+}
+
+describe('a version that verifies but cannot be prepared', () => {
+  const fail = () => Promise.reject(new Error('the model server is down'));
+
+  it('is a refusal in the status, tried again when the file is written again', async () => {
+    await publish(v1);
+    const p = preparingProvider();
+    // A long poll: only the file being written again can make it look again.
+    svc = createRulebookService({ source: file, service: 's', publicKeys: [key.publicKeyPem], pollMs: 60_000, provider: p.provider, onError: (e) => errors.push(e) });
+    await svc.ready();
+    p.steps.push(fail);
+    await publish(v2);
+    await waitFor('v2 to be refused', () => /could not be prepared: the model server is down/.test(svc!.status().lastError?.message ?? ''));
+    expect(svc.status().lastError?.rulebook).toMatchObject({ version: 2, hash: v2.hash });
+    expect(svc.status().active?.version).toBe(1);
+    expect(svc.current()?.version).toBe(1);
+
+    await publish(v2); // the same bytes again, the server back
+    await waitFor('v2 to serve', () => svc!.status().active?.version === 2);
+    expect(svc.status().lastError).toBeNull();
+    expect(svc.current()?.version).toBe(2);
+  });
+
+  it('is tried again on the next poll while the file holds it, reported once', async () => {
+    await publish(v1);
+    const p = preparingProvider();
+    svc = createRulebookService({ source: file, service: 's', publicKeys: [key.publicKeyPem], pollMs: 50, provider: p.provider, onError: (e) => errors.push(e) });
+    await svc.ready();
+    p.steps.push(fail, fail, fail);
+    await publish(v2);
+    await waitFor('v2 to serve after three failures', () => svc!.status().active?.version === 2, 5000);
+    expect(p.calls).toBe(5); // v1, three failures of v2, its success
+    expect(errors.filter((e) => /could not be prepared/.test(e.message))).toHaveLength(1);
+    expect(svc.status().lastError).toBeNull();
+  });
+
+  it('does not make an older version that finishes preparing late give way: v2 serves, v3\'s refusal stays', async () => {
+    await publish(v1);
+    const p = preparingProvider();
+    svc = createRulebookService({ source: file, service: 's', publicKeys: [key.publicKeyPem], pollMs: 60_000, provider: p.provider, onError: (e) => errors.push(e) });
+    await svc.ready();
+    let finishV2!: () => void;
+    p.steps.push(() => new Promise<void>((r) => (finishV2 = r)), fail);
+    await publish(v2);
+    await waitFor('v2 to be preparing', () => p.calls === 2);
+    const v3signed = signRulebook(v3, key.privateKeyPem);
+    await publish(v3signed);
+    await waitFor('v3 to be refused', () => svc!.status().lastError?.rulebook?.version === 3);
+    expect(svc.status().active?.version).toBe(1);
+    finishV2();
+    await waitFor('v2 to serve', () => svc!.status().active?.version === 2);
+    expect(svc.current()?.version).toBe(2);
+    // v3 came after v2: its refusal is still what the file holds.
+    expect(svc.status().lastError).toMatchObject({ rulebook: { version: 3, hash: v3signed.hash } });
   });
 });

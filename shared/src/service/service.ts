@@ -1,6 +1,7 @@
 // A production service's rulebook, in one object: watch the file or URL (hot reload, verified),
 // extract with the newest good version, report status, write the trace log.
-import { readFile } from 'node:fs/promises';
+import { watch as fsWatch, type FSWatcher } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { ExtractionResult, MessageInput, RulebookArtifact } from '../domain.js';
@@ -8,8 +9,8 @@ import { createExtractor, type Extractor } from '../pipeline/extractor.js';
 import type { ResponseCache } from '../pipeline/cache.js';
 import type { ProviderConfig } from '../providers/create.js';
 import type { Provider } from '../providers/types.js';
-import { filePathOf, isHttpUrl } from '../rulebook/load.js';
-import { watchRulebook, type RulebookWatcher } from '../rulebook/watch.js';
+import { basename, dirname, resolve } from 'node:path';
+import { fetchRulebookText, filePathOf, isHttpUrl, parseRulebook, readRulebookFile } from '../rulebook/load.js';
 import { createStatusReporter, statusHandler, type StatusReporter } from './status.js';
 import { createTraceLog, traceLineOf, type TraceLog } from './trace-log.js';
 import type { LoadedRulebook, RuntimeStatus } from './types.js';
@@ -79,69 +80,195 @@ export function createRulebookService(opts: RulebookServiceOptions): RulebookSer
       : createTraceLog({ dir: opts.traceLog.dir, service, includeText: opts.traceLog.includeText ?? true, onError: report });
   const reporter: StatusReporter = createStatusReporter({ service, traceLog: log });
 
+  // The service watches its source itself (not with watchRulebook): it must look again at a
+  // version that verified but could not be prepared (on the next poll, or when the file changes),
+  // and notice the source going back to the version that serves (after a refusal) to clear it.
+  const url = isHttpUrl(source) ? source : null;
+  const path = url ? null : resolve(filePathOf(source));
+  const intervalMs = Math.max(10, opts.pollMs ?? 5000);
+  const debounceMs = Math.min(100, intervalMs);
+
   let serving: Extractor | null = null;
-  let generation = 0;
   let closed = false;
+  /** Every look at a new text of the source, and every failure to read it, in order. */
+  let seq = 0;
+  /** The look whose version serves (or that found the source back at the version serving). */
+  let servingSeq = 0;
+  /** The look whose refusal the status reports now (0: none). */
+  let refusalSeq = 0;
+  let lastText: string | undefined;
+  /** The last look's version could not be prepared: look again even when the text is the same. */
+  let retry = false;
+  let lastReported: string | undefined;
+  let etag: string | null = null;
+  let lastModified: string | null = null;
+  const abort = new AbortController();
 
-  /** Builds the extractor for a verified version and swaps it in once prepared (the newest load wins). */
-  async function serve(rb: RulebookArtifact): Promise<void> {
-    const mine = ++generation;
-    const extractor = createExtractor(rb, {
-      ...(opts.provider ? { provider: opts.provider } : {}),
-      ...(opts.cache !== undefined ? { cache: opts.cache } : {}),
-    });
-    await extractor.prepare();
-    if (mine !== generation || closed) return;
-    serving = extractor;
-    events++;
-    reporter.loaded(rb, source, { keyId: publicKeys.length ? (rb.signature?.keyId ?? null) : null });
+  let settled = false;
+  let resolveReady!: () => void;
+  let rejectReady!: (err: Error) => void;
+  const ready = new Promise<void>((res, rej) => {
+    resolveReady = res;
+    rejectReady = rej;
+  });
+  ready.catch(() => undefined); // the caller may not ask
+
+  /** A load refused: reported (once per distinct reason) and in the status, unless a newer look already served or was refused. */
+  function refuse(err: Error, mine: number, detail: Partial<LoadedRulebook> | null): void {
+    if (closed) return;
+    if (!settled) {
+      settled = true;
+      rejectReady(err);
+    }
+    if (err.message !== lastReported) {
+      lastReported = err.message;
+      report(err);
+    }
+    if (mine < servingSeq || mine < refusalSeq) return;
+    const same = refusalSeq !== 0 && reporter.status().lastError?.message === err.message;
+    refusalSeq = mine;
+    if (!same) reporter.refused(err, source, detail);
   }
 
-  let events = 0; // loads and refusals, so a late detail never overwrites what happened since
-
-  async function refused(err: Error): Promise<void> {
-    report(err);
-    const seq = ++events;
-    reporter.refused(err, source, null);
-    const detail = await refusedRulebook();
-    if (detail && seq === events && !closed) reporter.refused(err, source, detail);
-  }
-
-  /** What the refused file says it is (id, version, hash), when it is a file and parses as JSON at all. */
-  async function refusedRulebook(): Promise<Partial<LoadedRulebook> | null> {
-    if (isHttpUrl(source)) return null;
+  /** Verified: builds its extractor and swaps it in once prepared, unless a later look has served by then. */
+  async function serve(rb: RulebookArtifact, mine: number): Promise<void> {
+    const keyId = publicKeys.length ? (rb.signature?.keyId ?? null) : null;
+    if (serving && rb.hash === serving.rulebook.hash) {
+      // The source is back at the version serving (a refused file replaced by the good one).
+      servingSeq = Math.max(servingSeq, mine);
+      if (refusalSeq < mine) refusalSeq = 0;
+      reporter.loaded(serving.rulebook, source, { keyId, clearsRefusal: refusalSeq === 0 });
+      return;
+    }
+    let extractor: Extractor;
     try {
-      const j = JSON.parse(await readFile(filePathOf(source), 'utf8')) as Record<string, unknown>;
-      const sig = j.signature as { keyId?: unknown } | undefined;
-      const out: Partial<LoadedRulebook> = {};
-      if (typeof j.id === 'string') out.id = j.id;
-      if (typeof j.version === 'number') out.version = j.version;
-      if (typeof j.hash === 'string') out.hash = j.hash;
-      if (typeof sig?.keyId === 'string') out.keyId = sig.keyId;
-      return Object.keys(out).length ? out : null;
-    } catch {
-      return null;
+      extractor = createExtractor(rb, {
+        ...(opts.provider ? { provider: opts.provider } : {}),
+        ...(opts.cache !== undefined ? { cache: opts.cache } : {}),
+      });
+      await extractor.prepare();
+    } catch (err) {
+      // A refusal like any other: reported, and tried again on the next poll or change while it is
+      // what the source holds.
+      if (mine === seq) retry = true;
+      refuse(new Error(`${source}: version ${rb.version} could not be prepared: ${(err as Error).message}`), mine, loadedOf(rb, keyId));
+      return;
+    }
+    if (closed || mine < servingSeq) return;
+    serving = extractor;
+    servingSeq = mine;
+    // A refusal of a later look (a newer version that failed while this one prepared) stands.
+    if (refusalSeq < mine) refusalSeq = 0;
+    reporter.loaded(rb, source, { keyId, clearsRefusal: refusalSeq === 0 });
+    if (!settled) {
+      settled = true;
+      resolveReady();
     }
   }
 
-  const watcher: RulebookWatcher = watchRulebook(source, {
-    ...(publicKeys.length ? { publicKeys } : {}),
-    ...(opts.pollMs !== undefined ? { intervalMs: opts.pollMs, debounceMs: Math.min(100, opts.pollMs) } : {}),
-    persistent: false,
-    onUpdate: (rb) => {
-      serve(rb).catch((err: Error) => void refused(new Error(`${source}: version ${rb.version} could not be prepared: ${err.message}`)));
-    },
-    onError: (err) => void refused(err),
-  });
+  /** Reads the source; a new text (or the same after a failed prepare) is verified and served. */
+  async function look(): Promise<void> {
+    let text: string;
+    try {
+      if (url) {
+        const again = retry;
+        const got = await fetchRulebookText(url, { etag: again ? null : etag, lastModified: again ? null : lastModified, signal: abort.signal });
+        if (got.text === null) return; // 304 Not Modified
+        text = got.text;
+        etag = got.etag;
+        lastModified = got.lastModified;
+      } else {
+        text = await readRulebookFile(path!);
+      }
+    } catch (err) {
+      lastText = undefined;
+      refuse(err instanceof Error ? err : new Error(String(err)), ++seq, null);
+      return;
+    }
+    if (closed || (text === lastText && !retry)) return;
+    const retrying = retry && text === lastText;
+    lastText = text;
+    retry = false;
+    const mine = ++seq;
+    let rb: RulebookArtifact;
+    try {
+      rb = parseRulebook(text, { source, ...(publicKeys.length ? { publicKeys } : {}) });
+    } catch (err) {
+      refuse(err instanceof Error ? err : new Error(String(err)), mine, refusedRulebook(text));
+      return;
+    }
+    // A retry that fails as before is not reported again.
+    if (!retrying) lastReported = undefined;
+    // Not awaited: a newer version may arrive (and serve) while this one prepares.
+    void serve(rb, mine);
+  }
 
-  const ready = watcher.ready.then(
-    (rb) => serve(rb),
-    async (err: Error) => {
-      await refused(err);
-      throw err;
-    },
-  );
-  ready.catch(() => undefined); // the caller may not ask
+  let running: Promise<void> | null = null;
+  let again = false;
+  /** One look at a time; a request during a look makes one more after it. */
+  function check(): Promise<void> {
+    if (closed) return Promise.resolve();
+    if (running) {
+      again = true;
+      return running;
+    }
+    running = (async () => {
+      do {
+        again = false;
+        await look();
+      } while (again && !closed);
+    })().finally(() => {
+      running = null;
+    });
+    return running;
+  }
+
+  let debounceTimer: NodeJS.Timeout | undefined;
+  let pollTimer: NodeJS.Timeout | undefined;
+  let fileWatcher: FSWatcher | undefined;
+  let lastStat: string | undefined;
+  function schedule(): void {
+    if (closed) return;
+    clearTimeout(debounceTimer);
+    debounceTimer = setTimeout(() => void check(), debounceMs);
+    debounceTimer.unref();
+  }
+  async function statChanged(): Promise<boolean> {
+    let sig = 'missing';
+    try {
+      const st = await stat(path!);
+      sig = `${st.ino}:${st.size}:${st.mtimeMs}`;
+    } catch {
+      // missing: a change too
+    }
+    const changed = lastStat !== undefined && sig !== lastStat;
+    lastStat = sig;
+    return changed;
+  }
+  function poll(): void {
+    if (closed) return;
+    pollTimer = setTimeout(async () => {
+      if (url || retry) await check();
+      else if (await statChanged()) schedule();
+      poll();
+    }, intervalMs);
+    pollTimer.unref();
+  }
+  if (path) {
+    // The folder, not the file: a sync replaces the file by a rename.
+    const base = basename(path);
+    try {
+      fileWatcher = fsWatch(dirname(path), { persistent: false }, (_event, filename) => {
+        if (filename === null || filename === base) schedule();
+      });
+      fileWatcher.on('error', (err) => report(new Error(`${source}: watching stopped working (${err.message}); polling every ${intervalMs} ms`)));
+    } catch (err) {
+      report(new Error(`${source}: cannot watch ${dirname(path)} (${(err as Error).message}); polling every ${intervalMs} ms`));
+    }
+    void statChanged();
+  }
+  void check();
+  poll();
 
   async function extract(message: MessageInput, o: ExtractCallOptions = {}): Promise<ExtractionResult> {
     const extractor = serving;
@@ -182,7 +309,14 @@ export function createRulebookService(opts: RulebookServiceOptions): RulebookSer
     async close() {
       if (closed) return;
       closed = true;
-      watcher.close();
+      clearTimeout(debounceTimer);
+      clearTimeout(pollTimer);
+      fileWatcher?.close();
+      abort.abort();
+      if (!settled) {
+        settled = true;
+        rejectReady(new Error(`${source}: the service was closed before the first load`));
+      }
       if (log) await (ownsLog ? log.close() : log.flush());
     },
   };
@@ -190,4 +324,24 @@ export function createRulebookService(opts: RulebookServiceOptions): RulebookSer
 
 function isTraceLog(x: unknown): x is TraceLog {
   return typeof (x as TraceLog).write === 'function' && typeof (x as TraceLog).flush === 'function';
+}
+
+function loadedOf(rb: RulebookArtifact, keyId: string | null): Partial<LoadedRulebook> {
+  return { id: rb.id, version: rb.version, hash: rb.hash, ...(keyId ? { keyId } : {}) };
+}
+
+/** What a refused text says it is (id, version, hash, key id), when it parses as JSON at all. */
+function refusedRulebook(text: string): Partial<LoadedRulebook> | null {
+  try {
+    const j = JSON.parse(text) as Record<string, unknown>;
+    const sig = j.signature as { keyId?: unknown } | undefined;
+    const out: Partial<LoadedRulebook> = {};
+    if (typeof j.id === 'string') out.id = j.id;
+    if (typeof j.version === 'number') out.version = j.version;
+    if (typeof j.hash === 'string') out.hash = j.hash;
+    if (typeof sig?.keyId === 'string') out.keyId = sig.keyId;
+    return Object.keys(out).length ? out : null;
+  } catch {
+    return null;
+  }
 }

@@ -31,9 +31,10 @@ describe('createStatusReporter', () => {
 
     r.refused(new Error('production.json: bad signature'), 'production.json', { version: 2 });
     expect(r.status().lastError).toEqual({ at: '2026-12-01T10:01:00.000Z', message: 'production.json: bad signature', source: 'production.json', rulebook: { version: 2 } });
-    r.loaded(v1, 'production.json', { keyId: null }); // a reload of an older one keeps the refusal in view
-    expect(r.status().lastError?.message).toMatch(/bad signature/);
+    r.loaded(v1, 'production.json', { keyId: null }); // a rollback to an older good version ends the refusal
+    expect(r.status().lastError).toBeNull();
     expect(r.status().active?.keyId).toBeNull();
+    r.refused(new Error('production.json: bad signature'), 'production.json', { version: 2 });
     r.loaded(nextVersion(v2, {}), 'production.json'); // v3, newer than the refused v2
     expect(r.status().lastError).toBeNull();
 
@@ -42,6 +43,42 @@ describe('createStatusReporter', () => {
     r.errored();
     dropped = 4;
     expect(r.status().counts).toEqual({ extractions: 2, invalid: 1, errors: 1, traceLinesDropped: 4 });
+  });
+});
+
+describe('a refusal in the status report', () => {
+  it('ends with any good load from its source whose hash differs from the refused one', () => {
+    const r = createStatusReporter({ service: 's' });
+    const v3 = nextVersion(v2, { instructions: 'three' });
+    r.loaded(v2, 'production.json');
+    r.refused('production.json: bad signature', 'production.json', { version: 3, hash: v3.hash });
+    r.loaded(v2, 'staging.json'); // another source says nothing about this one
+    expect(r.status().lastError?.rulebook).toEqual({ version: 3, hash: v3.hash });
+    r.loaded(v3, 'production.json', { clearsRefusal: false }); // told: it arrived before the refusal
+    expect(r.status().lastError).not.toBeNull();
+    r.loaded(v1, 'production.json'); // serve v2, refuse v3, roll back to v1
+    expect(r.status().lastError).toBeNull();
+    expect(r.status().active?.version).toBe(1);
+
+    // The very version that was refused is not, by itself, an end to its refusal...
+    r.refused('production.json: content was changed after it was hashed', 'production.json', { version: 1, hash: v1.hash });
+    r.loaded(v1, 'production.json');
+    expect(r.status().lastError?.message).toMatch(/content was changed/);
+    // ...unless the caller knows it is what the source holds now (the good v1 back over a tampered one).
+    r.loaded(v1, 'production.json', { clearsRefusal: true });
+    expect(r.status().lastError).toBeNull();
+  });
+
+  it('keeps the time a version started serving when the source goes back to it', () => {
+    let t = new Date('2026-12-01T10:00:00Z');
+    const r = createStatusReporter({ service: 's', now: () => t });
+    r.loaded(v2, 'production.json');
+    t = new Date('2026-12-01T11:00:00Z');
+    r.refused('tampered', 'production.json', { version: 2, hash: v2.hash });
+    r.loaded(v2, 'production.json', { clearsRefusal: true });
+    expect(r.status().active?.since).toBe('2026-12-01T10:00:00.000Z');
+    r.loaded(v1, 'production.json');
+    expect(r.status().active?.since).toBe('2026-12-01T11:00:00.000Z');
   });
 });
 

@@ -16,12 +16,24 @@ export interface StatusReporterOptions {
   traceLog?: { dropped(): number } | null;
 }
 
+export interface LoadedOptions {
+  /** The key that verified the signature (default: the signature's key id; null when not verified). */
+  keyId?: string | null;
+  /**
+   * Whether this load ends the reported refusal. By default a good load from the refusal's source
+   * does, unless it is the very version (hash) that was refused. A caller that knows the order of
+   * events says so: false for a load of a version that arrived before the refusal (it finished
+   * preparing late), true for a good load of what the source holds now.
+   */
+  clearsRefusal?: boolean;
+}
+
 export interface StatusReporter {
   /**
    * A rulebook now serves. `keyId`: the key that verified its signature; by default the
    * signature's key id, or null when unsigned (pass null when a signature was not verified).
    */
-  loaded(rulebook: RulebookArtifact, source: string, opts?: { keyId?: string | null }): void;
+  loaded(rulebook: RulebookArtifact, source: string, opts?: LoadedOptions): void;
   /** A load was refused (corrupt, wrongly signed, unreadable); what serves does not change. */
   refused(error: Error | string, source: string, rulebook?: Partial<LoadedRulebook> | null): void;
   /** Counts an extraction (and whether its output was invalid). */
@@ -41,11 +53,15 @@ export function createStatusReporter(opts: StatusReporterOptions): StatusReporte
   return {
     loaded(rulebook, source, o = {}) {
       const keyId = o.keyId !== undefined ? o.keyId : (rulebook.signature?.keyId ?? null);
-      active = { id: rulebook.id, version: rulebook.version, hash: rulebook.hash, keyId, since: now().toISOString(), source };
-      // A refusal stays reported until a newer version than the refused one loads (or, when the
-      // refused version is unknown, any later good load).
-      const refusedVersion = lastError?.rulebook?.version;
-      if (lastError && (refusedVersion === undefined || rulebook.version > refusedVersion)) lastError = null;
+      // The same version from the same source again (the source went back to it after a refusal)
+      // has served all along: its `since` stays.
+      const since = active && active.hash === rulebook.hash && active.source === source ? active.since : now().toISOString();
+      active = { id: rulebook.id, version: rulebook.version, hash: rulebook.hash, keyId, since, source };
+      // A good load from the refused source ends the refusal (a rollback to an older version, the
+      // good file back over a tampered one), unless it is the very version that was refused.
+      if (!lastError) return;
+      const clears = o.clearsRefusal ?? (lastError.source === source && lastError.rulebook?.hash !== rulebook.hash);
+      if (clears) lastError = null;
     },
     refused(error, source, rulebook = null) {
       const message = typeof error === 'string' ? error : error.message;
