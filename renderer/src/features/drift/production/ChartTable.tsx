@@ -3,7 +3,7 @@
 // unknown-keys chart, the keys with their totals, each offering "Add as alias".
 import type { TraceChart } from '../../../../../shared/src/api/records.js';
 import { AddAliasButton } from './AddAliasButton';
-import { bucketLabel, seriesValues, type ChartMode } from './chartOption';
+import { bucketLabel, seriesName, seriesValues, type ChartMode } from './chartOption';
 
 const pct = (share: number) => `${Math.round(share * 1000) / 10}%`;
 
@@ -49,8 +49,8 @@ export function ChartTable({ chart, mode, selected, onSegment }: { chart: TraceC
             <th scope="col">Bucket</th>
             <th scope="col">Traces</th>
             {chart.series.map((s) => (
-              <th scope="col" key={s.key} title={s.key}>
-                {s.key}
+              <th scope="col" key={s.key} title={seriesName(chart, s)}>
+                {seriesName(chart, s)}
               </th>
             ))}
           </tr>
@@ -71,7 +71,7 @@ export function ChartTable({ chart, mode, selected, onSegment }: { chart: TraceC
                         data-testid="trace-cell"
                         data-bucket={b}
                         data-series={s}
-                        aria-label={`${chart.series[s]!.key}, ${bucketLabel(t, chart.bucket)}: ${count} traces`}
+                        aria-label={`${seriesName(chart, chart.series[s]!)}, ${bucketLabel(t, chart.bucket)}: ${count} traces`}
                         onClick={() => onSegment(b, s)}
                       >
                         {mode === 'share' ? pct(c.shares[b] ?? 0) : count.toLocaleString()}
@@ -93,7 +93,7 @@ export function ChartTable({ chart, mode, selected, onSegment }: { chart: TraceC
 /** The unknown keys of the chart, most frequent first, each with its total and "Add as alias". */
 export function UnknownKeyList({ chart }: { chart: TraceChart }) {
   const keys = chart.series
-    .map((s) => ({ key: typeof s.value === 'string' && s.value ? s.value : s.key, total: s.points.reduce((n, p) => n + p.count, 0) }))
+    .map((s) => ({ key: seriesName(chart, s), total: s.points.reduce((n, p) => n + p.count, 0) }))
     .sort((x, y) => y.total - x.total);
   if (keys.length === 0) return null;
   return (

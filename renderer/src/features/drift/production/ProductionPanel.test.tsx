@@ -4,6 +4,9 @@
 // (previewSchemaChange and applySchemaChange reach the real backend).
 import { act, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { getInstanceByDom } from 'echarts/core';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { App } from '../../../app/App';
@@ -321,5 +324,78 @@ describe('Drift › Compare runs: add a key outside the schema as an alias', () 
     await user.click(within(dialog).getByTestId('drift-alias-rerun-affected'));
     await waitFor(() => expect(drift.callsOf('startRun')).toEqual([{ selection: { ids: ['m2'] } }]));
     expect(drift.callsOf('compareRuns').at(-1)).toMatchObject({ a: 'run-1', b: 'run-2', field: 'prio', limit: 500 });
+  });
+});
+
+describe('Drift › Production over the real trace backend', () => {
+  it('a minimal JSONL file with broken lines: every good line imported, the others listed by number; the chart shows its values; a segment lists its traces; unknown keys offer the alias', async () => {
+    const backend = await startBackend();
+    const stores = createStores(backend.api, { screen: 'drift' });
+    stores.navigation.getState().go('drift', 'production');
+    const user = userEvent.setup();
+    render(<App stores={stores} />);
+    await screen.findByTestId('drift-production');
+    expect((await screen.findByTestId('trace-chart-empty')).textContent).toContain('No production traces in this window');
+
+    const day = (n: number) => new Date(Math.floor(Date.now() / 86_400_000) * 86_400_000 - n * 86_400_000 + 10 * 3_600_000).toISOString();
+    const lines = [
+      JSON.stringify({ text: 'The card reader will not pair', output: { issue_type: 'bug', urgency: 'high' }, time: day(2) }),
+      '{"text": "cut off',
+      JSON.stringify({ text: `Refund my last invoice ${EVIL}`, output: { issue_type: 'billing', priority: 'low' }, time: day(1) }),
+      JSON.stringify({ text: 'No time here', output: { issue_type: 'billing' } }),
+      JSON.stringify({ text: 'Charged twice', output: { issue_type: 'billing', urgency: 'medium' }, time: day(1) }),
+    ];
+    const file = new File([lines.join('\n') + '\n'], 'prod.jsonl');
+    fireEvent.change(screen.getByTestId('trace-import-input'), { target: { files: [file] } });
+    const result = await screen.findByTestId('trace-import-result', {}, { timeout: 5000 });
+    expect(result.getAttribute('data-status')).toBe('ok');
+    expect(within(result).getByTestId('trace-imported').textContent).toBe('3');
+    expect(within(result).getByTestId('trace-bad-count').textContent).toBe('2');
+    expect(within(result).getAllByTestId('trace-bad-line').map((l) => l.getAttribute('data-line'))).toEqual(['2', '4']);
+    expect(within(result).getAllByTestId('trace-bad-line')[1]!.textContent).toBe('line 4 missing "time"');
+
+    // The chart again, with what was imported: issue_type per day.
+    const chart = await screen.findByTestId('trace-chart');
+    await waitFor(() => expect(getInstanceByDom(chart)).toBeTruthy());
+    const drawn = getInstanceByDom(chart)!.getOption() as { series: { name: string; data: number[] }[] };
+    expect(Object.fromEntries(drawn.series.map((x) => [x.name, x.data]))).toMatchObject({ billing: [0, 2], bug: [1, 0] });
+
+    await user.click(screen.getByTestId('trace-table-toggle'));
+    const billing = within(screen.getByTestId('trace-chart-table'))
+      .getAllByTestId('trace-cell')
+      .find((c) => c.getAttribute('aria-label')?.startsWith('billing,'))!;
+    expect(billing).toBeTruthy();
+    await user.click(billing);
+    const list = await screen.findByTestId('trace-list');
+    await waitFor(() => expect(within(list).getAllByTestId('trace-row')).toHaveLength(2));
+    expect(list.querySelector('img')).toBeNull();
+    expect(list.textContent).toContain(`Refund my last invoice ${EVIL}`);
+
+    await user.selectOptions(screen.getByTestId('trace-metric'), 'unknown_keys');
+    const key = await screen.findByTestId('trace-unknown-key');
+    expect(key.getAttribute('data-key')).toBe('priority');
+    expect(within(key).getByTestId('drift-add-alias')).toBeTruthy();
+  });
+});
+
+describe('Drift › Production: a watched folder, over the real trace backend', () => {
+  it('watches a folder of trace files: each file with its lines and bad lines; Stop', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'casebook-traces-'));
+    const time = new Date(Date.now() - 86_400_000).toISOString();
+    writeFileSync(join(dir, 'traces.jsonl'), [JSON.stringify({ text: 'Hello', output: { issue_type: 'bug' }, time }), 'not json', JSON.stringify({ text: 'Again', output: { issue_type: 'billing' }, time })].join('\n') + '\n');
+    const backend = await startBackend();
+    backend.afterClose(() => rmSync(dir, { recursive: true, force: true }));
+    const stores = createStores(backend.api, { screen: 'drift' });
+    stores.navigation.getState().go('drift', 'production');
+    const user = userEvent.setup();
+    render(<App stores={stores} />);
+    await screen.findByTestId('drift-production');
+    await user.type(await screen.findByTestId('trace-watch-input'), dir);
+    await user.click(screen.getByTestId('trace-watch-start'));
+    expect((await screen.findByTestId('trace-watch-path')).textContent).toBe(dir);
+    const files = await screen.findByTestId('trace-watch-files', {}, { timeout: 8000 });
+    await waitFor(() => expect(within(files).getAllByRole('row').map((r) => r.textContent)).toEqual(['FileLinesBad', 'traces.jsonl31']), { timeout: 8000 });
+    await user.click(screen.getByTestId('trace-watch-stop'));
+    await screen.findByTestId('trace-watch-input');
   });
 });

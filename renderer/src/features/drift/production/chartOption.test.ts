@@ -2,7 +2,7 @@
 // TraceChart, and the listTraces call behind a clicked (bucket, series).
 import { describe, expect, it } from 'vitest';
 import type { TraceChart } from '../../../../../shared/src/api/records.js';
-import { buildChartOption, bucketWindow, chartArgs, segmentArgs, seriesFilter } from './chartOption';
+import { buildChartOption, bucketWindow, chartArgs, segmentArgs, seriesFilter, seriesName } from './chartOption';
 
 const DAYS = ['2026-03-02T00:00:00.000Z', '2026-03-03T00:00:00.000Z', '2026-03-04T00:00:00.000Z'];
 
@@ -65,6 +65,15 @@ describe('buildChartOption', () => {
       expect.objectContaining({ type: 'line', name: 'p95', data: [900, null, 1200] }),
     ]);
     expect(option.yAxis.name).toBe('ms');
+  });
+
+  it('names a series by its value, not by its key (the value’s JSON): versions as vN, what was missing as such', () => {
+    const chart: TraceChart = { ...ISSUE_TYPE, series: [{ key: '"billing"', value: 'billing', points: [] }, { key: 'null', value: null, points: [] }, { key: '(text)', value: '(text)', points: [] }] };
+    expect(buildChartOption(chart, 'count').legend.data).toEqual(['billing', 'null', '(free text)']);
+    expect(seriesName({ metric: 'version' }, { key: '3', value: 3 })).toBe('v3');
+    expect(seriesName({ metric: 'version' }, { key: '(none)', value: null })).toBe('no version');
+    expect(seriesName({ metric: 'model' }, { key: '(none)', value: null })).toBe('no model');
+    expect(seriesName({ metric: 'invalid' }, { key: 'invalid', value: false })).toBe('invalid');
   });
 
   it('hour and week buckets are labelled in UTC', () => {

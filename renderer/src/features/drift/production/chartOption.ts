@@ -108,6 +108,27 @@ export function segmentArgs(request: ChartArgs, chart: TraceChart, bucketIndex: 
   return args;
 }
 
+/**
+ * A series as people read it: a field's value as text (`billing`, `true`, `null`; free text as one
+ * series), a version as `v3`, what was missing as such. The backend's key is the value's JSON.
+ */
+export function seriesName(chart: Pick<TraceChart, 'metric'>, series: { key: string; value: JsonValue }): string {
+  const { key, value } = series;
+  switch (chart.metric) {
+    case 'field':
+      if (key === '(text)' && value === '(text)') return '(free text)';
+      return typeof value === 'string' ? value : JSON.stringify(value);
+    case 'version':
+      return typeof value === 'number' ? `v${value}` : value === null ? 'no version' : key;
+    case 'model':
+      return typeof value === 'string' ? value : value === null ? 'no model' : key;
+    case 'unknown_keys':
+      return typeof value === 'string' && value !== '' ? value : key;
+    default:
+      return key;
+  }
+}
+
 /** Per series, its count (or share, 0..1) in each bucket, 0 where it has no point. */
 export function seriesValues(chart: TraceChart, index: number, mode: ChartMode): number[] {
   const series = chart.series[index];
@@ -173,11 +194,11 @@ export function buildChartOption(chart: TraceChart, mode: ChartMode): ChartOptio
   }
   return {
     ...base,
-    legend: { type: 'scroll', top: 0, left: 8, right: 8, data: chart.series.map((s) => s.key) },
+    legend: { type: 'scroll', top: 0, left: 8, right: 8, data: chart.series.map((s) => seriesName(chart, s)) },
     yAxis: mode === 'share' ? { type: 'value', name: '%', max: 100 } : { type: 'value', name: 'traces', minInterval: 1 },
     series: chart.series.map((s, i) => ({
       type: 'bar',
-      name: s.key,
+      name: seriesName(chart, s),
       stack: 'bucket',
       data: seriesValues(chart, i, mode).map((v) => (mode === 'share' ? round(v * 100) : v)),
       emphasis: { focus: 'series' },

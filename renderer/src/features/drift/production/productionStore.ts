@@ -5,7 +5,7 @@ import { createStore } from 'zustand/vanilla';
 import type { ApiEvents, ApiFailure, CasebookApi } from '../../../api/contract';
 import { toFailure } from '../../../api/errors';
 import type { TraceChart, TraceDetail, TraceImportResult, TraceSummary, TraceWatchState } from '../../../../../shared/src/api/records.js';
-import { bucketLabel, chartArgs, segmentArgs, type ChartArgs, type ChartControls, type ChartMode, type TraceListArgs } from './chartOption';
+import { bucketLabel, chartArgs, segmentArgs, seriesName, type ChartArgs, type ChartControls, type ChartMode, type TraceListArgs } from './chartOption';
 
 export const TRACE_PAGE = 50;
 
@@ -133,7 +133,7 @@ export function createProductionStore(api: CasebookApi, options: { now?: () => D
       if (!chart || !request || chart.buckets[bucketIndex] === undefined) return;
       const listArgs = { ...segmentArgs(request, chart, bucketIndex, seriesIndex), limit: TRACE_PAGE };
       const series = seriesIndex === null || chart.metric === 'latency' ? null : chart.series[seriesIndex];
-      const what = series ? (chart.metric === 'field' ? `${chart.field ?? ''} = ${series.key}` : series.key) : 'all traces';
+      const what = series ? (chart.metric === 'field' ? `${chart.field ?? ''} = ${seriesName(chart, series)}` : seriesName(chart, series)) : 'all traces';
       const label = `${what} · ${bucketLabel(chart.buckets[bucketIndex]!, chart.bucket)}`;
       const me = ++listGeneration;
       set({ segment: { bucketIndex, seriesIndex: series ? seriesIndex : null, label }, listArgs, traces: [], matching: 0, nextCursor: null, tracesLoading: true, tracesError: null, loadingMore: false });
