@@ -1,7 +1,8 @@
 // @vitest-environment jsdom
-// Drift › Production over the real backend, with the trace methods answered by fakeTraceApi until their
-// backend lands; and "Add as alias" from the unknown-keys chart and from the Compare tab's summary
-// (previewSchemaChange and applySchemaChange reach the real backend).
+// Drift › Production over the real backend: most tests answer the trace methods with fakeTraceApi (chosen
+// series and dates, failures, exact arguments); the last two run the real trace backend end to end
+// (import with bad lines, chart, segment, watched folder). "Add as alias" from the unknown-keys chart
+// and from the Compare tab's summary (previewSchemaChange and applySchemaChange reach the real backend).
 import { act, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';

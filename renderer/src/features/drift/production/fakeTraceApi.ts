@@ -1,8 +1,10 @@
-// For tests, until the trace backend of issue 12 lands: the window's API with importTraces,
-// watchTraceFolder, getTraceWatch, traceChart, listTraces and getTrace answered from what the test
-// seeds, everything else by the API it wraps (the real backend, in component tests). Records each
-// call with the contract's defaults filled in; answers go through JSON, as a host's do; a failure can
-// be queued per method (ApiCallError, as the HTTP client throws).
+// For tests of what the real trace backend cannot easily be made to answer (a chart with chosen
+// series and dates, hundreds of bad lines, a failing import, a folder with a last error, the exact
+// arguments of each call): the window's API with importTraces, watchTraceFolder, getTraceWatch,
+// traceChart, listTraces and getTrace answered from what the test seeds, everything else by the API
+// it wraps (the real backend). Records each call with the contract's defaults filled in; answers go
+// through JSON, as a host's do; a failure can be queued per method (ApiCallError, as the HTTP client
+// throws). The journeys over the real trace backend are in ProductionPanel.test.tsx too.
 import type { ApiFailure, ApiParsedArgs, CasebookApi } from '../../../api/contract';
 import { ApiCallError } from '../../../api/errors';
 import type { TraceChart, TraceDetail, TraceImportResult, TraceSummary, TraceWatchState } from '../../../../../shared/src/api/records.js';
