@@ -3,12 +3,14 @@
 // stores what each answered or why it did not; one bad service never fails the poll. Which of our
 // versions a service runs is decided by hash, when the window asks, so a label moved since the poll
 // shows at once.
+import { parseRuntimeStatus } from '../../../shared/src/api/publish-schemas.js';
 import type { DeploymentRecord } from '../../../shared/src/api/records.js';
 import type { RuntimeStatus } from '../../../shared/src/service/types.js';
 import type { Repositories } from '../../services/workspace/index.js';
 import type { StoredDeployment } from '../../services/workspace/deployments.js';
 import { readDraft } from '../draft.js';
-import { shownUrl } from './http.js';
+import { redactUrls } from './git.js';
+import { readAtMost, shownUrl } from './http.js';
 
 /** How long one service may take to answer a poll. */
 export const POLL_TIMEOUT_MS = 3_000;
@@ -17,16 +19,9 @@ export const MAX_STATUS_BYTES = 1024 * 1024;
 
 export const NOT_A_STATUS_REPORT = 'not a Casebook status report';
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-
-/** Whether a parsed body is a status report this app reads (format `casebook-status/1`). */
+/** Whether a parsed body is a status report this app reads (format `casebook-status/1`, every field checked). */
 export function isStatusReport(value: unknown): value is RuntimeStatus {
-  if (!isObject(value) || value.format !== 'casebook-status/1') return false;
-  if (value.active !== null && value.active !== undefined) {
-    if (!isObject(value.active) || typeof value.active.hash !== 'string') return false;
-  }
-  if (value.lastError !== null && value.lastError !== undefined && !isObject(value.lastError)) return false;
-  return true;
+  return parseRuntimeStatus(value) !== null;
 }
 
 function pollReason(err: unknown): string {
@@ -39,29 +34,38 @@ function pollReason(err: unknown): string {
   return e?.cause?.message ?? e?.message ?? String(err);
 }
 
-/** Asks one service for its report: the report, or why there is none. Never throws. */
+/**
+ * Asks one service for its report: the validated, normalised report, or why there is none. Never
+ * throws. The body is read as a stream and cancelled past MAX_STATUS_BYTES (whatever the
+ * content-length says, or when there is none); a non-2xx answer's body is not read at all.
+ */
 export async function fetchStatus(url: string, timeoutMs = POLL_TIMEOUT_MS): Promise<{ status: RuntimeStatus | null; error: string | null }> {
   const signal = AbortSignal.timeout(timeoutMs);
+  const tooBig = { status: null, error: `${NOT_A_STATUS_REPORT} (the answer is over ${MAX_STATUS_BYTES} bytes)` };
   try {
     const res = await fetch(url, { headers: { accept: 'application/json' }, signal });
+    if (!res.ok) {
+      await res.body?.cancel().catch(() => undefined);
+      return { status: null, error: `HTTP ${res.status}${res.statusText ? ` ${res.statusText}` : ''} from ${shownUrl(url)}` };
+    }
     const length = Number(res.headers.get('content-length') ?? 0);
     if (length > MAX_STATUS_BYTES) {
       await res.body?.cancel().catch(() => undefined);
-      return { status: null, error: `${NOT_A_STATUS_REPORT} (the answer is over ${MAX_STATUS_BYTES} bytes)` };
+      return tooBig;
     }
-    const bytes = Buffer.from(await res.arrayBuffer());
-    if (!res.ok) return { status: null, error: `HTTP ${res.status}${res.statusText ? ` ${res.statusText}` : ''} from ${shownUrl(url)}` };
-    if (bytes.length > MAX_STATUS_BYTES) return { status: null, error: `${NOT_A_STATUS_REPORT} (the answer is over ${MAX_STATUS_BYTES} bytes)` };
+    const { bytes, truncated } = await readAtMost(res, MAX_STATUS_BYTES);
+    if (truncated) return tooBig;
     let body: unknown;
     try {
       body = JSON.parse(bytes.toString('utf8'));
     } catch {
       return { status: null, error: `${NOT_A_STATUS_REPORT} (the answer is not JSON)` };
     }
-    if (!isStatusReport(body)) return { status: null, error: NOT_A_STATUS_REPORT };
-    return { status: body, error: null };
+    const status = parseRuntimeStatus(body);
+    if (!status) return { status: null, error: NOT_A_STATUS_REPORT };
+    return { status, error: null };
   } catch (err) {
-    return { status: null, error: pollReason(err) };
+    return { status: null, error: redactUrls(pollReason(err)) };
   }
 }
 
@@ -88,8 +92,10 @@ export async function pollDeployments(repos: Repositories, now: () => Date = () 
   await Promise.all(
     services.map(async (d) => {
       const outcome = await fetchStatus(d.statusUrl, timeoutMs);
+      // No credentials of a URL in a stored error (a status URL saved before they were refused).
+      const error = outcome.error === null ? null : redactUrls(outcome.error).slice(0, 2000);
       try {
-        repos.deployments.recordPoll(d.id, { at: now().toISOString(), ...outcome });
+        repos.deployments.recordPoll(d.id, { at: now().toISOString(), status: outcome.status, error });
       } catch {
         // Deleted meanwhile, or the workspace closed: nothing to record.
       }

@@ -6,9 +6,9 @@
 import { randomBytes } from 'node:crypto';
 import { constants as FS } from 'node:fs';
 import { mkdir, open, readdir, readFile, rename, rm, stat, unlink } from 'node:fs/promises';
-import { dirname, isAbsolute, join } from 'node:path';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
 import type { SyncManifest } from '../../services/workspace/syncTargets.js';
-import type { SyncPlan } from './plan.js';
+import { isSyncFileName, type SyncPlan } from './plan.js';
 
 /** The prefix of the temp files a write leaves for the moment between write and rename. */
 export const TEMP_PREFIX = '.casebook-tmp-';
@@ -101,6 +101,18 @@ async function removeStaleTemps(dir: string): Promise<void> {
   }
 }
 
+/**
+ * The full path of a synced file in `dir`, or null when `name` is not one a sync may touch (not a
+ * version or label file name, or a path that would leave the folder). The manifest comes from the
+ * workspace file: it is never trusted to name what is written or deleted.
+ */
+export function syncFilePath(dir: string, name: string): string | null {
+  if (!isSyncFileName(name)) return null;
+  const base = resolve(dir);
+  const path = resolve(base, name);
+  return dirname(path) === base ? path : null;
+}
+
 export interface FolderWriteResult {
   written: string[];
   removed: string[];
@@ -121,7 +133,8 @@ export async function writeFolder(dir: string, plan: SyncPlan, manifest: SyncMan
   const wanted = new Set(plan.files.map((f) => f.name));
 
   for (const file of plan.files) {
-    const path = join(dir, file.name);
+    const path = syncFilePath(dir, file.name);
+    if (path === null) throw new Error(`refusing to write ${JSON.stringify(file.name)}: not a rulebook version or label file name`);
     const known = manifest[file.name];
     const now = await stat(path).catch(() => null);
     // Unchanged since this target wrote it: same version, and the file untouched (size and time).
@@ -145,8 +158,14 @@ export async function writeFolder(dir: string, plan: SyncPlan, manifest: SyncMan
 
   for (const name of Object.keys(manifest).sort()) {
     if (wanted.has(name)) continue;
+    const path = syncFilePath(dir, name);
+    if (path === null) {
+      // Not a name a sync writes (a crafted or damaged manifest): forgotten, never deleted or committed.
+      delete manifest[name];
+      continue;
+    }
     try {
-      await unlink(join(dir, name));
+      await unlink(path);
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw new Error(`cannot remove ${name} from ${dir}: ${fsReason(err)}`);
     }

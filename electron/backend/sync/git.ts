@@ -5,6 +5,7 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { isSyncFileName } from './plan.js';
 
 export interface GitOptions {
   /** Each command's time limit (push and commit included), ms. */
@@ -45,7 +46,7 @@ export function redactUrls(text: string): string {
 }
 
 /** Runs `git -C dir ...args`; resolves stdout, rejects with a GitError. */
-export function git(dir: string, args: readonly string[], opts: GitOptions = {}): Promise<string> {
+export function git(dir: string, args: readonly string[], opts: GitOptions = {}, env: Record<string, string> = {}): Promise<string> {
   return new Promise((resolve, reject) => {
     execFile(
       'git',
@@ -56,13 +57,13 @@ export function git(dir: string, args: readonly string[], opts: GitOptions = {})
         maxBuffer: 16 * 1024 * 1024,
         windowsHide: true,
         ...(opts.signal ? { signal: opts.signal } : {}),
-        // Never wait for a person: no password prompts, ssh in batch mode; git's messages in English.
+        // Never wait for a person: no password prompts (ssh in batch mode: see sshEnv); git's messages in English.
         env: {
           ...process.env,
           GIT_TERMINAL_PROMPT: '0',
-          GIT_SSH_COMMAND: process.env.GIT_SSH_COMMAND ?? 'ssh -o BatchMode=yes',
           LC_ALL: 'C',
           LANGUAGE: 'C',
+          ...env,
         },
       },
       (error, stdout, stderr) => {
@@ -85,6 +86,18 @@ export async function isGitWorkTree(dir: string, opts: GitOptions = {}): Promise
   } catch {
     return false;
   }
+}
+
+/**
+ * What a push adds to git's environment so ssh never asks for a password: `ssh -o BatchMode=yes`,
+ * but only when nothing chose the ssh command already. GIT_SSH_COMMAND would override the
+ * repository's `core.sshCommand` (and the person's GIT_SSH), so it is left alone when the
+ * environment or git's configuration names one.
+ */
+export async function sshEnv(dir: string, opts: GitOptions = {}): Promise<Record<string, string>> {
+  if (process.env.GIT_SSH_COMMAND || process.env.GIT_SSH) return {};
+  if (await gitOrNull(dir, ['config', 'core.sshCommand'], opts)) return {};
+  return { GIT_SSH_COMMAND: 'ssh -o BatchMode=yes' };
 }
 
 async function gitOrNull(dir: string, args: readonly string[], opts: GitOptions): Promise<string | null> {
@@ -121,10 +134,12 @@ export class PushRejected extends Error {
  */
 export async function commitAndPush(dir: string, paths: readonly string[], message: string, opts: GitOptions = {}): Promise<CommitAndPushResult> {
   let commit: string | null = null;
-  if (paths.length) {
+  // Only version and label files, named relative to `dir`: nothing else is ever added or committed.
+  const files = paths.filter((p) => isSyncFileName(p));
+  if (files.length) {
     // Deleted paths git never knew would fail `git add`; keep those it tracks, and every file that exists.
-    const tracked = new Set((await git(dir, ['ls-files', '-z', '--', ...paths], opts)).split('\0').filter(Boolean));
-    const addable = paths.filter((p) => tracked.has(p) || existsSync(join(dir, p)));
+    const tracked = new Set((await git(dir, ['ls-files', '-z', '--', ...files], opts)).split('\0').filter(Boolean));
+    const addable = files.filter((p) => tracked.has(p) || existsSync(join(dir, p)));
     if (addable.length) {
       await git(dir, ['add', '-A', '--', ...addable], opts);
       const staged = (await git(dir, ['diff', '--cached', '--name-only', '-z', '--', ...addable], opts)).split('\0').filter(Boolean);
@@ -161,7 +176,7 @@ async function pushIfAhead(dir: string, commit: string | null, opts: GitOptions)
     args = ['push', '--set-upstream', target, `HEAD:refs/heads/${branch}`];
   }
   try {
-    await git(dir, args, opts);
+    await git(dir, args, opts, await sshEnv(dir, opts));
   } catch (err) {
     const why = err instanceof GitError ? err.stderr || err.message : String(err);
     const rejected = /\[rejected\]|non-fast-forward|fetch first|\(rejected\)/i.test(why);

@@ -14,6 +14,15 @@ export type SyncHandlers = Pick<
   'listSyncTargets' | 'saveSyncTarget' | 'deleteSyncTarget' | 'syncNow' | 'listDeployments' | 'saveDeployment' | 'deleteDeployment' | 'pollDeployments'
 >;
 
+/** A URL's origin (scheme, host, port), or null when it is not a URL. */
+const originOf = (url: string): string | null => {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return null;
+  }
+};
+
 const notFound = (what: string, id: string): never => {
   throw new ApiError({ code: 'not_found', message: `no ${what} ${id}` });
 };
@@ -44,9 +53,15 @@ export function createSyncHandlers(ctx: BackendContext, service: SyncService = c
       const secret = tokenSecretName(saved.id);
       if (args.kind === 'http') {
         if (args.token !== undefined) ctx.opts.secrets.setSecret(secret, args.token === '' ? null : args.token);
+        // A token belongs to the host it was given for: a URL moved to another origin without a
+        // new token drops the stored one (the record then says hasToken false), so a changed URL
+        // never carries the old token elsewhere.
+        else if (existing?.kind === 'http' && originOf(existing.location) !== originOf(args.url)) ctx.opts.secrets.setSecret(secret, null);
       } else if (existing?.kind === 'http') {
         ctx.opts.secrets.setSecret(secret, null);
       }
+      // Saving a target here is this host's approval to sync it (service.ts).
+      service.approve(saved);
       changed('sync');
       if (saved.enabled) service.schedule(saved.id);
       return service.record(saved, true);

@@ -3,7 +3,7 @@
 // with exponential backoff (Retry-After honoured up to a limit); any other 4xx fails at once with
 // its status and a short excerpt of the body. The token is never part of a message.
 import type { SyncManifest } from '../../services/workspace/syncTargets.js';
-import type { SyncPlan } from './plan.js';
+import { isSyncFileName, type SyncPlan } from './plan.js';
 
 export interface HttpOptions {
   /** One request's time limit, ms (default 30 s). */
@@ -28,9 +28,20 @@ export class HttpSyncError extends Error {
   }
 }
 
-/** The URL a file goes to: the base URL with one slash and the file name. */
+/**
+ * The URL a file goes to: the base URL's path with one slash and the file name, its query kept
+ * (`https://h/r?sig=abc` → `https://h/r/production.json?sig=abc`), any fragment dropped.
+ */
 export function fileUrl(base: string, name: string): string {
-  return `${base.replace(/\/+$/, '')}/${encodeURIComponent(name)}`;
+  let u: URL;
+  try {
+    u = new URL(base);
+  } catch {
+    return `${base.replace(/\/+$/, '')}/${encodeURIComponent(name)}`;
+  }
+  u.pathname = `${u.pathname.replace(/\/+$/, '')}/${encodeURIComponent(name)}`;
+  u.hash = '';
+  return u.toString();
 }
 
 /** The URL as shown in messages: without credentials, query or fragment. */
@@ -83,11 +94,59 @@ function networkReason(err: unknown): string {
   return e?.cause?.message ?? e?.message ?? String(err);
 }
 
-/** A short, single-line excerpt of a response body. */
-async function excerpt(res: Response): Promise<string> {
-  const text = await res.text().catch(() => '');
+/** The most of an error body read for its excerpt; the rest is never downloaded. */
+export const EXCERPT_READ_BYTES = 4096;
+
+/** Reads at most `limit` bytes of a body, then cancels it. */
+export async function readAtMost(res: Response, limit: number): Promise<{ bytes: Buffer; truncated: boolean }> {
+  const reader = res.body?.getReader();
+  if (!reader) return { bytes: Buffer.alloc(0), truncated: false };
+  const chunks: Buffer[] = [];
+  let size = 0;
+  let truncated = false;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      chunks.push(Buffer.from(value));
+      size += value.byteLength;
+      if (size > limit) {
+        truncated = true;
+        break;
+      }
+    }
+  } finally {
+    if (truncated) await reader.cancel().catch(() => undefined);
+    reader.releaseLock();
+  }
+  const bytes = Buffer.concat(chunks);
+  return { bytes: truncated ? bytes.subarray(0, limit) : bytes, truncated };
+}
+
+/** `text` with every occurrence of `secret` as `***`; when `cut`, a start of it left at the end too. */
+export function maskSecret(text: string, secret: string | null, cut = false): string {
+  if (!secret) return text;
+  let masked = text.split(secret).join('***');
+  // A body cut mid-token ends with the token's first characters: masked too.
+  if (cut)
+    for (let n = Math.min(secret.length - 1, masked.length); n >= 4; n--) {
+    if (masked.endsWith(secret.slice(0, n))) {
+      masked = `${masked.slice(0, -n)}***`;
+      break;
+    }
+  }
+  return masked;
+}
+
+/**
+ * A short, single-line excerpt of a response body: at most EXCERPT_READ_BYTES read, the token masked
+ * before the excerpt is cut (a token echoed across the cut never survives in part).
+ */
+async function excerpt(res: Response, token: string | null): Promise<string> {
+  const { bytes, truncated } = await readAtMost(res, EXCERPT_READ_BYTES).catch(() => ({ bytes: Buffer.alloc(0), truncated: false }));
+  const text = maskSecret(new TextDecoder('utf-8', { fatal: false }).decode(bytes), token, truncated);
   const line = text.replace(/\s+/g, ' ').trim();
-  return line.length > 200 ? `${line.slice(0, 200)}…` : line;
+  return line.length > 200 || truncated ? `${line.slice(0, 200)}…` : line;
 }
 
 /**
@@ -121,7 +180,7 @@ export async function sendWithRetries(method: 'PUT' | 'DELETE', url: string, ini
       }
       status = res.status;
       failure = `${where}: HTTP ${res.status}${res.statusText ? ` ${res.statusText}` : ''}`;
-      const body = await excerpt(res);
+      const body = await excerpt(res, init.token);
       if (body) failure += `: ${body}`;
       if (res.status !== 429 && res.status < 500) throw new HttpSyncError(failure, status);
       const asked = retryAfterMs(res.headers.get('retry-after'));
@@ -153,6 +212,7 @@ export async function writeHttp(base: string, token: string | null, plan: SyncPl
   const removed: string[] = [];
   const wanted = new Set(plan.files.map((f) => f.name));
   for (const file of plan.files) {
+    if (!isSyncFileName(file.name)) throw new HttpSyncError(`refusing to send ${JSON.stringify(file.name)}: not a rulebook version or label file name`, null);
     if (manifest[file.name]?.hash === file.hash) continue;
     await sendWithRetries('PUT', fileUrl(base, file.name), { body: Buffer.from(file.content(), 'utf8'), token }, opts);
     manifest[file.name] = { hash: file.hash };
@@ -160,6 +220,11 @@ export async function writeHttp(base: string, token: string | null, plan: SyncPl
   }
   for (const name of Object.keys(manifest).sort()) {
     if (wanted.has(name)) continue;
+    if (!isSyncFileName(name)) {
+      // Not a name a sync writes (a crafted or damaged manifest): forgotten, never DELETEd.
+      delete manifest[name];
+      continue;
+    }
     await sendWithRetries('DELETE', fileUrl(base, name), { token, accept: [404, 405, 410, 501] }, opts);
     delete manifest[name];
     removed.push(name);

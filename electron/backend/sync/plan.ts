@@ -26,6 +26,20 @@ export interface SyncPlan {
 
 export const versionFileName = (version: number): string => `rulebook-v${version}.json`;
 
+const VERSION_FILE = /^rulebook-v\d+\.json$/;
+
+/**
+ * Whether `name` is a file a sync may write or delete: a version file (`rulebook-v3.json`) or a
+ * label's file (a LABEL_PATTERN name + `.json`). The manifest it is checked against is read from
+ * the workspace file, which anyone can craft: a name like `authorized_keys` or `../x` is never
+ * touched, whatever the manifest says.
+ */
+export function isSyncFileName(name: unknown): name is string {
+  if (typeof name !== 'string') return false;
+  if (VERSION_FILE.test(name)) return true;
+  return name.endsWith('.json') && LABEL_PATTERN.test(name.slice(0, -'.json'.length));
+}
+
 /** The files a target should hold now: versions oldest first, then labels by name. */
 export function syncPlan(repos: Pick<Repositories, 'settings' | 'rulebookVersions'>): SyncPlan {
   const rulebookId = readDraft(repos as Repositories)?.id ?? null;

@@ -4,6 +4,18 @@
 // backoff (30 s, 1 min, 2 min ... up to 15 min) and its status, error, retry time and last commit
 // are stored; every status change emits `publishChanged` { reason: 'sync' }. Failures never reach
 // the caller of `trigger`: they are visible on the target.
+//
+// Approval (security review, issue 11 H1): a target is stored in the workspace file, which anyone
+// can hand over (a crafted .casebook naming a folder, a URL, a status and a manifest). Nothing is
+// synced by itself (on open, on a retry timer, on a publish or label move) unless this host has
+// approved the target: the host's settings (`syncApprovals`, never the workspace) list the targets
+// a person saved or pressed Sync now on here, keyed by the workspace file's real path and the
+// target's id, with the kind and location approved (a target moved elsewhere by hand is not). An
+// unapproved target keeps its status and shows "waiting for approval" as its error until the person
+// presses Sync now on it; "Sync all now" leaves it waiting. Its folder is not even asked whether it
+// is a git working copy.
+import { realpathSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { SyncTargetRecord } from '../../../shared/src/api/records.js';
 import type { StoredSyncTarget, SyncManifest } from '../../services/workspace/syncTargets.js';
 import type { BackendContext } from '../context.js';
@@ -11,6 +23,27 @@ import { fsReason, writeFolder } from './folder.js';
 import { commitAndPush, isGitWorkTree, PushRejected, redactUrls, type GitOptions } from './git.js';
 import { writeHttp, type HttpOptions } from './http.js';
 import { describeChanges, syncPlan } from './plan.js';
+
+/** The host setting listing the targets a person approved on this host (see the comment above). */
+export const SYNC_APPROVALS_SETTING = 'syncApprovals';
+/** Approvals kept; the oldest fall off. */
+const MAX_APPROVALS = 1000;
+
+interface Approval {
+  workspace: string;
+  target: string;
+  kind: string;
+  location: string;
+}
+
+const isApproval = (v: unknown): v is Approval => {
+  if (!v || typeof v !== 'object') return false;
+  const a = v as Record<string, unknown>;
+  return typeof a.workspace === 'string' && typeof a.target === 'string' && typeof a.kind === 'string' && typeof a.location === 'string';
+};
+
+/** What an unapproved target shows as its error. */
+export const WAITING_FOR_APPROVAL = 'waiting for approval: this target was not set up on this computer; press Sync now to sync to it from here';
 
 /** Where an HTTP target's bearer token is kept (the host's secrets). */
 export const tokenSecretName = (targetId: string): string => `sync-token:${targetId}`;
@@ -32,6 +65,10 @@ export interface SyncService {
   schedule(id: string): void;
   /** Stops retrying a target (deleted). */
   forget(id: string): void;
+  /** Records that a person on this host approved the target as it is now (saved it, or pressed Sync now on it). */
+  approve(target: StoredSyncTarget): void;
+  /** Whether this host approved the target (at its current kind and location). */
+  isApproved(target: StoredSyncTarget): boolean;
   /** A target as the window sees it; `refresh` looks again whether its folder is a git working copy. */
   record(target: StoredSyncTarget, refresh?: boolean): Promise<SyncTargetRecord>;
   close(): void;
@@ -87,6 +124,31 @@ export function createSyncService(ctx: BackendContext, options: SyncServiceOptio
     if (secret) text = text.split(secret).join('***');
     return text.length > 2000 ? `${text.slice(0, 2000)}…` : text;
   };
+  /** The workspace file as approvals name it: its real path (links resolved), so another name for it is the same file. */
+  const workspaceKey = (): string => {
+    try {
+      return realpathSync(ctx.opts.workspacePath);
+    } catch {
+      return resolve(ctx.opts.workspacePath);
+    }
+  };
+  const approvals = (): Approval[] => {
+    try {
+      const raw = ctx.opts.settings.get(SYNC_APPROVALS_SETTING);
+      return Array.isArray(raw) ? raw.filter(isApproval) : [];
+    } catch {
+      return [];
+    }
+  };
+  const isApproved = (target: StoredSyncTarget): boolean => {
+    const ws = workspaceKey();
+    return approvals().some((a) => a.workspace === ws && a.target === target.id && a.kind === target.kind && a.location === target.location);
+  };
+  const approve = (target: StoredSyncTarget): void => {
+    const ws = workspaceKey();
+    const rest = approvals().filter((a) => !(a.workspace === ws && a.target === target.id));
+    ctx.opts.settings.set(SYNC_APPROVALS_SETTING, [...rest, { workspace: ws, target: target.id, kind: target.kind, location: target.location }].slice(-MAX_APPROVALS));
+  };
   const clearTimer = (s: TargetState) => {
     if (s.timer) clearTimeout(s.timer);
     s.timer = null;
@@ -110,8 +172,10 @@ export function createSyncService(ctx: BackendContext, options: SyncServiceOptio
   }
 
   async function record(target: StoredSyncTarget, refresh = false): Promise<SyncTargetRecord> {
+    const approved = isApproved(target);
     const known = refresh ? undefined : gitCache.get(target.id);
-    const git = target.kind === 'folder' ? (known ?? (await detectGit(target))) : false;
+    // An unapproved folder is not handed to git at all (its configuration could run commands).
+    const git = target.kind === 'folder' && approved ? (known ?? (await detectGit(target))) : false;
     return {
       id: target.id,
       kind: target.kind,
@@ -124,8 +188,8 @@ export function createSyncService(ctx: BackendContext, options: SyncServiceOptio
       status: target.status,
       lastAttemptAt: target.lastAttemptAt,
       lastSuccessAt: target.lastSuccessAt,
-      lastError: target.lastError,
-      retryAt: target.retryAt,
+      lastError: approved ? target.lastError : WAITING_FOR_APPROVAL,
+      retryAt: approved ? target.retryAt : null,
       lastCommit: target.lastCommit,
     };
   }
@@ -143,6 +207,12 @@ export function createSyncService(ctx: BackendContext, options: SyncServiceOptio
       return; // the workspace is closed
     }
     if (!target || (!target.enabled && !forced)) return;
+    // Never a target this host has not approved, whatever asked (a timer, a trigger, a resumed retry).
+    if (!isApproved(target)) {
+      clearTimer(s);
+      s.reasons.length = 0;
+      return;
+    }
     clearTimer(s);
     const reasons = s.reasons.splice(0);
     let manifest: SyncManifest = {};
@@ -220,7 +290,7 @@ export function createSyncService(ctx: BackendContext, options: SyncServiceOptio
   // Syncs that failed (or were cut short) before this service started are retried when due.
   try {
     for (const t of repos.syncTargets.list()) {
-      if (!t.enabled) continue;
+      if (!t.enabled || !isApproved(t)) continue;
       if (t.status === 'syncing') retryLater(t.id, 5_000);
       else if (t.status === 'failed') retryLater(t.id, t.retryAt ? Date.parse(t.retryAt) - now().getTime() : 5_000);
     }
@@ -233,7 +303,7 @@ export function createSyncService(ctx: BackendContext, options: SyncServiceOptio
       if (closed) return;
       try {
         for (const t of repos.syncTargets.list()) {
-          if (!t.enabled) continue;
+          if (!t.enabled || !isApproved(t)) continue;
           if (reason) state(t.id).reasons.push(reason);
           void schedule(t.id);
         }
@@ -242,7 +312,10 @@ export function createSyncService(ctx: BackendContext, options: SyncServiceOptio
       }
     },
     async syncNow(id) {
-      const targets = id ? [repos.syncTargets.get(id)].filter((t) => t !== null) : repos.syncTargets.list().filter((t) => t.enabled);
+      // Sync now on one target is the person's approval of it; "all" syncs only the approved ones.
+      const one = id ? repos.syncTargets.get(id) : null;
+      if (one) approve(one);
+      const targets = id ? [one].filter((t) => t !== null) : repos.syncTargets.list().filter((t) => t.enabled && isApproved(t));
       for (const t of targets) state(t.id).forced = Boolean(id);
       await Promise.all(targets.map((t) => schedule(t.id)));
       const after = targets.map((t) => repos.syncTargets.get(t.id)).filter((t) => t !== null);
@@ -257,6 +330,8 @@ export function createSyncService(ctx: BackendContext, options: SyncServiceOptio
       states.delete(id);
       gitCache.delete(id);
     },
+    approve,
+    isApproved,
     record,
     close() {
       closed = true;

@@ -2,6 +2,7 @@
 // the last poll found (the report, or why there was none).
 import { randomUUID } from 'node:crypto';
 import type { Statement } from 'better-sqlite3';
+import { parseRuntimeStatus } from '../../../shared/src/api/publish-schemas.js';
 import type { RuntimeStatus } from '../../../shared/src/service/types.js';
 import { fromJson, toJson } from './json.js';
 import type { Workspace } from './workspace.js';
@@ -36,13 +37,23 @@ interface Row {
 
 const COLUMNS = 'id, name, status_url, last_polled_at, last_status, last_error, created_at';
 
+function parseStored(json: string | null): RuntimeStatus | null {
+  if (json === null) return null;
+  try {
+    return parseRuntimeStatus(fromJson<unknown>(json));
+  } catch {
+    return null;
+  }
+}
+
 function mapRow(row: Row): StoredDeployment {
   return {
     id: row.id,
     name: row.name,
     statusUrl: row.status_url,
     lastPolledAt: row.last_polled_at,
-    status: fromJson<RuntimeStatus>(row.last_status),
+    // Read back through the report's schema: a workspace file can be crafted, and the window reads this.
+    status: parseStored(row.last_status),
     error: row.last_error,
     createdAt: row.created_at,
   };
@@ -100,7 +111,8 @@ export class DeploymentRepository {
   /** Records a poll: the report it got, or why it got none. Null when the service is gone. */
   recordPoll(id: string, outcome: { at: string; status: RuntimeStatus | null; error: string | null }): StoredDeployment | null {
     return this.ws.write(() => {
-      const changed = this.pollStmt.run({ id, at: outcome.at, status: outcome.status === null ? null : toJson(outcome.status), error: outcome.error }).changes;
+      const status = outcome.status === null ? null : parseRuntimeStatus(outcome.status);
+      const changed = this.pollStmt.run({ id, at: outcome.at, status: status === null ? null : toJson(status), error: outcome.error }).changes;
       return changed === 1 ? this.get(id) : null;
     });
   }

@@ -118,6 +118,25 @@ describe('Deployments screen', () => {
     expect(service.getAttribute('data-service')).toBe('checkout-api');
   });
 
+  it('a malformed report (no counts, numbers and objects where text goes) is shown as far as it can be, never breaking the screen', async () => {
+    const bad = {
+      format: 'casebook-status/1',
+      service: 7,
+      active: { id: 'tidewell-support', version: 'x', hash: 42, since: { at: 1 }, source: ['/srv/rulebooks/production.json'] },
+      lastError: { at: 5, message: { html: '<b>x</b>' }, source: 9, rulebook: 'v3' },
+    } as unknown as RuntimeStatus;
+    const odd = deployment('d9', 'odd-svc', { status: bad, error: { no: 'text' } as unknown as string });
+    await renderDeployments([...SERVICES, odd]);
+    const service = (await screen.findAllByTestId('deployment-service')).find((s) => s.getAttribute('data-service') === 'odd-svc')!;
+    expect(within(service).getByTestId('deployment-runs').textContent).toBe('runs a version this workspace did not publish (version unknown, hash ?)');
+    expect(service.textContent).not.toContain('extractions');
+    expect(within(service).getByTestId('deployment-refused').textContent).toContain('Refused a version at — (unknown source): ');
+    expect(service.textContent).not.toContain('[object Object]');
+    expect(within(service).getByTestId('deployment-poll-error').textContent).toBe('The service did not answer: ');
+    // The well-formed services are still shown as before.
+    expect(screen.getAllByTestId('deployment-service').map((s) => s.getAttribute('data-service'))).toContain('checkout-api');
+  });
+
   it('shows a poll that failed as an error with a retry', async () => {
     const backend = await startBackend();
     const fake = createPublishFake(backend.api, { labels: LABELS });
@@ -135,6 +154,7 @@ describe('grouping deployments by label', () => {
     expect(labelOfSource('C:\\rulebooks\\production.json', ['production'])).toBe('production');
     expect(labelOfSource('/srv/rulebooks/rulebook-v3.json', ['production'])).toBeNull();
     expect(labelOfSource(null, ['production'])).toBeNull();
+    expect(labelOfSource(['production.json'], ['production'])).toBeNull();
   });
 
   it('puts a service in its label’s group, matched by hash, and the rest apart', () => {

@@ -13,7 +13,7 @@ import { EmptyState, ErrorState, Loading } from '../../components/States';
 import { useBusyAction } from '../../components/useBusyAction';
 import { useStores } from '../../stores';
 import type { DeploymentRecord, LabelsState } from '../../../../shared/src/api/records.js';
-import { groupDeployments, groupSentence, runsText, type LabelGroup } from './groups';
+import { groupDeployments, groupSentence, numberOf, runsText, textOf, type LabelGroup } from './groups';
 import '../publish/publish.css';
 
 export const POLL_INTERVAL_MS = 15_000;
@@ -190,14 +190,26 @@ function Group({ group, onRemove }: { group: LabelGroup; onRemove: (d: Deploymen
   );
 }
 
+/** "1,234 extractions, 5 invalid", from counts a service reported (missing or odd ones left out). */
+function countsText(counts: unknown): string {
+  const c = counts && typeof counts === 'object' ? (counts as Record<string, unknown>) : {};
+  const extractions = numberOf(c.extractions);
+  const invalid = numberOf(c.invalid);
+  const parts = [extractions === null ? null : `${extractions.toLocaleString()} extractions`, invalid === null ? null : `${invalid.toLocaleString()} invalid`].filter((p) => p !== null);
+  return parts.length ? ` · ${parts.join(', ')}` : '';
+}
+
 function Service({ deployment: d, match, onRemove }: { deployment: DeploymentRecord; match: boolean | null; onRemove: (d: DeploymentRecord) => void }) {
-  const active = d.status?.active ?? null;
-  const refused = d.status?.lastError ?? null;
+  // What a service reported is untrusted: objects checked, only strings and numbers shown.
+  const active = d.status?.active && typeof d.status.active === 'object' ? d.status.active : null;
+  const refused = d.status?.lastError && typeof d.status.lastError === 'object' ? d.status.lastError : null;
+  const refusedVersion = numberOf(refused?.rulebook && typeof refused.rulebook === 'object' ? refused.rulebook.version : undefined);
+  const activeVersion = numberOf(active?.version);
   return (
     <div className="deployment-service" data-testid="deployment-service" data-service={d.name} data-match={match === null ? 'unknown' : String(match)}>
       <div>
-        <strong>{d.name}</strong>
-        <div className="deployment-url">{d.statusUrl}</div>
+        <strong>{textOf(d.name)}</strong>
+        <div className="deployment-url">{textOf(d.statusUrl)}</div>
       </div>
       <div>
         <span data-testid="deployment-runs">{runsText(d)}</span>{' '}
@@ -211,8 +223,8 @@ function Service({ deployment: d, match, onRemove }: { deployment: DeploymentRec
           </span>
         ) : null}
         <div className="muted">
-          {active ? `since ${formatDateTime(active.since)} · ` : ''}last polled {formatDateTime(d.lastPolledAt)}
-          {d.status ? ` · ${d.status.counts.extractions.toLocaleString()} extractions, ${d.status.counts.invalid.toLocaleString()} invalid` : ''}
+          {active ? `since ${formatDateTime(textOf(active.since))} · ` : ''}last polled {formatDateTime(textOf(d.lastPolledAt))}
+          {d.status ? countsText(d.status.counts) : ''}
         </div>
         <button type="button" className="link-button" onClick={() => onRemove(d)} data-testid={`deployment-remove-${d.id}`}>
           Remove
@@ -220,13 +232,13 @@ function Service({ deployment: d, match, onRemove }: { deployment: DeploymentRec
       </div>
       {refused ? (
         <div className="deployment-refused" role="alert" data-testid="deployment-refused">
-          Refused {refused.rulebook?.version ? `v${refused.rulebook.version}` : 'a version'} at {formatDateTime(refused.at)} ({refused.source}): {refused.message}
-          {active ? ` It keeps serving ${d.version !== null ? `v${d.version}` : `v${active.version}`}.` : ''}
+          Refused {refusedVersion ? `v${refusedVersion}` : 'a version'} at {formatDateTime(textOf(refused.at))} ({textOf(refused.source, 'unknown source')}): {textOf(refused.message)}
+          {active ? ` It keeps serving ${numberOf(d.version) !== null ? `v${d.version}` : activeVersion !== null ? `v${activeVersion}` : 'its version'}.` : ''}
         </div>
       ) : null}
       {d.error ? (
         <div className="deployment-refused" role="alert" data-testid="deployment-poll-error">
-          The service did not answer: {d.error}
+          The service did not answer: {textOf(d.error)}
         </div>
       ) : null}
     </div>

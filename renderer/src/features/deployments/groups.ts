@@ -1,7 +1,9 @@
 // Which services run which version, per label. A service follows the label whose file it loads: the
 // status report names its source (`/srv/rulebooks/production.json`, `https://.../staging.json`), and
 // the file's name is the label's (the folder and HTTP sync targets write one file per label). A
-// service whose source names no label, or that did not answer, is listed apart.
+// service whose source names no label, or that did not answer, is listed apart. A report is what
+// an untrusted server said (the backend validates it, but a record may come from elsewhere): every
+// field is read defensively, and only strings and numbers are ever shown.
 import type { DeploymentRecord, LabelRecord } from '../../../../shared/src/api/records.js';
 
 export interface ServiceRow {
@@ -18,9 +20,19 @@ export interface LabelGroup {
   services: ServiceRow[];
 }
 
+/** `value` when it is a string, else `fallback`: what a report says is shown only as text. */
+export function textOf(value: unknown, fallback = ''): string {
+  return typeof value === 'string' ? value : fallback;
+}
+
+/** `value` when it is a finite number, else null. */
+export function numberOf(value: unknown): number | null {
+  return typeof value === 'number' && Number.isFinite(value) ? value : null;
+}
+
 /** The label a source names (`.../production.json` → production), if it is one of `labels`. */
-export function labelOfSource(source: string | null | undefined, labels: readonly string[]): string | null {
-  if (!source) return null;
+export function labelOfSource(source: unknown, labels: readonly string[]): string | null {
+  if (typeof source !== 'string' || !source) return null;
   const base = source.split(/[?#]/)[0]!.split(/[\\/]/).pop() ?? '';
   const name = base.replace(/\.json$/i, '');
   return labels.includes(name) ? name : null;
@@ -43,7 +55,7 @@ export function groupDeployments(labels: readonly LabelRecord[], deployments: re
       continue;
     }
     const active = d.status?.active ?? null;
-    group.services.push({ deployment: d, match: active ? group.version > 0 && active.hash === group.hash : null });
+    group.services.push({ deployment: d, match: active ? group.version > 0 && textOf(active.hash) === group.hash : null });
   }
   return { groups, other };
 }
@@ -53,8 +65,9 @@ export function runsText(d: DeploymentRecord): string {
   const active = d.status?.active;
   if (!d.status) return 'did not answer';
   if (!active) return 'runs nothing yet';
-  if (d.version !== null) return `runs v${d.version}`;
-  return `runs a version this workspace did not publish (v${active.version}, hash ${active.hash.replace(/^sha256:/, '').slice(0, 12)})`;
+  if (numberOf(d.version) !== null) return `runs v${d.version}`;
+  const version = numberOf(active.version);
+  return `runs a version this workspace did not publish (${version === null ? 'version unknown' : `v${version}`}, hash ${textOf(active.hash, '?').replace(/^sha256:/, '').slice(0, 12)})`;
 }
 
 /** `production → v3: checkout-api runs v3 ✓, billing-worker runs v2 ✗` */
