@@ -23,8 +23,8 @@ import { GateService } from './publish/gate.js';
 import { createSyncHandlers } from './sync/handlers.js';
 import { createSyncService } from './sync/service.js';
 import { createDriftHandlers } from './drift/handlers.js';
-import { createInvestigateHandlers } from './drift/investigate-handlers.js';
-import { createTraceHandlers } from './traces/handlers.js';
+import { closeInvestigations, createInvestigateHandlers } from './drift/investigate-handlers.js';
+import { closeTraceHandlers, createTraceHandlers } from './traces/handlers.js';
 import { createPhraseHandlers } from './teach/phrase-handlers.js';
 import { createRecordHandlers } from './teach/record-handlers.js';
 import type { WorkspaceHandlers } from './workspaces/handlers.js';
@@ -162,12 +162,16 @@ export async function openWorkspaceBackend(opts: BackendOptions, session: Worksp
       runs.close();
       gates.close();
       sync.close();
+      closeInvestigations(ctx);
+      closeTraceHandlers(ctx);
       await runs.idle();
     },
     close: () => {
       runs.close();
       gates.close();
       sync.close();
+      closeInvestigations(ctx);
+      closeTraceHandlers(ctx);
       ws.close();
     },
   };

@@ -5,7 +5,8 @@
 // answers side by side with the field diff and both traces. Production: trace files and a watched
 // folder, charted over time (production/). Consistency, Replay and Regressions: investigate/.
 // The tab to open may be named by a link (navigation's focusId), as the Rulebook screen's are.
-import { useEffect, useRef, useState, type ReactNode } from 'react';
+import { ConsistencyPanel, RegressionsPanel, ReplayPanel } from './investigate/index.js';
+import { useEffect, useRef, useState } from 'react';
 import { useStore, type StoreApi } from 'zustand';
 import { useShallow } from 'zustand/react/shallow';
 import { useKey } from '../../app/shortcuts';
@@ -45,10 +46,6 @@ export function DriftScreen() {
     return api.on('runProgress', (event) => store.getState().onProgress(event));
   }, [api, store]);
 
-  const placeholder = (what: string, testId: string): ReactNode => (
-    <EmptyState title={`${what} is coming`} testId={testId} />
-  );
-
   return (
     <div className="page drift" data-testid="drift-screen">
       <header className="page-header">
@@ -61,9 +58,9 @@ export function DriftScreen() {
         tabs={[
           { id: 'compare', label: 'Compare runs', render: () => <CompareTab store={store} /> },
           { id: 'production', label: 'Production', render: () => <ProductionPanel store={production} /> },
-          { id: 'consistency', label: 'Consistency', render: () => placeholder('Consistency', 'drift-consistency-placeholder') },
-          { id: 'replay', label: 'Replay', render: () => placeholder('Replay', 'drift-replay-placeholder') },
-          { id: 'regressions', label: 'Regressions', render: () => placeholder('The regressions board', 'drift-regressions-placeholder') },
+          { id: 'consistency', label: 'Consistency', render: () => <ConsistencyPanel /> },
+          { id: 'replay', label: 'Replay', render: () => <ReplayPanel /> },
+          { id: 'regressions', label: 'Regressions', render: () => <RegressionsPanel /> },
         ]}
       />
     </div>
