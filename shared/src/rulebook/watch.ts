@@ -1,12 +1,11 @@
 // Hot reloading for production services: watch a rulebook file or URL, verify every new version
 // before swapping it in, and keep serving the last good one when a new version is broken.
-import { watch as fsWatch, type FSWatcher } from 'node:fs';
-import { stat } from 'node:fs/promises';
-import { basename, dirname, resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import type { RulebookArtifact } from '../domain.js';
 import { RulebookError } from './errors.js';
 import { fetchRulebookText, filePathOf, isHttpUrl, parseRulebook, readRulebookFile } from './load.js';
 import { printable } from './printable.js';
+import { watchSource } from './source-watch.js';
 
 export interface WatchOptions {
   publicKeys?: string[];
@@ -62,12 +61,6 @@ export function watchRulebook(source: string, opts: WatchOptions = {}): Rulebook
   let lastErrorMessage: string | undefined;
   let etag: string | null = null;
   let lastModified: string | null = null;
-  let running: Promise<void> | null = null;
-  let again = false;
-  let debounceTimer: NodeJS.Timeout | undefined;
-  let pollTimer: NodeJS.Timeout | undefined;
-  let fileWatcher: FSWatcher | undefined;
-  let lastStat: string | undefined;
   const abort = new AbortController();
 
   let resolveReady!: (rb: RulebookArtifact) => void;
@@ -131,82 +124,27 @@ export function watchRulebook(source: string, opts: WatchOptions = {}): Rulebook
     }
   }
 
-  /** Runs checks one at a time; a request during a check runs one more check after it. */
-  function check(): Promise<void> {
-    if (closed) return Promise.resolve();
-    if (running) {
-      again = true;
-      return running;
-    }
-    running = (async () => {
-      do {
-        again = false;
-        await runOnce();
-      } while (again && !closed);
-    })().finally(() => {
-      running = null;
-    });
-    return running;
-  }
-
-  function schedule(): void {
-    if (closed) return;
-    clearTimeout(debounceTimer);
-    debounceTimer = setTimeout(() => void check(), debounceMs);
-    if (!persistent) debounceTimer.unref();
-  }
-
-  async function statChanged(): Promise<boolean> {
-    try {
-      const s = await stat(path!);
-      const sig = `${s.ino}:${s.size}:${s.mtimeMs}`;
-      const changed = lastStat !== undefined && sig !== lastStat;
-      lastStat = sig;
-      return changed;
-    } catch {
-      const changed = lastStat !== 'missing';
-      lastStat = 'missing';
-      return changed;
-    }
-  }
-
-  function poll(): void {
-    if (closed) return;
-    pollTimer = setTimeout(async () => {
-      if (url) await check();
-      else if (await statChanged()) schedule();
-      poll();
-    }, intervalMs);
-    if (!persistent) pollTimer.unref();
-  }
-
-  if (path) {
-    // Watch the directory, not the file: editors and atomic writers replace the file by a rename,
-    // after which a watch on the old file would see nothing.
-    const base = basename(path);
-    try {
-      fileWatcher = fsWatch(dirname(path), { persistent }, (_event, filename) => {
-        if (filename === null || filename === base) schedule();
-      });
-      fileWatcher.on('error', (err) => report(new RulebookError('io', source, `watching stopped working (${err.message}); falling back to polling every ${intervalMs} ms`)));
-    } catch (err) {
-      report(new RulebookError('io', source, `cannot watch ${dirname(path)} (${(err as Error).message}); polling every ${intervalMs} ms`));
-    }
-    void statChanged();
-  }
-  void check();
-  poll();
+  const sw = watchSource({
+    path,
+    intervalMs,
+    debounceMs,
+    persistent,
+    look: runOnce,
+    lookOnEveryPoll: () => false,
+    onWatchFailure: (why, started) =>
+      report(new RulebookError('io', source, started
+        ? `watching stopped working (${why}); falling back to polling every ${intervalMs} ms`
+        : `cannot watch ${dirname(path!)} (${why}); polling every ${intervalMs} ms`)),
+  });
 
   return {
     current: () => current,
     ready,
-    refresh: check,
+    refresh: sw.check,
     close() {
       if (closed) return;
       closed = true;
-      clearTimeout(debounceTimer);
-      clearTimeout(pollTimer);
-      fileWatcher?.close();
+      sw.close();
       abort.abort();
       if (!settled) {
         settled = true;

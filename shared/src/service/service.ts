@@ -1,7 +1,5 @@
 // A production service's rulebook, in one object: watch the file or URL (hot reload, verified),
 // extract with the newest good version, report status, write the trace log.
-import { watch as fsWatch, type FSWatcher } from 'node:fs';
-import { stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { ExtractionResult, MessageInput, RulebookArtifact } from '../domain.js';
@@ -9,8 +7,9 @@ import { createExtractor, type Extractor } from '../pipeline/extractor.js';
 import type { ResponseCache } from '../pipeline/cache.js';
 import type { ProviderConfig } from '../providers/create.js';
 import type { Provider } from '../providers/types.js';
-import { basename, dirname, resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { fetchRulebookText, filePathOf, isHttpUrl, parseRulebook, readRulebookFile } from '../rulebook/load.js';
+import { watchSource } from '../rulebook/source-watch.js';
 import { createStatusReporter, statusHandler, type StatusReporter } from './status.js';
 import { createTraceLog, traceLineOf, type TraceLog } from './trace-log.js';
 import type { LoadedRulebook, RuntimeStatus } from './types.js';
@@ -203,72 +202,18 @@ export function createRulebookService(opts: RulebookServiceOptions): RulebookSer
     void serve(rb, mine);
   }
 
-  let running: Promise<void> | null = null;
-  let again = false;
-  /** One look at a time; a request during a look makes one more after it. */
-  function check(): Promise<void> {
-    if (closed) return Promise.resolve();
-    if (running) {
-      again = true;
-      return running;
-    }
-    running = (async () => {
-      do {
-        again = false;
-        await look();
-      } while (again && !closed);
-    })().finally(() => {
-      running = null;
-    });
-    return running;
-  }
-
-  let debounceTimer: NodeJS.Timeout | undefined;
-  let pollTimer: NodeJS.Timeout | undefined;
-  let fileWatcher: FSWatcher | undefined;
-  let lastStat: string | undefined;
-  function schedule(): void {
-    if (closed) return;
-    clearTimeout(debounceTimer);
-    debounceTimer = setTimeout(() => void check(), debounceMs);
-    debounceTimer.unref();
-  }
-  async function statChanged(): Promise<boolean> {
-    let sig = 'missing';
-    try {
-      const st = await stat(path!);
-      sig = `${st.ino}:${st.size}:${st.mtimeMs}`;
-    } catch {
-      // missing: a change too
-    }
-    const changed = lastStat !== undefined && sig !== lastStat;
-    lastStat = sig;
-    return changed;
-  }
-  function poll(): void {
-    if (closed) return;
-    pollTimer = setTimeout(async () => {
-      if (url || retry) await check();
-      else if (await statChanged()) schedule();
-      poll();
-    }, intervalMs);
-    pollTimer.unref();
-  }
-  if (path) {
-    // The folder, not the file: a sync replaces the file by a rename.
-    const base = basename(path);
-    try {
-      fileWatcher = fsWatch(dirname(path), { persistent: false }, (_event, filename) => {
-        if (filename === null || filename === base) schedule();
-      });
-      fileWatcher.on('error', (err) => report(new Error(`${source}: watching stopped working (${err.message}); polling every ${intervalMs} ms`)));
-    } catch (err) {
-      report(new Error(`${source}: cannot watch ${dirname(path)} (${(err as Error).message}); polling every ${intervalMs} ms`));
-    }
-    void statChanged();
-  }
-  void check();
-  poll();
+  const sw = watchSource({
+    path,
+    intervalMs,
+    debounceMs,
+    persistent: false,
+    look,
+    lookOnEveryPoll: () => retry,
+    onWatchFailure: (why, started) =>
+      report(new Error(started
+        ? `${source}: watching stopped working (${why}); polling every ${intervalMs} ms`
+        : `${source}: cannot watch ${dirname(path!)} (${why}); polling every ${intervalMs} ms`)),
+  });
 
   async function extract(message: MessageInput, o: ExtractCallOptions = {}): Promise<ExtractionResult> {
     const extractor = serving;
@@ -309,9 +254,7 @@ export function createRulebookService(opts: RulebookServiceOptions): RulebookSer
     async close() {
       if (closed) return;
       closed = true;
-      clearTimeout(debounceTimer);
-      clearTimeout(pollTimer);
-      fileWatcher?.close();
+      sw.close();
       abort.abort();
       if (!settled) {
         settled = true;
