@@ -66,7 +66,15 @@ const excerpt = (text: string | null | undefined): string | null => {
   return flat.length > EXCERPT_CHARS ? `${flat.slice(0, EXCERPT_CHARS - 1)}…` : flat;
 };
 
-const unknownOf = (output: Extraction, known: ReadonlySet<string>): string[] => Object.keys(output).filter((k) => !known.has(k));
+/**
+ * The keys outside the draft's fields: the output's, and those stored at import that the output no
+ * longer holds (the runtime drops a key outside its schema from the output and says so in its errors).
+ */
+const unknownOf = (output: Extraction, known: ReadonlySet<string>, stored: readonly string[] = []): string[] => {
+  const keys = Object.keys(output).filter((k) => !known.has(k));
+  for (const k of stored) if (!known.has(k) && !keys.includes(k)) keys.push(k);
+  return keys;
+};
 
 export function createTraceHandlers(ctx: BackendContext, options: TraceHandlerOptions = {}): TraceHandlers {
   const traces = ctx.repos.traces;
@@ -199,7 +207,7 @@ export function createTraceHandlers(ctx: BackendContext, options: TraceHandlerOp
       valid: t.valid,
       version: t.rulebookVersion,
       model: t.model,
-      unknownKeys: unknownOf(t.output, known),
+      unknownKeys: unknownOf(t.output, known, t.unknownKeys),
     };
   }
 

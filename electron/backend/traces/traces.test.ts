@@ -7,7 +7,9 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createTraceLog, traceLineOf } from '../../../shared/src/service/trace-log.js';
 import type { ApiArgs, ApiMethod, ApiResults } from '../../../shared/src/api/index.js';
 import { call, demoRows, demoWorkspaces, openContext, tempFolder, type ContextHarness, type DemoWorkspaces, type TempFolder } from '../test-support.js';
+import { fieldKinds } from '../../services/workspace/traceStore.js';
 import { closeTraceHandlers, createTraceHandlers, type TraceHandlers } from './handlers.js';
+import { readContext, traceRowOfLine } from './import.js';
 
 let demo: DemoWorkspaces;
 let files: TempFolder;
@@ -249,6 +251,18 @@ describe('charts and the traces behind them', () => {
     expect(p50! / 50).toBeLessThan(1.05);
     expect(p95! / 95).toBeGreaterThan(0.95);
     expect(p95! / 95).toBeLessThan(1.05);
+  });
+
+  it('lists the unknown keys stored at import that the output does not hold, except draft fields', async () => {
+    const { h, api } = backend();
+    const schema = h.ctx.extraction.current().rulebook.schema;
+    // As a runtime line is read whose output lost `priority` (dropped by the runtime as outside its schema).
+    const row = traceRowOfLine(JSON.stringify({ text: 'Refund please', output: { issue_type: 'billing' }, time: '2026-03-02T09:00:00Z', id: 'k1' }), readContext('keys.jsonl', schema));
+    if (typeof row === 'string') throw new Error(row);
+    h.ctx.repos.traces.store.insertBatch([{ ...row, unknownKeys: ['priority', 'issue_type'] }], fieldKinds(schema));
+    const page = await api('listTraces', { source: 'keys.jsonl' });
+    expect(page.items.map((t) => t.unknownKeys)).toEqual([['priority']]);
+    expect((await api('getTrace', { seq: page.items[0]!.seq })).unknownKeys).toEqual(['priority']);
   });
 
   it("charts the workspace's own runs the same way", async () => {
