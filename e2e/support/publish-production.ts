@@ -102,9 +102,19 @@ export interface ServiceStatus {
 const LISTENING = /listening on (http:\/\/127\.0\.0\.1:\d+)/;
 
 /** Starts shared/examples/service.mjs on a free port; resolves once it says where it listens. */
-export async function startExampleService(opts: { rulebook: string; publicKey: string; name: string; timeoutMs?: number }): Promise<ExampleService> {
+export async function startExampleService(opts: {
+  rulebook: string;
+  publicKey: string;
+  name: string;
+  timeoutMs?: number;
+  /** Writes the runtime's trace log into this folder (--trace-dir). */
+  traceDir?: string;
+  /** Extra environment (OPENAI_BASE_URL: the model endpoint of an `openai` rulebook). */
+  env?: Record<string, string>;
+}): Promise<ExampleService> {
   const args = [SERVICE, '--rulebook', opts.rulebook, '--public-key', opts.publicKey, '--port', '0', '--service-name', opts.name];
-  const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, OPENAI_API_KEY: '' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  if (opts.traceDir) args.push('--trace-dir', opts.traceDir);
+  const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, OPENAI_API_KEY: '', ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout.setEncoding('utf8').on('data', (c: string) => (out += c));
   child.stderr.setEncoding('utf8').on('data', (c: string) => (out += c));
