@@ -220,6 +220,37 @@ describe('two runs before and after the model changed', () => {
   }, 60_000);
 });
 
+describe('a comparison run under the same model name', () => {
+  it('asks the model again: the cache does not hide a model that answers otherwise since', async () => {
+    const h = harness();
+    const drift = createDriftHandlers(h.ctx);
+    plainDraft(h);
+    await useServer(h);
+    const ids = (await h.call('listMessages', { limit: 40 })).items.map((m) => m.id);
+    const a = await settled(h, await h.call('startRun', { selection: { ids } }));
+    expect(server.chatRequests).toHaveLength(40);
+
+    // The provider changed what stands behind the same model name ("nothing changed in our code").
+    const scripted: Scripted = { shifted: new Map(), renamed: new Map() };
+    server.script({ answer: driftingAnswerer(scripted) });
+    const b = await settled(h, await h.call('startRun', { selection: { ids }, against: { version: 'draft' } }));
+    expect(b).toMatchObject({ kind: 'compare', model: 'casebook-test-1', done: 40, failed: 0 });
+    expect(server.chatRequests).toHaveLength(80);
+    const changes = scripted.shifted.size + scripted.renamed.size;
+    expect(changes).toBeGreaterThan(0);
+    const cmp = await call(drift, 'compareRuns', { a: a.id, b: b.id });
+    expect(cmp).toMatchObject({ overlap: 40, changed: changes, validity: { becameInvalid: scripted.renamed.size, becameValid: 0 } });
+    const pair = await call(drift, 'getRunPair', { a: a.id, b: b.id, messageId: cmp.items[0]!.messageId });
+    expect(pair.b!.trace.cacheHit).toBe(false);
+
+    // The fresh answers replaced the cached ones: an inbox run now gets the model's present answers from the cache.
+    server.script({});
+    const c = await settled(h, await h.call('startRun', { selection: { ids } }));
+    expect(server.chatRequests).toHaveLength(80);
+    expect(await call(drift, 'compareRuns', { a: b.id, b: c.id })).toMatchObject({ overlap: 40, changed: 0 });
+  }, 90_000);
+});
+
 describe('a comparison run against a published version and another provider', () => {
   it('runs v1 with its embedded provider while the draft uses the scripted model, records what it ran under, and leaves the inbox alone', async () => {
     const h = harness();

@@ -1,6 +1,9 @@
 // What a comparison run extracts under (issue 12): a published version's artifact (from the
 // workspace's published versions) or the draft, with the provider and model asked for, through the
 // extraction service (the host's base URL and key, the rate limit, the workspace's response cache).
+// A comparison run asks the model what it says now: a cached answer would hide the very drift it is
+// run to find (a provider changing what stands behind the same model name). Its fresh answers
+// replace the cached ones, so later inbox runs reuse them.
 import { ApiError } from '../../../shared/src/api/index.js';
 import type { ProviderName, RulebookArtifact } from '../../../shared/src/domain.js';
 import type { Extractor } from '../../../shared/src/pipeline/extractor.js';
@@ -28,7 +31,7 @@ export function createCompareExtractors(ctx: Pick<BackendContext, 'repos' | 'ext
   };
 
   const extractor = (artifact: RulebookArtifact, provider: ProviderName | undefined, model: string | undefined): Extractor =>
-    ctx.extraction.forArtifact(artifact, { ...(provider ? { provider } : {}), ...(model ? { model } : {}) });
+    asking(ctx.extraction.forArtifact(artifact, { ...(provider ? { provider } : {}), ...(model ? { model } : {}) }));
 
   return {
     start(against: CompareAgainst) {
@@ -53,5 +56,16 @@ export function createCompareExtractors(ctx: Pick<BackendContext, 'repos' | 'ext
       }
       return extractor(artifact, run.provider as ProviderName, run.model);
     },
+  };
+}
+
+/** The extractor, every answer asked of the provider (never the cache's), each then cached. */
+function asking(inner: Extractor): Extractor {
+  return {
+    rulebook: inner.rulebook,
+    provider: inner.provider,
+    retrieve: (message, k, exclude) => inner.retrieve(message, k, exclude),
+    prepare: () => inner.prepare(),
+    extract: (message, opts) => inner.extract(message, { ...opts, refresh: true }),
   };
 }
