@@ -4,6 +4,7 @@
 import { render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
+import type { CasebookApi } from '../../../api/contract';
 import { createStores, StoresProvider } from '../../../stores';
 import { startBackend } from '../../../test/backend';
 import type { Attribution, ReplayItem } from '../../../../../shared/src/api/records.js';
@@ -170,6 +171,33 @@ describe('Replay and attribution', () => {
     backend.api.emit('driftChanged', { kind: 'replay', id: 'replay-new', done: 40, total: 40, status: 'done' });
     await waitFor(() => expect(screen.getByTestId('replay-same').textContent).toBe('38'));
     expect(fake.callsOf('listReplays').length).toBeGreaterThan(listed);
+  });
+
+  it('a replay that ends before its start is answered is shown done (its one end event is not lost)', async () => {
+    const backend = await startBackend();
+    const fake = createInvestigateFake(backend.api, { replays: [], nextReplay: replayReport('replay-fast', { status: 'running', total: 3, done: 0 }) });
+    // The host answers startReplay only after the replay's end event has reached the window, as a
+    // replay of a few traces answered from the cache can on a busy machine.
+    const startReplay: CasebookApi['startReplay'] = async (args) => {
+      const report = await fake.api.startReplay(args);
+      fake.state.replays[0] = { ...fake.state.replays[0]!, status: 'done', done: 3, same: 2, differ: 1, attribution: { rulebook: 0, model: 1, traffic: 0 }, items: [item(7, 'model', { urgency: 'low' }, { urgency: 'high' })] };
+      backend.api.emit('driftChanged', { kind: 'replay', id: 'replay-fast', done: 3, total: 3, status: 'done' });
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      return report;
+    };
+    const api = new Proxy(fake.api, { get: (target, prop) => (prop === 'startReplay' ? startReplay : (Reflect.get(target, prop) as unknown)) });
+    const user = userEvent.setup();
+    render(
+      <StoresProvider stores={createStores(api, { screen: 'drift' })}>
+        <ReplayPanel />
+      </StoresProvider>,
+    );
+    await user.click(await screen.findByTestId('replay-start'));
+    await waitFor(() => expect(screen.getByTestId('replay-same').textContent).toBe('2'));
+    expect(screen.getByTestId('replay-under').textContent).toContain('3 of 3 traces replayed');
+    expect(screen.getByTestId('replay-under').textContent).not.toContain('running');
+    expect(screen.queryByTestId('replay-progress')).toBeNull();
+    expect(screen.getAllByTestId('replay-item').map((e) => e.getAttribute('data-seq'))).toEqual(['7']);
   });
 
   it('the last 7 days by default; a replay refused says why', async () => {

@@ -39,9 +39,16 @@ export interface ReplayState {
 export function createReplayStore(api: CasebookApi) {
   // Each replay shown (or drill) is a generation; answers from an older one are dropped.
   let generation = 0;
+  // Replays whose end was announced: a short replay can end before startReplay is answered, and its
+  // one end event must not be lost (the panel would wait for it forever).
+  const ended = new Set<string>();
   return createStore<ReplayState>()((set, get) => {
     function present(report: ReplayReport) {
       const live = LIVE.has(report.status);
+      if (live && ended.delete(report.id)) {
+        void get().show(report.id, get().attribution);
+        return;
+      }
       set({
         report,
         items: report.items,
@@ -148,6 +155,10 @@ export function createReplayStore(api: CasebookApi) {
           return;
         }
         // A replay ended: the list changes, and the one shown (when it is this one) is reloaded.
+        if (event.id) {
+          ended.add(event.id);
+          if (ended.size > 64) ended.delete(ended.values().next().value!);
+        }
         void get().loadList();
         if (report && event.id === report.id) {
           set({ progress: null, cancelling: false });
