@@ -117,6 +117,19 @@ test('two runs before and after the model changed: counts, per-field changes and
   await drift.clearFilter();
   await drift.expectRows(subjects(changed));
 
+  // By keyboard: j to the first row, Enter opens it, j moves to the next message, Escape goes back.
+  const order = await drift.rows.locator('.drift-row-subject').allTextContents();
+  await page.keyboard.press('j');
+  await expect(drift.rows.first()).toHaveAttribute('aria-selected', 'true');
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('drift-pair-message').locator('h3')).toHaveText(order[0]!);
+  await page.keyboard.press('j');
+  await expect(page.getByTestId('drift-pair-message').locator('h3')).toHaveText(order[1]!);
+  await expect(drift.pair).toContainText(`2 of ${changed.length}`);
+  await page.keyboard.press('Escape');
+  await expect(drift.pair).toHaveCount(0);
+  await expect(drift.rows.nth(1)).toHaveAttribute('aria-selected', 'true');
+
   // One message both renamed and shifted, side by side.
   const both = expected.find((e) => e.renamed && e.a.issue_type !== e.b.issue_type)!;
   await drift.row(both.subject).click();
