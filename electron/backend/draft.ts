@@ -21,6 +21,27 @@ export function draftVersion(repos: Repositories, rulebookId: string): number {
  * lineage: the same rules and precedents always give the same draft hash (and the same cache keys).
  */
 export function draftArtifact(repos: Repositories): RulebookArtifact {
+  // Built once per change of what it is made of (every extraction asks for it).
+  const revision = repos.draftRevision();
+  const built = assembled.get(repos);
+  if (built?.revision === revision) return built.artifact;
+  const artifact = deepFreeze(assemble(repos));
+  assembled.set(repos, { revision, artifact });
+  return artifact;
+}
+
+/** The last draft assembled per workspace, and the revision it was assembled at; frozen, as it is shared. */
+const assembled = new WeakMap<Repositories, { revision: string; artifact: RulebookArtifact }>();
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
+}
+
+function assemble(repos: Repositories): RulebookArtifact {
   const draft = readDraft(repos);
   if (!draft) throw new Error('this workspace has no rulebook yet');
   const content = {

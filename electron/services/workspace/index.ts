@@ -54,6 +54,8 @@ export function repositories(ws: Workspace) {
     deployments: new DeploymentRepository(ws),
     publications: new PublicationRepository(ws),
     signingKeys: new SigningKeyRepository(ws),
+    /** Moves whenever what the draft rulebook is assembled from may have changed (draftRevision.ts). */
+    draftRevision: () => ws.draftRevision(),
   };
 }
 export type Repositories = ReturnType<typeof repositories>;

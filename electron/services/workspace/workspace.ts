@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
+import { draftRevision, installDraftRevision } from './draftRevision.js';
 import { WorkspaceCorruptError, WorkspaceOpenError } from './errors.js';
 import { migrate } from './migrate.js';
 import { MIGRATIONS, type Migration } from './migrations/index.js';
@@ -73,6 +74,11 @@ export class Workspace {
     return this.db.transaction(fn).deferred() as T;
   }
 
+  /** Moves whenever a table the draft rulebook is assembled from may have changed (draftRevision.ts). */
+  draftRevision(): string {
+    return draftRevision(this.db);
+  }
+
   /** `PRAGMA quick_check`: 'ok', or the problems found. Slow on big files; for a repair screen. */
   check(): string[] {
     return (this.db.pragma('quick_check', { simple: false }) as { quick_check: string }[]).map((r) => r.quick_check);
@@ -116,6 +122,7 @@ export function openWorkspace(path: string, options: OpenWorkspaceOptions = {}):
     configure(db);
     const now = options.now ?? (() => new Date());
     const applied = migrate(db, options.migrations ?? MIGRATIONS, now);
+    installDraftRevision(db);
     return new Workspace(path, db, now, applied);
   } catch (error) {
     db.close();
