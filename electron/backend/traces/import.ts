@@ -23,7 +23,7 @@ import type { Extraction, ExtractionSchema, JsonValue, ValidationError } from '.
 import { validateExtraction } from '../../../shared/src/schema/validate.js';
 import type { TraceImportResult } from '../../../shared/src/api/index.js';
 import { messageContentHash } from '../../services/workspace/messages.js';
-import { fieldKinds, type FieldKinds, type TraceRow, type TraceStore } from '../../services/workspace/traceStore.js';
+import { canonicalTimeMs, fieldKinds, type FieldKinds, type TraceRow, type TraceStore } from '../../services/workspace/traceStore.js';
 import { detectDelimiter, parseCsv } from '../import/csv.js';
 import { decodeText } from '../import/parse.js';
 import { TimeSlice } from '../time-slice.js';
@@ -43,6 +43,8 @@ const ISO_TIME = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(Z|[+
 /** A time as stored (`toISOString`), or null when it is not an ISO 8601 time. */
 export function parseTraceTime(value: unknown): string | null {
   if (typeof value !== 'string') return null;
+  // The runtime writes times in the stored form already: taken as they are, without a Date.
+  if (!Number.isNaN(canonicalTimeMs(value))) return value;
   const s = value.trim();
   const m = ISO_TIME.exec(s);
   if (!m) return null;
@@ -247,6 +249,12 @@ export class TraceSink {
   ) {}
 
   async add(row: TraceRow | string, line: number): Promise<void> {
+    this.push(row, line);
+    await this.slice.yieldIfDue();
+  }
+
+  /** Takes a row (or what is wrong with its line) without giving the event loop a turn: the caller does, every few lines (`yieldIfDue`). */
+  push(row: TraceRow | string, line: number): void {
     this.lines += 1;
     if (typeof row === 'string') {
       this.badCount += 1;
@@ -255,7 +263,11 @@ export class TraceSink {
       this.batch.push(row);
       if (this.batch.length >= BATCH_LINES) this.flush();
     }
-    await this.slice.yieldIfDue();
+  }
+
+  /** Gives the event loop a turn when this import has held it for a slice. */
+  yieldIfDue(): Promise<void> {
+    return this.slice.yieldIfDue();
   }
 
   /** Writes what is waiting (one transaction). */
@@ -312,10 +324,13 @@ export async function readJsonl(content: string, sink: TraceSink, firstLine = 1)
     const nl = content.indexOf('\n', at);
     const end = nl === -1 ? content.length : nl;
     const text = content.slice(at, end).trim();
-    if (text !== '') await sink.add(traceRowOfLine(text, sink.ctx), line);
+    if (text !== '') sink.push(traceRowOfLine(text, sink.ctx), line);
     line += 1;
     at = end + 1;
+    // A line takes microseconds and a batch's write milliseconds: asking the clock every few lines is often enough.
+    if ((line & 15) === 0) await sink.yieldIfDue();
   }
+  await sink.yieldIfDue();
 }
 
 const CSV_RESERVED = new Set(['text', 'message', 'subject', 'output', 'time', 'version', 'model', 'id', 'valid']);

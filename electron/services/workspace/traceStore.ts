@@ -10,7 +10,55 @@ import type { Workspace } from './workspace.js';
 export const HOUR_MS = 3_600_000;
 
 /** Whole hours since 1970-01-01T00:00Z: the bucket key of every chart. */
-export const hourOf = (iso: string): number => Math.floor(Date.parse(iso) / HOUR_MS);
+export function hourOf(iso: string): number {
+  const ms = canonicalTimeMs(iso);
+  return Math.floor((Number.isNaN(ms) ? Date.parse(iso) : ms) / HOUR_MS);
+}
+
+const DAY_MS = 86_400_000;
+
+/** `count` decimal digits of `s` at `at` as a number, or -1 when one is not a digit. */
+function digits(s: string, at: number, count: number): number {
+  let n = 0;
+  for (let i = at; i < at + count; i += 1) {
+    const d = s.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return -1;
+    n = n * 10 + d;
+  }
+  return n;
+}
+
+/** Days from 1970-01-01 to a date of the proleptic Gregorian calendar (Howard Hinnant's days_from_civil). */
+function daysFromCivil(y: number, m: number, d: number): number {
+  const yy = m <= 2 ? y - 1 : y;
+  const era = Math.floor(yy / 400);
+  const yoe = yy - era * 400;
+  const doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + d - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146_097 + doe - 719_468;
+}
+
+const daysInMonth = (y: number, m: number): number =>
+  m === 2 ? (y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0) ? 29 : 28) : m === 4 || m === 6 || m === 9 || m === 11 ? 30 : 31;
+
+/**
+ * The time of a string already in the stored form (`2026-03-02T08:40:18.000Z`, what `toISOString`
+ * writes, so also what the runtime's trace log writes), in ms, without a Date: an import reads a
+ * million of them. NaN for anything else (another form, or a date that does not exist, which
+ * Date.parse would roll over into the next month): the caller then parses it the slow way.
+ */
+export function canonicalTimeMs(s: string): number {
+  if (s.length !== 24 || s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45 || s.charCodeAt(10) !== 84 || s.charCodeAt(13) !== 58 || s.charCodeAt(16) !== 58 || s.charCodeAt(19) !== 46 || s.charCodeAt(23) !== 90) return NaN;
+  const y = digits(s, 0, 4);
+  const mo = digits(s, 5, 2);
+  const d = digits(s, 8, 2);
+  const h = digits(s, 11, 2);
+  const mi = digits(s, 14, 2);
+  const sec = digits(s, 17, 2);
+  const ms = digits(s, 20, 3);
+  if (y < 0 || mo < 1 || mo > 12 || d < 1 || d > daysInMonth(y, mo) || h < 0 || h > 23 || mi < 0 || mi > 59 || sec < 0 || sec > 59 || ms < 0) return NaN;
+  return daysFromCivil(y, mo, d) * DAY_MS + h * HOUR_MS + mi * 60_000 + sec * 1000 + ms;
+}
 export const hourStart = (hour: number): string => new Date(hour * HOUR_MS).toISOString();
 
 /** A trace as stored: what a line said, normalised. */
@@ -77,9 +125,8 @@ export function valueKey(value: unknown, kind: 'value' | 'text' | undefined): st
 const LATENCY_STEP = Math.log(1.1);
 /** Latency histogram bucket: 0 for under 1 ms, else 1 + floor(log1.1(ms)) (each 10% wide). */
 export function latencyBucket(ms: number | null): string {
-  if (ms === null || !Number.isFinite(ms)) return 'null';
-  if (ms < 1) return '0';
-  return String(1 + Math.floor(Math.log(ms) / LATENCY_STEP));
+  const b = latencyBucketNumber(ms);
+  return b === -1 ? 'null' : String(b);
 }
 /** A bucket's representative latency (its geometric middle), in ms, to a tenth. */
 export function latencyOfBucket(key: string): number | null {
@@ -106,35 +153,133 @@ const SEP = '\u0000';
 /** The page cache an importing connection gets, in KiB. */
 const TRACE_CACHE_KIB = 256 * 1024;
 
+const bump = <K>(map: Map<K, number>, key: K, n: number): void => {
+  map.set(key, (map.get(key) ?? 0) + n);
+};
+
+/** One field's values in one hour: strings by the string itself (made JSON once, when read out), other values by their key. */
+class FieldCounts {
+  readonly strings = new Map<string, number>();
+  readonly keys = new Map<string, number>();
+}
+
+/**
+ * One hour's counts from one source. A trace adds some twenty counts; keyed by the values the
+ * trace holds (a version number, a model, a string value) rather than by joined strings, they cost
+ * a map lookup each, and the keys the table stores are made once per hour, when read out.
+ */
+class HourCounts {
+  total = 0;
+  /** valid, version, model, latency, key: by the metric's key, or (version, model, latency) by the raw value. */
+  readonly valid = new Map<string, number>();
+  readonly version = new Map<number | string | null, number>();
+  readonly model = new Map<string | null, number>();
+  readonly latency = new Map<number | string, number>();
+  readonly key = new Map<string, number>();
+  readonly fields = new Map<string, FieldCounts>();
+
+  constructor(
+    readonly hour: number,
+    readonly source: string,
+  ) {}
+
+  field(name: string): FieldCounts {
+    let f = this.fields.get(name);
+    if (!f) this.fields.set(name, (f = new FieldCounts()));
+    return f;
+  }
+
+  /** Every (metric, field, key) count, keys as the table stores them. */
+  *entries(): Generator<{ metric: BucketMetric; field: string; key: string; n: number }> {
+    if (this.total) yield { metric: 'total', field: '', key: '', n: this.total };
+    for (const [metric, map, keyOf] of [
+      ['valid', this.valid, String],
+      ['version', this.version, (k: number | string | null) => (k === null ? NONE_KEY : String(k))],
+      ['model', this.model, (k: string | null) => k ?? NONE_KEY],
+      ['latency', this.latency, (k: number | string) => (k === -1 ? 'null' : String(k))],
+      ['key', this.key, String],
+    ] as const) {
+      for (const [key, n] of merged(map as Map<unknown, number>, keyOf as (k: unknown) => string)) yield { metric, field: '', key, n };
+    }
+    for (const [field, f] of this.fields) {
+      const byKey = merged(f.strings, stringValueKey);
+      for (const [key, n] of f.keys) bump(byKey, key, n);
+      for (const [key, n] of byKey) yield { metric: 'field', field, key, n };
+    }
+  }
+}
+
+/** A map's counts under the keys `keyOf` gives (two raw keys may give one). */
+function merged<K>(map: Map<K, number>, keyOf: (k: K) => string): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const [k, n] of map) bump(out, keyOf(k), n);
+  return out;
+}
+
+/** valueKey of a string value of a field counted by value. */
+const stringValueKey = (value: string): string => {
+  const json = JSON.stringify(value);
+  return json.length > MAX_VALUE_KEY ? TEXT_KEY : json;
+};
+
+/** Latency bucket as a number (-1: none); see latencyBucket. */
+function latencyBucketNumber(ms: number | null): number {
+  if (ms === null || !Number.isFinite(ms)) return -1;
+  return ms < 1 ? 0 : 1 + Math.floor(Math.log(ms) / LATENCY_STEP);
+}
+
 /** Counts per metric, field, hour, source and key, as a batch (or a chart of runs) adds them up. */
 export class BucketCounts implements BucketSource {
-  readonly counts = new Map<string, number>();
+  private readonly hours = new Map<string, HourCounts>();
+  /** The hour the last trace went to: traces come mostly in time order, so most find it here. */
+  private last: HourCounts | null = null;
+
+  private hourCounts(hour: number, source: string): HourCounts {
+    const last = this.last;
+    if (last && last.hour === hour && last.source === source) return last;
+    const k = hour + SEP + source;
+    let hc = this.hours.get(k);
+    if (!hc) this.hours.set(k, (hc = new HourCounts(hour, source)));
+    return (this.last = hc);
+  }
 
   add(metric: BucketMetric, field: string, hour: number, source: string, key: string, n = 1): void {
-    const k = metric + SEP + field + SEP + hour + SEP + source + SEP + key;
-    this.counts.set(k, (this.counts.get(k) ?? 0) + n);
+    const hc = this.hourCounts(hour, source);
+    if (metric === 'total') hc.total += n;
+    else if (metric === 'field') bump(hc.field(field).keys, key, n);
+    else bump(hc[metric] as Map<string, number>, key, n);
   }
 
   /** One trace's counts. */
-  addTrace(t: Pick<TraceRow, 'source' | 'receivedAt' | 'output' | 'valid' | 'rulebookVersion' | 'model' | 'latencyMs'>, kinds: FieldKinds, hour = hourOf(t.receivedAt)): void {
-    const s = t.source;
-    this.add('total', '', hour, s, '');
-    this.add('valid', '', hour, s, t.valid ? 'true' : 'false');
-    this.add('version', '', hour, s, t.rulebookVersion === null ? NONE_KEY : String(t.rulebookVersion));
-    this.add('model', '', hour, s, t.model ?? NONE_KEY);
-    this.add('latency', '', hour, s, latencyBucket(t.latencyMs));
+  addTrace(
+    t: Pick<TraceRow, 'source' | 'receivedAt' | 'output' | 'rulebookVersion' | 'model' | 'latencyMs'> & { valid: boolean | null },
+    kinds: FieldKinds,
+    hour = hourOf(t.receivedAt),
+  ): void {
+    const hc = this.hourCounts(hour, t.source);
+    hc.total += 1;
+    // An unknown validity counts as valid.
+    bump(hc.valid, t.valid === false ? 'false' : 'true', 1);
+    bump(hc.version, t.rulebookVersion, 1);
+    bump(hc.model, t.model, 1);
+    bump(hc.latency, latencyBucketNumber(t.latencyMs), 1);
     const output = t.output as Record<string, JsonValue>;
     for (const key in output) {
-      this.add('key', '', hour, s, key);
-      this.add('field', key, hour, s, valueKey(output[key], kinds.get(key)));
+      bump(hc.key, key, 1);
+      const value = output[key];
+      const kind = kinds.get(key);
+      const f = hc.field(key);
+      if (value === null || value === undefined) bump(f.keys, 'null', 1);
+      else if (kind === 'text') bump(f.keys, TEXT_KEY, 1);
+      else if (typeof value === 'string') bump(f.strings, value, 1);
+      else bump(f.keys, valueKey(value, kind), 1);
     }
-    for (const name of kinds.keys()) if (!(name in output)) this.add('field', name, hour, s, 'null');
+    for (const name of kinds.keys()) if (!(name in output)) bump(hc.field(name).keys, 'null', 1);
   }
 
-  *entries(): Generator<{ metric: string; field: string; hour: number; source: string; key: string; n: number }> {
-    for (const [k, n] of this.counts) {
-      const [metric, field, hour, source, key] = k.split(SEP) as [string, string, string, string, string];
-      yield { metric, field, hour: Number(hour), source, key, n };
+  *entries(): Generator<{ metric: BucketMetric; field: string; hour: number; source: string; key: string; n: number }> {
+    for (const hc of this.hours.values()) {
+      for (const e of hc.entries()) yield { metric: e.metric, field: e.field, hour: hc.hour, source: hc.source, key: e.key, n: e.n };
     }
   }
 
@@ -152,7 +297,8 @@ export class BucketCounts implements BucketSource {
   }
 
   clear(): void {
-    this.counts.clear();
+    this.hours.clear();
+    this.last = null;
   }
 }
 
@@ -258,9 +404,84 @@ function where(filter: TraceFilter): { sql: string; params: Params } {
   return { sql: parts.join(' AND '), params };
 }
 
+/** One trace as written: its columns (the JSON ones as text) and what its hour counts read. */
+export interface TraceRecord {
+  id: string;
+  source: string;
+  /** ISO 8601 (`toISOString`). */
+  receivedAt: string;
+  /** Whole hours since 1970 of receivedAt (hourOf). */
+  hour: number;
+  /** JSON: the message. */
+  message: string;
+  messageHash: string | null;
+  output: Extraction;
+  /** JSON: the output. */
+  outputJson: string;
+  /** Unknown (null) counts as valid. */
+  valid: boolean | null;
+  rulebookId: string | null;
+  rulebookVersion: number | null;
+  rulebookHash: string | null;
+  model: string | null;
+  provider: string | null;
+  service: string | null;
+  latencyMs: number | null;
+  cached: boolean | null;
+  /** JSON array of the unknown keys, or null when none. */
+  unknownKeys: string | null;
+  /** JSON { errors, rulesFired, precedents, promptHash }, or null. */
+  detail: string | null;
+  format: string | null;
+  /** JSON Trace, when the whole trace was given. */
+  trace: string | null;
+}
+
+/** A trace line's row as written. */
+export function recordOf(t: TraceRow): TraceRecord {
+  return {
+    id: t.id,
+    source: t.source,
+    receivedAt: t.receivedAt,
+    hour: hourOf(t.receivedAt),
+    message: toJson(t.message),
+    messageHash: t.messageHash,
+    output: t.output,
+    outputJson: toJson(t.output),
+    valid: t.valid,
+    rulebookId: t.rulebookId,
+    rulebookVersion: t.rulebookVersion,
+    rulebookHash: t.rulebookHash,
+    model: t.model,
+    provider: t.provider,
+    service: t.service,
+    latencyMs: t.latencyMs,
+    cached: t.cached,
+    unknownKeys: t.unknownKeys.length ? toJson(t.unknownKeys) : null,
+    detail: detailJson(t),
+    format: t.format,
+    trace: null,
+  };
+}
+
+const bit = (b: boolean | null): number | null => (b === null ? null : b ? 1 : 0);
+
+/**
+ * The detail column: only what differs from what a missing entry reads as (no errors, no rules
+ * fired, no precedents or prompt hash), or null when nothing does: a million traces write less.
+ */
+function detailJson(t: Pick<TraceRow, 'errors' | 'rulesFired' | 'precedents' | 'promptHash'>): string | null {
+  const d: { errors?: ValidationError[]; rulesFired?: string[]; precedents?: { id: string; score: number }[]; promptHash?: string } = {};
+  if (t.errors.length) d.errors = t.errors;
+  if (t.rulesFired.length) d.rulesFired = t.rulesFired;
+  if (t.precedents !== null) d.precedents = t.precedents;
+  if (t.promptHash !== null) d.promptHash = t.promptHash;
+  return d.errors || d.rulesFired || d.precedents || d.promptHash !== undefined ? toJson(d) : null;
+}
+
 export class TraceStore {
-  private readonly insertStmt: Statement<[Params]>;
-  private readonly bumpStmt: Statement<[Params]>;
+  private readonly insertStmt: Statement<unknown[]>;
+  private readonly bumpStmt: Statement<unknown[]>;
   private readonly getStmt: Statement<[number], Row>;
   private readonly chartStmt: Statement<[Params], BucketRow>;
   private readonly chartSourceStmt: Statement<[Params], BucketRow>;
@@ -269,12 +490,12 @@ export class TraceStore {
 
   constructor(private readonly ws: Workspace) {
     const db = ws.db;
+    // Positional parameters: binding twenty named ones from an object costs more than the insert's own work.
     this.insertStmt = db.prepare(`INSERT INTO traces (id, source, received_at, hour, message, message_hash, output, valid, rulebook_id,
-        rulebook_version, rulebook_hash, model, provider, service, latency_ms, cached, unknown_keys, detail, format, imported_at)
-      VALUES (@id, @source, @received_at, @hour, @message, @message_hash, @output, @valid, @rulebook_id, @rulebook_version,
-        @rulebook_hash, @model, @provider, @service, @latency_ms, @cached, @unknown_keys, @detail, @format, @imported_at)
+        rulebook_version, rulebook_hash, model, provider, service, latency_ms, cached, unknown_keys, detail, format, trace, imported_at)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
       ON CONFLICT (source, id) DO NOTHING`);
-    this.bumpStmt = db.prepare(`INSERT INTO trace_buckets (metric, field, hour, source, key, n) VALUES (@metric, @field, @hour, @source, @key, @n)
+    this.bumpStmt = db.prepare(`INSERT INTO trace_buckets (metric, field, hour, source, key, n) VALUES (?, ?, ?, ?, ?, ?)
       ON CONFLICT (metric, field, hour, source, key) DO UPDATE SET n = n + excluded.n`);
     this.getStmt = db.prepare(`SELECT ${COLUMNS} FROM traces WHERE seq = ?`);
     this.chartStmt = db.prepare(`SELECT hour, key, sum(n) AS n FROM trace_buckets
@@ -285,45 +506,35 @@ export class TraceStore {
   }
 
   /**
-   * Stores a batch in one transaction and adds its counts; a trace whose source and id are stored
-   * already (or earlier in the batch) is skipped and not counted.
+   * Stores a batch of trace lines in one transaction and adds their counts; a trace whose source and
+   * id are stored already (or earlier in the batch) is skipped and not counted.
    */
   insertBatch(rows: readonly TraceRow[], kinds: FieldKinds): { inserted: number; duplicates: number } {
+    const inserted = this.insertRecords(rows.map(recordOf), kinds);
+    return { inserted, duplicates: rows.length - inserted };
+  }
+
+  /**
+   * Stores traces in one transaction (the caller's, when inside one) and adds the hour counts of
+   * those stored; one whose source and id are stored already (or earlier in the batch) is skipped.
+   * Returns how many were stored.
+   */
+  insertRecords(records: readonly TraceRecord[], kinds: FieldKinds): number {
     this.growCache();
     const importedAt = this.ws.timestamp();
     const counts = new BucketCounts();
+    const insert = this.insertStmt;
     return this.ws.write(() => {
       let inserted = 0;
-      for (const t of rows) {
-        const hour = hourOf(t.receivedAt);
-        const changes = this.insertStmt.run({
-          id: t.id,
-          source: t.source,
-          received_at: t.receivedAt,
-          hour,
-          message: toJson(t.message),
-          message_hash: t.messageHash,
-          output: toJson(t.output),
-          valid: t.valid ? 1 : 0,
-          rulebook_id: t.rulebookId,
-          rulebook_version: t.rulebookVersion,
-          rulebook_hash: t.rulebookHash,
-          model: t.model,
-          provider: t.provider,
-          service: t.service,
-          latency_ms: t.latencyMs,
-          cached: t.cached === null ? null : t.cached ? 1 : 0,
-          unknown_keys: t.unknownKeys.length ? toJson(t.unknownKeys) : null,
-          detail: toJson({ errors: t.errors, rulesFired: t.rulesFired, precedents: t.precedents, promptHash: t.promptHash }),
-          format: t.format,
-          imported_at: importedAt,
-        }).changes;
+      for (const r of records) {
+        const changes = insert.run(r.id, r.source, r.receivedAt, r.hour, r.message, r.messageHash, r.outputJson, bit(r.valid), r.rulebookId, r.rulebookVersion,
+          r.rulebookHash, r.model, r.provider, r.service, r.latencyMs, bit(r.cached), r.unknownKeys, r.detail, r.format, r.trace, importedAt).changes;
         if (changes === 0) continue;
         inserted += 1;
-        counts.addTrace(t, kinds, hour);
+        counts.addTrace(r, kinds, r.hour);
       }
-      for (const e of counts.entries()) this.bumpStmt.run(e);
-      return { inserted, duplicates: rows.length - inserted };
+      this.addCounts(counts);
+      return inserted;
     });
   }
 
@@ -342,7 +553,7 @@ export class TraceStore {
   /** Adds counts made elsewhere (inside the caller's transaction). */
   addCounts(counts: BucketCounts): void {
     this.ws.write(() => {
-      for (const e of counts.entries()) this.bumpStmt.run(e);
+      for (const e of counts.entries()) this.bumpStmt.run(e.metric, e.field, e.hour, e.source, e.key, e.n);
     });
   }
 

@@ -6,7 +6,7 @@ import type { Statement } from 'better-sqlite3';
 import type { Extraction, MessageInput, Trace } from '../../../shared/src/domain.js';
 import { fromJson, isoTime, toJson } from './json.js';
 import { messageContentHash } from './messages.js';
-import { BucketCounts, hourOf, TraceStore } from './traceStore.js';
+import { hourOf, TraceStore, type TraceRecord } from './traceStore.js';
 import { readRunTraces, type RunTraceRow } from './traceRuns.js';
 import type { Workspace } from './workspace.js';
 
@@ -70,11 +70,6 @@ const LATEST = '\uffff';
 
 /** The statements, exported so a test can check their query plans. */
 export const TRACE_SQL = {
-  insert: `INSERT INTO traces (id, source, received_at, hour, message, message_hash, output, valid, rulebook_id, rulebook_version, rulebook_hash,
-      model, latency_ms, cached, trace, imported_at)
-    VALUES (@id, @source, @received_at, @hour, @message, @message_hash, @output, @valid, @rulebook_id, @rulebook_version, @rulebook_hash,
-      @model, @latency_ms, @cached, @trace, @imported_at)
-    ON CONFLICT (source, id) DO NOTHING`,
   list: `SELECT ${COLUMNS} FROM traces WHERE ${RANGE} ORDER BY received_at, seq LIMIT @limit`,
   // `from` is raised to the cursor's time by the caller, so the index range starts at the cursor.
   listAfter: `SELECT ${COLUMNS} FROM traces WHERE ${RANGE} AND (received_at, seq) > (@after_at, @after_seq)
@@ -102,7 +97,6 @@ interface Row {
 type Params = Record<string, string | number | null>;
 
 export class TraceRepository {
-  private insertStmtCache: Statement<[Params]> | null = null;
   private readonly listStmt: Statement<[Params], Row>;
   private readonly listAfterStmt: Statement<[Params], Row>;
   private readonly countStmt: Statement<[Params], number>;
@@ -119,65 +113,46 @@ export class TraceRepository {
     return (this.storeCache ??= new TraceStore(this.ws));
   }
 
-  private get insertStmt(): Statement<[Params]> {
-    return (this.insertStmtCache ??= this.ws.db.prepare(TRACE_SQL.insert));
-  }
-
   /**
    * Stores traces in one transaction (all or none); a trace whose source and id are already stored
    * (or come earlier in the batch) is skipped, so importing a file again adds only what is new.
    * The charts' hour counts are added for what is stored (an unknown validity counts as valid).
    */
   insertMany(traces: readonly NewTrace[]): { inserted: number; skipped: number } {
-    const importedAt = this.ws.timestamp();
     // Checked and converted before the transaction: a bad trace refuses the batch before any write.
-    const rows = traces.map((t): Params => {
+    const records = traces.map((t): TraceRecord => {
       if (typeof t?.message?.text !== 'string') throw new TypeError(`trace ${String(t?.id)}: needs a message with text`);
       if (typeof t.id !== 'string' || typeof t.source !== 'string') throw new TypeError('a trace needs an id and a source');
       const receivedAt = isoTime(t.receivedAt, 'receivedAt');
       const { text, subject, sender, context } = t.message;
+      const outputJson = toJson(t.output);
       return {
         id: t.id,
         source: t.source,
-        received_at: receivedAt,
+        receivedAt,
         hour: hourOf(receivedAt),
         message: toJson(t.message),
-        message_hash: messageContentHash({ text, subject: subject ?? null, sender: sender ?? null, context: context ?? null, receivedAt }),
-        output: toJson(t.output),
-        valid: t.valid === undefined || t.valid === null ? null : t.valid ? 1 : 0,
-        rulebook_id: t.rulebookId ?? t.trace?.rulebook.id ?? null,
-        rulebook_version: t.rulebookVersion ?? null,
-        rulebook_hash: t.rulebookHash ?? t.trace?.rulebook.hash ?? null,
+        messageHash: messageContentHash({ text, subject: subject ?? null, sender: sender ?? null, context: context ?? null, receivedAt }),
+        // Counted as stored (a key whose value is undefined is not).
+        output: fromJson<Extraction>(outputJson),
+        outputJson,
+        valid: t.valid ?? null,
+        rulebookId: t.rulebookId ?? t.trace?.rulebook.id ?? null,
+        rulebookVersion: t.rulebookVersion ?? null,
+        rulebookHash: t.rulebookHash ?? t.trace?.rulebook.hash ?? null,
         model: t.model ?? t.trace?.provider.model ?? null,
-        latency_ms: t.trace?.latencyMs ?? null,
-        cached: t.trace ? (t.trace.cacheHit ? 1 : 0) : null,
+        provider: null,
+        service: null,
+        latencyMs: t.trace?.latencyMs ?? null,
+        cached: t.trace ? t.trace.cacheHit : null,
+        unknownKeys: null,
+        detail: null,
+        format: null,
         trace: t.trace ? toJson(t.trace) : null,
-        imported_at: importedAt,
       };
     });
-    const counts = new BucketCounts();
-    return this.ws.write(() => {
-      let inserted = 0;
-      for (const row of rows) {
-        if (this.insertStmt.run(row).changes === 0) continue;
-        inserted += 1;
-        counts.addTrace(
-          {
-            source: row.source as string,
-            receivedAt: row.received_at as string,
-            output: fromJson<Extraction>(row.output as string),
-            valid: row.valid !== 0,
-            rulebookVersion: row.rulebook_version as number | null,
-            model: row.model as string | null,
-            latencyMs: row.latency_ms as number | null,
-          },
-          new Map(),
-          row.hour as number,
-        );
-      }
-      this.store.addCounts(counts);
-      return { inserted, skipped: rows.length - inserted };
-    });
+    const inserted = this.store.insertRecords(records, new Map());
+    return { inserted, skipped: records.length - inserted };
   }
 
   /** Traces in a time range, oldest first (then in the order stored), a page at a time. */
