@@ -23,6 +23,7 @@ import type { Extraction, ExtractionSchema, JsonValue, ValidationError } from '.
 import { validateExtraction } from '../../../shared/src/schema/validate.js';
 import type { TraceImportResult } from '../../../shared/src/api/index.js';
 import { messageContentHash } from '../../services/workspace/messages.js';
+import { DROPPED_KEY_MESSAGE } from '../../services/workspace/runs.js';
 import { canonicalTimeMs, fieldKinds, type FieldKinds, type TraceRow, type TraceStore } from '../../services/workspace/traceStore.js';
 import { detectDelimiter, parseCsv } from '../import/csv.js';
 import { decodeText } from '../import/parse.js';
@@ -73,6 +74,24 @@ export function readContext(source: string, schema: ExtractionSchema | null): Tr
 function unknownKeys(output: Extraction, kinds: FieldKinds): string[] {
   const keys: string[] = [];
   for (const k in output) if (!kinds.has(k)) keys.push(k);
+  return keys;
+}
+
+/**
+ * The keys the runtime dropped from an output as no field of its schema: its errors name each one
+ * (`/priority`: "is not a field of the schema; dropped"). A model drifting to `priority` shows
+ * only there, since the output it logged no longer holds the key.
+ */
+function droppedKeys(errors: unknown, kinds: FieldKinds): string[] {
+  if (!Array.isArray(errors)) return [];
+  const keys: string[] = [];
+  for (const e of errors as unknown[]) {
+    if (typeof e !== 'object' || e === null) continue;
+    const { path, message } = e as { path?: unknown; message?: unknown };
+    if (message !== DROPPED_KEY_MESSAGE || typeof path !== 'string' || !path.startsWith('/')) continue;
+    const key = path.slice(1);
+    if (key && !kinds.has(key)) keys.push(key);
+  }
   return keys;
 }
 
@@ -140,7 +159,7 @@ function runtimeRow(obj: Record<string, unknown>, raw: string, ctx: TraceReadCon
     precedents,
     promptHash: str(obj.promptHash),
     format: 'casebook-trace',
-    unknownKeys: unknownKeys(output, ctx.kinds),
+    unknownKeys: [...new Set([...unknownKeys(output, ctx.kinds), ...droppedKeys(obj.errors, ctx.kinds)])],
   };
 }
 

@@ -265,6 +265,26 @@ describe('charts and the traces behind them', () => {
     expect((await api('getTrace', { seq: page.items[0]!.seq })).unknownKeys).toEqual(['priority']);
   });
 
+  it('counts and lists a key the runtime dropped from its output (named only in its errors) as an unknown key', async () => {
+    const { api } = backend();
+    const base = { v: 1, service: 's', message: { text: 'Refund please' }, valid: false, rulebook: { id: 'r', version: 1, hash: 'h' }, provider: 'openai', model: 'm', cached: false, rulesFired: [], latencyMs: 5 };
+    // What the pipeline writes when the model answers `priority` under a schema without it.
+    const dropped = { path: '/priority', message: 'is not a field of the schema; dropped' };
+    const lines = [
+      { ...base, messageId: 'd1', time: '2026-03-02T09:00:00Z', output: { issue_type: 'billing' }, errors: [dropped, { path: '/urgency', message: 'is required' }] },
+      { ...base, messageId: 'd2', time: '2026-03-02T10:00:00Z', output: { issue_type: 'bug' }, errors: [dropped] },
+      // Another error on a field of the schema names no unknown key.
+      { ...base, messageId: 'd3', time: '2026-03-02T11:00:00Z', output: { issue_type: 'bug' }, errors: [{ path: '/urgency', message: 'is not a field of the schema; dropped' }] },
+      { ...base, messageId: 'd4', time: '2026-03-02T12:00:00Z', output: { issue_type: 'bug' }, valid: true, errors: [] },
+    ];
+    expect((await api('importTraces', { file: { name: 'dropped.jsonl', content: jsonl(lines) } })).imported).toBe(4);
+    const chart = await api('traceChart', { metric: 'unknown_keys', bucket: 'day' });
+    expect(chart.series.map((s) => [s.key, s.points.map((p) => p.count)])).toEqual([['priority', [2]]]);
+    const page = await api('listTraces', { unknownKey: 'priority' });
+    expect(page.matching).toBe(2);
+    expect(page.items.map((t) => t.unknownKeys)).toEqual([['priority'], ['priority']]);
+  });
+
   it("charts the workspace's own runs the same way", async () => {
     const { h, api } = backend();
     const chart = await api('traceChart', { origin: 'runs', metric: 'field', field: 'issue_type', bucket: 'day' });

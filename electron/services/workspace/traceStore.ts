@@ -252,7 +252,7 @@ export class BucketCounts implements BucketSource {
 
   /** One trace's counts. */
   addTrace(
-    t: Pick<TraceRow, 'source' | 'receivedAt' | 'output' | 'rulebookVersion' | 'model' | 'latencyMs'> & { valid: boolean | null },
+    t: Pick<TraceRow, 'source' | 'receivedAt' | 'output' | 'rulebookVersion' | 'model' | 'latencyMs'> & { valid: boolean | null; unknownKeys?: string | null },
     kinds: FieldKinds,
     hour = hourOf(t.receivedAt),
   ): void {
@@ -275,6 +275,8 @@ export class BucketCounts implements BucketSource {
       else bump(f.keys, valueKey(value, kind), 1);
     }
     for (const name of kinds.keys()) if (!(name in output)) bump(hc.field(name).keys, 'null', 1);
+    // Keys the runtime dropped from the output (rare: parsed only when there are any).
+    if (t.unknownKeys) for (const key of JSON.parse(t.unknownKeys) as string[]) if (!(key in output)) bump(hc.key, key, 1);
   }
 
   *entries(): Generator<{ metric: BucketMetric; field: string; hour: number; source: string; key: string; n: number }> {
@@ -384,8 +386,10 @@ function where(filter: TraceFilter): { sql: string; params: Params } {
     params.valid = filter.valid ? 1 : 0;
   }
   if (filter.unknownKey !== undefined) {
-    parts.push('output -> @ukpath IS NOT NULL');
+    // In the output, or dropped from it by the runtime and named at import.
+    parts.push('(output -> @ukpath IS NOT NULL OR EXISTS (SELECT 1 FROM json_each(unknown_keys) WHERE value = @uk))');
     params.ukpath = keyPath(filter.unknownKey);
+    params.uk = filter.unknownKey;
   }
   if (filter.version !== undefined) {
     if (filter.version === null) parts.push('rulebook_version IS NULL');
