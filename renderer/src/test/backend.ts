@@ -58,15 +58,16 @@ export function demoSchema(): ExtractionSchema {
 
 /**
  * Opens a backend on a fresh copy of the demo workspace (`workspace: 'demo'`, the default) or on a new
- * empty workspace (`'empty'`).
+ * empty workspace (`'empty'`); `from` copies another workspace file instead of the demo (one a test
+ * file arranged once, test/prepared.ts).
  */
-export async function startBackend(options: { workspace?: 'demo' | 'empty' } = {}): Promise<TestBackend> {
+export async function startBackend(options: { workspace?: 'demo' | 'empty'; from?: string } = {}): Promise<TestBackend> {
   const dir = mkdtempSync(join(tmpdir(), 'casebook-test-'));
   const workspace = options.workspace ?? 'demo';
   // The header names the workspace by its file.
   const workspacePath = join(dir, workspace === 'demo' ? 'Tidewell support.casebook' : 'Empty.casebook');
   if (workspace === 'demo') {
-    const template = inject('casebook').demo;
+    const template = options.from ?? inject('casebook').demo;
     copyFileSync(template, workspacePath);
     if (existsSync(`${template}-wal`)) copyFileSync(`${template}-wal`, `${workspacePath}-wal`);
   }
