@@ -1,29 +1,30 @@
 // @vitest-environment jsdom
-// The consistency panel over the real backend (listMessages, the draft, listVersions), with the
-// repeat-run methods answered by fakeInvestigateApi until their backend lands; progress arrives as
-// the host's driftChanged events.
+// The consistency panel over the real backend: repeat runs of the demo's least confident messages
+// asked of the scripted OpenAI-compatible model, which answers at random for two of them (a model
+// unsure of those) and plainly for the rest. Progress arrives as the backend's driftChanged events.
 import { render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import { createStores, StoresProvider } from '../../../stores';
 import { startBackend } from '../../../test/backend';
-import type { ConsistencyItem } from '../../../../../shared/src/api/records.js';
-import { runRecord } from '../fakeDriftApi';
-import { consistencyReport, createInvestigateFake, type InvestigateFakeState } from './fakeInvestigateApi';
+import { startScriptedModel } from '../../../test/model';
+import { nextEvent } from '../../../test/prepared';
+import { DEMO, SCRIPTED_MODEL } from '../../../test/workspaces';
 import { ConsistencyPanel } from './index';
 
-const EVIL = '<img src=x onerror=alert(1)>';
-
-function item(id: string, answers: Record<string, string>[], unstableFields: string[], extra: Partial<ConsistencyItem> = {}): ConsistencyItem {
-  return { messageId: id, subject: `Subject ${id}`, excerpt: `Text of ${id}`, unstableFields, agreement: unstableFields.length ? 2 / 3 : 1, answers: answers.map((output) => ({ valid: true, output })), ...extra };
-}
-
-async function renderPanel(seed: (ids: string[]) => Partial<InvestigateFakeState>) {
+/**
+ * The panel over a fresh demo whose draft asks a scripted model: the four least confident messages
+ * (as the inbox's queue sorts them), two of them answered at random; `latencyMs` slows each answer.
+ */
+async function renderPanel(latencyMs = 0) {
   const backend = await startBackend();
-  const page = await backend.api.listMessages({ limit: 5 });
-  const ids = page.items.map((m) => m.id);
-  const fake = createInvestigateFake(backend.api, seed(ids));
-  const stores = createStores(fake.api, { screen: 'drift' });
+  const queue = (await backend.api.listMessages({ sort: 'confidence', limit: 4 })).items;
+  const least = queue.map((m) => m.id);
+  // Two of them, not the chargeback (the demo's override rule sets its issue type and urgency whatever the model says).
+  const unsure = queue.filter((m) => m.subject !== DEMO.chargeback.subject).slice(0, 2).map((m) => m.id);
+  const texts = await Promise.all(unsure.map(async (id) => (await backend.api.getMessage({ id })).message.text));
+  await startScriptedModel(backend, { latencyMs, random: { texts, fields: ['issue_type', 'urgency'], seed: 7 } });
+  const stores = createStores(backend.api, { screen: 'drift' });
   const user = userEvent.setup();
   render(
     <StoresProvider stores={stores}>
@@ -31,149 +32,124 @@ async function renderPanel(seed: (ids: string[]) => Partial<InvestigateFakeState
     </StoresProvider>,
   );
   await screen.findByTestId('consistency-panel');
-  return { backend, fake, stores, user, ids };
+  return { backend, api: backend.api, stores, user, least, unsure };
 }
 
-function report(ids: string[]): InvestigateFakeState['consistency'] {
-  const same = { issue_type: 'billing', urgency: 'high' };
-  return consistencyReport({
-    status: 'running',
-    runs: [1, 2, 3].map((i) => runRecord(`cons-run-${i}`, { kind: 'compare', status: 'running', total: 4, done: 0 })),
-    messages: 3,
-    unstable: 2,
-    fields: [
-      { field: 'issue_type', agreement: 0.5, unstable: 2 },
-      { field: 'urgency', agreement: 1, unstable: 0 },
-      { field: 'name', agreement: 0.975, unstable: 1 },
-    ],
-    // A stable message first: the panel still lists the unstable ones first.
-    items: [
-      item(ids[0]!, [same, same, same], []),
-      item(ids[1]!, [same, { issue_type: 'refund', urgency: 'high' }, same], ['issue_type'], { subject: EVIL, excerpt: `Hello ${EVIL}` }),
-      item(ids[2]!, [same, { issue_type: 'refund', urgency: 'high' }, { issue_type: 'hardware', urgency: 'low' }], ['issue_type', 'urgency']),
-    ],
-  });
+async function startLeast(user: ReturnType<typeof userEvent.setup>, repeats: number) {
+  await user.click(screen.getByTestId('consistency-scope-least'));
+  const least = screen.getByTestId('consistency-least');
+  await user.clear(least);
+  await user.type(least, '4');
+  const input = screen.getByTestId('consistency-repeats');
+  await user.clear(input);
+  await user.type(input, String(repeats));
+  await waitFor(() => expect((screen.getByTestId('consistency-provider') as HTMLSelectElement).value).toBe('openai'));
 }
 
 describe('Consistency', () => {
   it('starts a repeat run of the least confident messages, follows its progress, then shows agreement per field and the unstable messages first', async () => {
-    const { backend, fake, user, ids } = await renderPanel((ids) => ({ consistency: report(ids) }));
+    const { api, user, least, unsure } = await renderPanel(60);
     expect(screen.getByTestId('consistency-empty')).toBeTruthy();
-
-    await user.click(screen.getByTestId('consistency-scope-least'));
-    const least = screen.getByTestId('consistency-least');
-    await user.clear(least);
-    await user.type(least, '4');
-    const repeats = screen.getByTestId('consistency-repeats');
-    await user.clear(repeats);
-    await user.type(repeats, '5');
+    await startLeast(user, 5);
     await user.click(screen.getByTestId('consistency-vary-seed'));
-    await waitFor(() => expect((screen.getByTestId('consistency-provider') as HTMLSelectElement).value).toBe('embedded'));
+    const progressed = nextEvent(api, 'driftChanged', (e) => e.kind === 'consistency' && e.status === 'running' && e.done > 0);
+    const ended = nextEvent(api, 'driftChanged', (e) => e.kind === 'consistency' && e.status === 'done');
     await user.click(screen.getByTestId('consistency-start'));
 
-    await waitFor(() => expect(fake.callsOf('startConsistency')).toHaveLength(1));
-    // The four least confident, as the inbox's queue sort lists them.
-    const leastConfident = await backend.api.listMessages({ sort: 'confidence', limit: 4 });
-    expect(fake.callsOf('startConsistency')[0]).toEqual({
-      selection: { ids: leastConfident.items.map((m) => m.id) },
-      repeats: 5,
-      varySeed: false,
-      version: 'draft',
-      provider: 'embedded',
-    });
+    await waitFor(() => expect(api.callsOf('startConsistency')).toHaveLength(1));
+    expect(api.callsOf('startConsistency')[0]).toEqual({ selection: { ids: least }, repeats: 5, varySeed: false, version: 'draft', provider: 'openai', model: SCRIPTED_MODEL });
 
     const progress = await screen.findByTestId('consistency-progress');
-    expect(progress.textContent).toContain('0 of 12 answers');
+    expect(progress.textContent).toMatch(/\d+ of 20 answers/);
     expect((screen.getByTestId('consistency-start') as HTMLButtonElement).disabled).toBe(true);
-    backend.api.emit('driftChanged', { kind: 'consistency', id: 'cons-1', done: 7, total: 15, status: 'running' });
-    await waitFor(() => expect(screen.getByTestId('consistency-progress').textContent).toContain('7 of 15 answers'));
-    // Another kind's or another run's events are not this one's.
-    backend.api.emit('driftChanged', { kind: 'replay', id: 'cons-1', done: 1, total: 2, status: 'done' });
-    backend.api.emit('driftChanged', { kind: 'consistency', id: 'other', done: 1, total: 2, status: 'done' });
-    await new Promise((r) => setTimeout(r, 20));
-    expect(screen.getByTestId('consistency-progress')).toBeTruthy();
+    const event = await progressed;
+    // The progress follows the backend's events (unless the run ended meanwhile).
+    await waitFor(() => expect(screen.queryByTestId('consistency-progress')?.textContent ?? `${event.done} of 20 answers`).toMatch(/[1-9]\d* of 20 answers/));
+    // Another run's events are not this one's.
+    api.emit('driftChanged', { kind: 'consistency', id: 'another-run', done: 1, total: 2, status: 'done' });
 
-    fake.state.consistency.status = 'done';
-    backend.api.emit('driftChanged', { kind: 'consistency', id: 'cons-1', done: 15, total: 15, status: 'done' });
-    await screen.findByTestId('consistency-report');
-    expect(fake.callsOf('getConsistency').at(-1)).toEqual({ id: 'cons-1', limit: 100 });
+    await ended;
+    await screen.findByTestId('consistency-report', {}, { timeout: 15_000 });
+    expect(api.callsOf('getConsistency').at(-1)).toMatchObject({ limit: 100 });
     expect(screen.queryByTestId('consistency-progress')).toBeNull();
 
-    expect(screen.getByTestId('consistency-messages').textContent).toBe('3');
+    expect(screen.getByTestId('consistency-messages').textContent).toBe('4');
     expect(screen.getByTestId('consistency-unstable').textContent).toBe('2');
     const fields = screen.getAllByTestId('consistency-field');
-    expect(fields.map((f) => [f.getAttribute('data-field'), within(f).getByTestId('consistency-field-agreement').textContent, within(f).getByTestId('consistency-field-unstable').textContent])).toEqual([
-      ['issue_type', '50%', '2 unstable'],
-      ['urgency', '100%', '0 unstable'],
-      ['name', '97.5%', '1 unstable'],
-    ]);
-    expect(within(fields[0]!).getByRole('meter').getAttribute('aria-valuenow')).toBe('50');
+    const agreement = Object.fromEntries(fields.map((f) => [f.getAttribute('data-field'), [within(f).getByTestId('consistency-field-agreement').textContent, within(f).getByTestId('consistency-field-unstable').textContent]]));
+    // Only issue_type and urgency were answered at random: the other fields agree everywhere.
+    expect(agreement.name).toEqual(['100%', '0 unstable']);
+    expect(agreement.requested_action).toEqual(['100%', '0 unstable']);
+    expect(Number.parseFloat(agreement.issue_type![0]!)).toBeLessThan(100);
+    const issue = fields.find((f) => f.getAttribute('data-field') === 'issue_type')!;
+    expect(Number(within(issue).getByRole('meter').getAttribute('aria-valuenow'))).toBe(Number.parseFloat(agreement.issue_type![0]!));
 
     const rows = screen.getAllByTestId('consistency-item');
-    expect(rows.map((r) => [r.getAttribute('data-message-id'), r.getAttribute('data-unstable')])).toEqual([
-      [ids[1], 'true'],
-      [ids[2], 'true'],
-      [ids[0], 'false'],
-    ]);
-    expect(within(rows[1]!).getAllByText(/^(issue_type|urgency)$/).map((c) => c.textContent)).toEqual(['issue_type', 'urgency']);
-    expect(within(rows[2]!).getByText('stable')).toBeTruthy();
+    expect(rows.map((r) => r.getAttribute('data-unstable'))).toEqual(['true', 'true', 'false', 'false']);
+    expect(rows.slice(0, 2).map((r) => r.getAttribute('data-message-id')).sort()).toEqual([...unsure].sort());
+    expect(within(rows[0]!).getAllByText(/^(issue_type|urgency)$/).length).toBeGreaterThan(0);
+    expect(within(rows[3]!).getByText('stable')).toBeTruthy();
   });
 
-  it('opens an unstable message: every repeat side by side with the differing cells marked, and Open in review; untrusted text stays text', async () => {
-    const { fake, stores, user, ids } = await renderPanel((ids) => ({ consistency: report(ids) }));
+  it('cancelled, the report is shown as it stands', async () => {
+    const { api, user } = await renderPanel(300);
+    await startLeast(user, 3);
     await user.click(screen.getByTestId('consistency-start'));
-    await waitFor(() => expect(fake.callsOf('startConsistency')[0]).toMatchObject({ selection: { all: true }, repeats: 3, varySeed: true, version: 'draft' }));
-    fake.state.consistency.status = 'done';
+    await waitFor(() => expect(api.callsOf('startConsistency')[0]).toMatchObject({ repeats: 3, varySeed: true, version: 'draft' }));
     await user.click(await screen.findByTestId('consistency-progress-cancel'));
-    // Cancelled, the report is shown as it stands.
-    await screen.findByTestId('consistency-report');
-    expect(fake.callsOf('cancelConsistency')).toEqual([{ id: 'cons-1' }]);
+    await screen.findByTestId('consistency-report', {}, { timeout: 15_000 });
+    expect(api.callsOf('startConsistency')).toHaveLength(1);
+    expect(api.callsOf('cancelConsistency')).toHaveLength(1);
     expect(screen.getByTestId('consistency-under').textContent).toContain('Cancelled');
+    expect(screen.queryByTestId('consistency-progress')).toBeNull();
+  });
 
-    // The hostile subject is text, not an element.
-    const evilRow = screen.getAllByTestId('consistency-item').find((r) => r.getAttribute('data-message-id') === ids[1])!;
-    expect(evilRow.textContent).toContain(EVIL);
-    expect(document.querySelector('img')).toBeNull();
-
-    await user.click(screen.getAllByTestId('consistency-item').find((r) => r.getAttribute('data-message-id') === ids[2])!);
+  it('opens an unstable message: every repeat side by side with the differing cells marked, and Open in review', async () => {
+    const { stores, user, unsure } = await renderPanel();
+    await startLeast(user, 3);
+    await user.click(screen.getByTestId('consistency-start'));
+    await screen.findByTestId('consistency-report', {}, { timeout: 15_000 });
+    const row = screen.getAllByTestId('consistency-item').find((r) => r.getAttribute('data-message-id') === unsure[0])!;
+    expect(row.getAttribute('data-unstable')).toBe('true');
+    await user.click(row);
     const detail = await screen.findByTestId('consistency-detail');
     const table = within(detail).getByTestId('consistency-repeats-table');
     expect(within(table).getAllByRole('columnheader').map((h) => h.textContent)).toEqual(['Field', 'Repeat 1', 'Repeat 2', 'Repeat 3']);
-    const rows = within(table).getAllByTestId('consistency-repeat-row');
-    const issue = rows.find((r) => r.getAttribute('data-field') === 'issue_type')!;
-    // billing, refund, hardware: no answer agrees, the first is the most common and the others differ.
-    expect(within(issue).getAllByTestId('consistency-repeat-cell').map((c) => [c.textContent, c.getAttribute('data-different')])).toEqual([
-      ['billing', 'false'],
-      ['refund', 'true'],
-      ['hardware', 'true'],
-    ]);
-    const urgency = rows.find((r) => r.getAttribute('data-field') === 'urgency')!;
-    expect(within(urgency).getAllByTestId('consistency-repeat-cell').map((c) => c.getAttribute('data-different'))).toEqual(['false', 'false', 'true']);
+    const cells = (field: string) => within(within(table).getAllByTestId('consistency-repeat-row').find((r) => r.getAttribute('data-field') === field)!).getAllByTestId('consistency-repeat-cell');
+    // A cell differs where its answer is not the most common one: only in the fields answered at random.
+    const marked = (field: string) => cells(field).map((c) => c.getAttribute('data-different'));
+    expect([...marked('issue_type'), ...marked('urgency')]).toContain('true');
+    expect(marked('name')).toEqual(['false', 'false', 'false']);
+    for (const field of ['issue_type', 'urgency']) {
+      const values = cells(field).map((c) => c.textContent);
+      const common = values.filter((v) => values.filter((w) => w === v).length > 1)[0] ?? values[0];
+      expect(marked(field)).toEqual(values.map((v) => String(v !== common)));
+    }
 
     // Back, the keyboard is on the row again; Enter opens it, on its Back button.
     await user.click(within(detail).getByTestId('consistency-detail-close'));
-    await waitFor(() => expect(document.activeElement?.getAttribute('data-message-id')).toBe(ids[2]));
+    await waitFor(() => expect(document.activeElement?.getAttribute('data-message-id')).toBe(unsure[0]));
     await user.keyboard('{Enter}');
     const again = await screen.findByTestId('consistency-detail');
     expect(document.activeElement).toBe(within(again).getByTestId('consistency-detail-close'));
 
     await user.click(within(again).getByTestId('consistency-open-in-review'));
     expect(stores.navigation.getState().screen).toBe('inbox');
-    expect(stores.inbox.getState().selectedId).toBe(ids[2]);
+    expect(stores.inbox.getState().selectedId).toBe(unsure[0]);
   });
 
   it('a repeat run refused says why, and the next start clears it', async () => {
-    const { fake, user } = await renderPanel((ids) => ({ consistency: { ...report(ids), status: 'done' } }));
-    fake.failNext('startConsistency', { code: 'unavailable', message: 'this drift instrument is not built yet' });
+    const { api, user } = await renderPanel();
+    api.failNext('startConsistency', { code: 'unavailable', message: 'the repeat run could not start' });
     await user.click(screen.getByTestId('consistency-start'));
-    expect((await screen.findByTestId('consistency-start-error')).textContent).toContain('this drift instrument is not built yet');
+    expect((await screen.findByTestId('consistency-start-error')).textContent).toContain('the repeat run could not start');
 
-    fake.failNext('startConsistency', { code: 'unavailable', message: 'busy' });
+    api.failNext('startConsistency', { code: 'unavailable', message: 'busy' });
     await user.click(screen.getByTestId('consistency-start'));
     await waitFor(() => expect(screen.getByTestId('consistency-start-error').textContent).toContain('busy'));
+    await startLeast(user, 2);
     await user.click(screen.getByTestId('consistency-start'));
-    // A run that ended at once is shown at once.
-    await screen.findByTestId('consistency-report');
+    await screen.findByTestId('consistency-report', {}, { timeout: 15_000 });
     expect(screen.queryByTestId('consistency-start-error')).toBeNull();
   });
 });
