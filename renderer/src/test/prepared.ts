@@ -5,7 +5,8 @@ import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, inject } from 'vitest';
-import type { ApiEventName, ApiEvents, ApiHandlers, ApiParsedArgs, CasebookApi, RunRecord } from '../../../shared/src/api/contract.js';
+import type { ApiEventName, ApiEvents, ApiHandlers, ApiParsedArgs, CasebookApi } from '../../../shared/src/api/contract.js';
+import type { RunRecord } from '../../../shared/src/api/records.js';
 import { createBackend, PROVIDER_SETTING } from '../../../electron/backend/service.js';
 import { startScriptedServer, type ScriptedServer, type ScriptOptions } from '../../../shared/testkit/scripted-server.js';
 import { backendOptions, memorySettings, SCRIPTED_MODEL, scriptedAnswer } from './workspaces';
@@ -83,7 +84,7 @@ export async function publish(h: ApiHandlers, note: string): Promise<number> {
   let gate = started;
   await eventually(async () => {
     gate = await h.getGate({ gateId: started.id });
-    return gate.status !== 'running' && gate.status !== 'queued';
+    return gate.status !== 'running';
   }, `gate ${started.id}`);
   if (gate.status !== 'done') throw new Error(`gate ${gate.id} ended ${gate.status}`);
   const version = await h.publishDraft({ gateId: gate.id, note, ...(gate.regressions > 0 ? { overrideReason: 'the test changes answers on purpose' } : {}) });

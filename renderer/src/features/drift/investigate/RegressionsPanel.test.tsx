@@ -30,7 +30,7 @@ async function breakPrecedent(h: ApiHandlers, ruleId: string, target: { id: stri
 
 const workspace = preparedWorkspace(async ({ handlers: h }) => {
   expect(await publish(h, 'release 1')).toBe(1);
-  const precedents = await h.listPrecedents({});
+  const precedents = await h.listPrecedents({ includeDeleted: false });
   // Precedents with a phrase of their own, so a rule on it changes only that one.
   const unique = precedents.filter((p) => {
     const phrase = p.message.text.slice(0, 40);
@@ -39,7 +39,7 @@ const workspace = preparedWorkspace(async ({ handlers: h }) => {
   const of = (p: (typeof unique)[number]) => ({ id: p.id, text: p.message.text, issueType: String(p.output.issue_type) });
   await breakPrecedent(h, 'r-test-v2', of(unique[0]!), arranged.sinceV2);
   expect(await publish(h, 'release 2')).toBe(2);
-  await h.setLabel({ label: 'production', version: 2 });
+  await h.setLabel({ label: 'production', version: 2, reason: '' });
   await breakPrecedent(h, 'r-test-draft', of(unique[1]!), arranged.sinceDraft);
   // A precedent taught in the draft from the hostile message, which a rule of the draft contradicts.
   const hostile = (await h.listMessages({ limit: 500 })).items.find((m) => m.subject === DEMO.hostile.subject)!;

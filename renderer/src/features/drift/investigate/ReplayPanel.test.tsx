@@ -8,7 +8,8 @@
 import { render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
-import type { ApiHandlers, CasebookApi } from '../../../api/contract';
+import type { CasebookApi } from '../../../api/contract';
+import type { ApiHandlers } from '../../../../../shared/src/api/contract.js';
 import { createStores, StoresProvider } from '../../../stores';
 import { startBackend, type TestBackend } from '../../../test/backend';
 import { startScriptedModel } from '../../../test/model';
@@ -153,7 +154,7 @@ describe('Replay and attribution', () => {
   it('starts a replay over a window of dates, source, version, provider and limit; follows its progress, cancels; a replay that ends shows its report', async () => {
     const backend = await startBackend({ from: workspace() });
     // A slow model: the replay is still running when it is cancelled.
-    await startScriptedModel(backend, { latencyMs: 400 });
+    await startScriptedModel(backend, { latencyMs: 1000 });
     const { api, user } = await renderPanel({ backend });
     expect(await screen.findByTestId('replay-list-empty')).toBeTruthy();
 
@@ -188,12 +189,12 @@ describe('Replay and attribution', () => {
     expect(id).toHaveLength(1);
 
     const event = await progressed;
-    await waitFor(() => expect(screen.getByTestId('replay-progress').textContent).toMatch(new RegExp(`running: [1-9]\\d* of ${ORDERS} traces`)));
+    await waitFor(() => expect(screen.getByTestId('replay-progress').textContent).toMatch(new RegExp(`running: [1-9]\\d* of ${ORDERS} traces`)), { timeout: 10_000 });
     expect(event.done).toBeLessThan(ORDERS);
 
     await user.click(screen.getByTestId('replay-progress-cancel'));
     await waitFor(() => expect(api.callsOf('cancelReplay')).toEqual([{ id: id[0] }]));
-    await waitFor(() => expect(screen.queryByTestId('replay-progress')).toBeNull());
+    await waitFor(() => expect(screen.queryByTestId('replay-progress')).toBeNull(), { timeout: 10_000 });
     expect(screen.getByTestId('replay-under').textContent).toContain('cancelled');
 
     // Another replay, of every trace the embedded provider answers at once: it ends, and its report shows.
@@ -202,7 +203,7 @@ describe('Replay and attribution', () => {
     await user.type(screen.getByTestId('replay-source'), 'triage-service');
     const listed = api.callsOf('listReplays').length;
     await user.click(screen.getByTestId('replay-start'));
-    await waitFor(() => expect(screen.getByTestId('replay-same').textContent).toBe('1'));
+    await waitFor(() => expect(screen.getByTestId('replay-same').textContent).toBe('1'), { timeout: 15_000 });
     expect(screen.queryByTestId('replay-progress')).toBeNull();
     expect(api.callsOf('listReplays').length).toBeGreaterThan(listed);
     expect(within(screen.getByTestId('replay-list')).getAllByTestId('replay-list-item')).toHaveLength(2);
@@ -219,7 +220,7 @@ describe('Replay and attribution', () => {
     await user.type(screen.getByTestId('replay-to'), '2026-03-07');
     await user.type(screen.getByTestId('replay-source'), 'triage-service');
     await user.click(await screen.findByTestId('replay-start'));
-    await waitFor(() => expect(screen.getByTestId('replay-same').textContent).toBe('1'));
+    await waitFor(() => expect(screen.getByTestId('replay-same').textContent).toBe('1'), { timeout: 15_000 });
     expect(screen.getByTestId('replay-under').textContent).toContain('5 of 5 traces replayed');
     expect(screen.getByTestId('replay-under').textContent).not.toContain('running');
     expect(screen.queryByTestId('replay-progress')).toBeNull();
