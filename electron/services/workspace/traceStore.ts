@@ -408,8 +408,8 @@ function where(filter: TraceFilter): { sql: string; params: Params } {
   return { sql: parts.join(' AND '), params };
 }
 
-/** One trace as written: its columns (the JSON ones as text) and what its hour counts read. */
-export interface TraceRecord {
+/** One trace as written: its columns (the JSON ones as text; the plain ones as in TraceRow) and what its hour counts read. */
+export interface TraceRecord extends Pick<TraceRow, 'rulebookId' | 'rulebookVersion' | 'rulebookHash' | 'model' | 'provider' | 'service' | 'latencyMs' | 'cached'> {
   id: string;
   source: string;
   /** ISO 8601 (`toISOString`). */
@@ -424,14 +424,6 @@ export interface TraceRecord {
   outputJson: string;
   /** Unknown (null) counts as valid. */
   valid: boolean | null;
-  rulebookId: string | null;
-  rulebookVersion: number | null;
-  rulebookHash: string | null;
-  model: string | null;
-  provider: string | null;
-  service: string | null;
-  latencyMs: number | null;
-  cached: boolean | null;
   /** JSON array of the unknown keys, or null when none. */
   unknownKeys: string | null;
   /** JSON { errors, rulesFired, precedents, promptHash }, or null. */
