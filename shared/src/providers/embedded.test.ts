@@ -114,6 +114,11 @@ describe('heuristics', () => {
     expect(findName({ text: "Hi, I'm Ana and my card is blocked" })).toBe('Ana');
     expect(findName({ text: 'Please help.\n\nThanks,\nJohn Smith' })).toBe('John Smith');
     expect(findName({ text: 'Order missing.\n-- Maria' })).toBe('Maria');
+    expect(findName({ text: 'The export button crashes the app every time. - Priya' })).toBe('Priya');
+    expect(findName({ text: 'Still no refund! — Tomás Ruiz' })).toBe('Tomás Ruiz');
+    expect(findName({ text: 'Order TW-123456 - Urgent' })).toBeNull();
+    expect(findName({ text: 'The app crashes - Help' })).toBeNull();
+    expect(findName({ text: 'It broke again. - Thanks' })).toBeNull();
     expect(findName({ text: 'Regards, Wei Chen' })).toBe('Wei Chen');
     expect(findName({ text: "I'm still locked out" })).toBeNull();
     expect(findName({ text: 'help', sender: 'Fatima Zahra <fz@example.com>' })).toBe('Fatima Zahra');

@@ -159,6 +159,13 @@ export function findName(message: MessageInput): string | null {
     const line = lines[i]!;
     const dash = new RegExp(`^(?:--?|—|–)\\s*(${NAME})\\s*$`, 'u').exec(line);
     if (dash) return plausibleName(dash[1]);
+    // A dash sign-off after the last sentence, on the same line ("… every time. - Priya"); only
+    // after a sentence's end, so "Order TW-1 - Urgent" names no one.
+    if (i === lines.length - 1) {
+      const trailing = new RegExp(`[.!?]\\s+(?:--?|—|–)\\s*(${NAME})\\s*$`, 'u').exec(line);
+      const name = plausibleName(trailing?.[1]);
+      if (name) return name;
+    }
     const signoff = SIGNOFF.exec(line);
     if (signoff) {
       // The name after the sign-off keeps its own case: "Br" must not eat "Brian".
