@@ -145,6 +145,10 @@ test('two runs before and after the model changed: counts, per-field changes and
   await expect(output('urgency')).toHaveAttribute('data-changed', 'true');
   await expect(output('urgency').locator('td').nth(1)).toHaveText('absent');
   await expect(output('name')).toHaveAttribute('data-changed', 'false');
+  // priority, dropped from B's output as no field, is named from B's errors: in the diff and its own row.
+  await expect(page.getByTestId('drift-diff-dropped')).toHaveText('priority: answered only in B, and dropped there as no field of the schema');
+  await expect(output('priority')).toHaveAttribute('data-changed', 'true');
+  await expect(output('priority').locator('td').nth(1)).toHaveText('answered, dropped (no field)');
   // Both traces: each run's model, its validity, B's dropped key and missing field, B's raw answer.
   const sideA = page.getByTestId('drift-side-a');
   const sideB = page.getByTestId('drift-side-b');

@@ -72,8 +72,8 @@ export function createDriftHandlers(ctx: BackendContext): DriftHandlers {
         subject: r.subject,
         excerpt: r.excerpt,
         changedFields: r.changedFields,
-        a: { valid: r.a.valid, output: JSON.parse(r.a.output) as Extraction },
-        b: { valid: r.b.valid, output: JSON.parse(r.b.output) as Extraction },
+        a: { valid: r.a.valid, output: JSON.parse(r.a.output) as Extraction, unknownKeys: r.a.unknownKeys },
+        b: { valid: r.b.valid, output: JSON.parse(r.b.output) as Extraction, unknownKeys: r.b.unknownKeys },
       })),
       nextCursor: rows.length > args.limit ? `m:${page.at(-1)!.messageId}` : null,
     };

@@ -1,3 +1,4 @@
+import { DROPPED_KEY_MESSAGE } from '../../../shared/src/api/names.js';
 import { randomUUID } from 'node:crypto';
 import type { Statement } from 'better-sqlite3';
 import type { ExtractionResult, JsonValue, ModelSettings } from '../../../shared/src/domain.js';
@@ -340,7 +341,7 @@ function mapRun(row: RunRow): StoredRun {
 // counts, transitions and pages are aggregates over that table.
 
 /** How the pipeline records a key of the model's answer that is no schema field (extractor.ts): dropped from the output, kept in errors. */
-export const DROPPED_KEY_MESSAGE = 'is not a field of the schema; dropped';
+export { DROPPED_KEY_MESSAGE };
 
 /** The field a comparison looks at: a schema field, and whether its transitions (old → new) are counted (enum, boolean). */
 export interface ComparedField {
@@ -375,8 +376,8 @@ export interface RunComparisonRow {
   excerpt: string;
   /** Compared fields whose value differs (in the order given), then keys outside them that differ (sorted). */
   changedFields: string[];
-  a: { extractionId: number; valid: boolean; output: string };
-  b: { extractionId: number; valid: boolean; output: string };
+  a: { extractionId: number; valid: boolean; output: string; unknownKeys: string[] };
+  b: { extractionId: number; valid: boolean; output: string; unknownKeys: string[] };
 }
 
 const COMPARE_TABLE = 'temp.casebook_run_compare';
@@ -555,8 +556,8 @@ export class RunComparisonQueries {
           subject: r.subject as string | null,
           excerpt: excerpt(r.text_start as string),
           changedFields: changed,
-          a: { extractionId: r.a_id as number, valid: r.a_valid === 1, output: r.a_output as string },
-          b: { extractionId: r.b_id as number, valid: r.b_valid === 1, output: r.b_output as string },
+          a: { extractionId: r.a_id as number, valid: r.a_valid === 1, output: r.a_output as string, unknownKeys: Object.keys(ua).sort() },
+          b: { extractionId: r.b_id as number, valid: r.b_valid === 1, output: r.b_output as string, unknownKeys: Object.keys(ub).sort() },
         };
       }),
     };

@@ -177,3 +177,14 @@ export const GATE_STATUSES = ['running', 'done', 'cancelled', 'failed'] as const
 export type GateStatus = (typeof GATE_STATUSES)[number];
 /** The path a production service serves its status on (the runtime's status handler). */
 export const STATUS_PATH = '/casebook/status';
+/**
+ * How the pipeline records a key of the model's answer that is no field of the schema: dropped from
+ * the output and named in the errors (`/priority`). Drift reads unknown keys back from it.
+ */
+export const DROPPED_KEY_MESSAGE = 'is not a field of the schema; dropped';
+/** The keys an extraction's errors say were dropped as no field of the schema. */
+export function droppedKeysOf(errors: readonly { path: string; message: string }[] | null | undefined): string[] {
+  const keys: string[] = [];
+  for (const e of errors ?? []) if (e.message === DROPPED_KEY_MESSAGE && e.path.startsWith('/') && e.path.length > 1) keys.push(e.path.slice(1));
+  return keys;
+}

@@ -662,8 +662,9 @@ export interface RunComparisonItem {
   excerpt: string;
   /** Fields whose values differ (schema order), then keys outside the schema that one side has. */
   changedFields: string[];
-  a: { valid: boolean; output: Extraction };
-  b: { valid: boolean; output: Extraction };
+  /** `unknownKeys`: the keys outside the schema in that side's answer (dropped from its output as no field, or kept). */
+  a: { valid: boolean; output: Extraction; unknownKeys: string[] };
+  b: { valid: boolean; output: Extraction; unknownKeys: string[] };
 }
 
 /** Two runs compared over the messages both extracted (a: the earlier or reference run, b: the other). */

@@ -120,10 +120,16 @@ function Row({ item, filter, selected, onOpen }: { item: RunComparisonItem; filt
         </span>
         {field !== undefined ? (
           <span className="drift-row-values" data-testid="drift-row-values">
-            <code>{valueText(item.a.output[field])}</code> → <code>{valueText(item.b.output[field])}</code>
+            <code>{sideText(item.a, field)}</code> → <code>{sideText(item.b, field)}</code>
           </span>
         ) : null}
       </div>
     </div>
   );
+}
+
+/** A side's value of the filtered field; a key outside the schema that the pipeline dropped says so rather than "absent". */
+function sideText(side: RunComparisonItem['a'], field: string): string {
+  if (field in side.output) return valueText(side.output[field]);
+  return side.unknownKeys.includes(field) ? 'answered (dropped: no field)' : valueText(undefined);
 }

@@ -193,6 +193,8 @@ describe('Drift: compare two runs', () => {
     await user.click(screen.getByTestId('drift-unknown-key'));
     await waitFor(() => expect(api.callsOf('compareRuns').at(-1)).toMatchObject({ field: 'priority' }));
     await waitFor(() => expect(sorted(rowIds())).toEqual(ids(known.renamed.keys())));
+    // The key was dropped from B's output (no field of the schema): each row says so, not "absent → absent".
+    expect(screen.getAllByTestId('drift-row-values').map((v) => v.textContent)).toEqual([...known.renamed.keys()].map(() => 'absent → answered (dropped: no field)'));
 
     await user.click(screen.getByTestId('drift-validity'));
     await waitFor(() => expect(api.callsOf('compareRuns').at(-1)).toMatchObject({ validityChanged: true }));
@@ -275,6 +277,11 @@ describe('Drift: compare two runs', () => {
     expect(within(sideA).queryByTestId('drift-side-errors')).toBeNull();
     // The key outside the schema is dropped from B's output and named in its errors; the raw answer has it.
     expect(within(sideB).getByTestId('drift-side-errors').textContent).toContain('priority');
+    // The diff names it too, on the side that answered it, and the outputs table has its row.
+    expect(within(view).getByTestId('drift-diff-dropped').textContent).toBe('priority: answered only in B, and dropped there as no field of the schema');
+    const priorityRow = rows.find((r) => r.getAttribute('data-field') === 'priority')!;
+    expect(priorityRow.getAttribute('data-changed')).toBe('true');
+    expect(within(priorityRow).getByTestId('drift-value-dropped')).toBeTruthy();
     expect(JSON.parse(sideB.querySelector('.why-raw pre')!.textContent!)).toMatchObject({ name: EVIL, priority: renamedFrom });
     expect(within(sideA).getAllByTestId('why-precedents').length + within(sideA).queryAllByText('No precedent was close enough to show.').length).toBe(1);
     expect(container.querySelector('img, script')).toBeNull();

@@ -7,6 +7,7 @@ import { ValidityBadge } from '../../components/Badge';
 import { ErrorState, Loading } from '../../components/States';
 import type { ApiFailure } from '../../api/contract';
 import type { RunPair } from '../../../../shared/src/api/records.js';
+import { droppedKeysOf } from '../../../../shared/src/api/names.js';
 import { useRulebook } from '../../stores';
 import { WhyPanel } from '../inbox/WhyPanel';
 import { formatPath, jsonChanges, type FieldChange } from './jsonDiff';
@@ -56,8 +57,13 @@ function PairBody({ pair }: { pair: RunPair }) {
   const a = pair.a;
   const b = pair.b;
   const changes = a && b ? jsonChanges(a.output, b.output) : [];
-  const changedFields = new Set(changes.map((c) => String(c.path[0] ?? '')));
-  const keys = [...new Set([...Object.keys(a?.output ?? {}), ...Object.keys(b?.output ?? {})])];
+  // Keys the model answered that are no field of the schema: the pipeline dropped them from the
+  // output and named them in the errors (`priority` instead of `urgency`), so the JSON diff cannot
+  // show them; they are listed from the errors, on the side that answered them.
+  const dropped = { a: new Set(droppedKeysOf(a?.errors)), b: new Set(droppedKeysOf(b?.errors)) };
+  const droppedChanges = [...new Set([...dropped.a, ...dropped.b])].filter((k) => dropped.a.has(k) !== dropped.b.has(k));
+  const changedFields = new Set([...changes.map((c) => String(c.path[0] ?? '')), ...droppedChanges]);
+  const keys = [...new Set([...Object.keys(a?.output ?? {}), ...Object.keys(b?.output ?? {}), ...dropped.a, ...dropped.b])];
   return (
     <div className="drift-pair-body">
       <article className="drift-message" aria-label="Message" data-testid="drift-pair-message">
@@ -69,7 +75,7 @@ function PairBody({ pair }: { pair: RunPair }) {
         <h3>Differences</h3>
         {!a || !b ? (
           <p className="muted">{!a && !b ? 'Neither run extracted this message.' : `Only run ${a ? 'A' : 'B'} extracted this message.`}</p>
-        ) : changes.length === 0 ? (
+        ) : changes.length === 0 && droppedChanges.length === 0 ? (
           <p className="muted" data-testid="drift-diff-none">
             The two answers are the same.
           </p>
@@ -77,6 +83,11 @@ function PairBody({ pair }: { pair: RunPair }) {
           <ul className="drift-diff-list" data-testid="drift-diff">
             {changes.map((c, i) => (
               <DiffLine key={i} change={c} />
+            ))}
+            {droppedChanges.map((k) => (
+              <li key={`dropped-${k}`} data-kind="dropped" data-testid="drift-diff-dropped">
+                <code className="drift-diff-path">{k}</code>: answered only in {dropped.b.has(k) ? 'B' : 'A'}, and dropped there as no field of the schema
+              </li>
             ))}
           </ul>
         )}
@@ -96,10 +107,10 @@ function PairBody({ pair }: { pair: RunPair }) {
                     <code>{k}</code>
                   </th>
                   <td>
-                    <Value value={a?.output[k]} />
+                    <Value value={a?.output[k]} dropped={dropped.a.has(k)} />
                   </td>
                   <td>
-                    <Value value={b?.output[k]} />
+                    <Value value={b?.output[k]} dropped={dropped.b.has(k)} />
                   </td>
                 </tr>
               ))}
@@ -116,7 +127,8 @@ function PairBody({ pair }: { pair: RunPair }) {
   );
 }
 
-function Value({ value }: { value: JsonValue | undefined }) {
+function Value({ value, dropped = false }: { value: JsonValue | undefined; dropped?: boolean }) {
+  if (value === undefined && dropped) return <span className="null-value" data-testid="drift-value-dropped">answered, dropped (no field)</span>;
   if (value === undefined) return <span className="null-value">absent</span>;
   if (value === null) return <span className="null-value">null</span>;
   return <span className="drift-value">{valueText(value)}</span>;
