@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startScriptedServer, type ScriptedServer } from '../../testkit/scripted-server.js';
+import { DROPPED_KEY_MESSAGE, droppedKeysOf } from '../api/names.js';
 import type { Rule, RulebookArtifact } from '../domain.js';
 import { ProviderError } from '../providers/types.js';
 import { createRulebook } from '../rulebook/index.js';
@@ -156,6 +157,9 @@ describe('pipeline with the openai provider over HTTP', () => {
     expect(bare.valid).toBe(false);
     expect(bare.errors).toContainEqual({ path: '/severity', message: 'is not a field of the schema; dropped' });
     expect(bare.errors).toContainEqual({ path: '/urgency', message: 'is missing' });
+    // The app reads dropped keys back by the contract's text: the two must agree.
+    expect(bare.errors).toContainEqual({ path: '/severity', message: DROPPED_KEY_MESSAGE });
+    expect(droppedKeysOf(bare.errors)).toEqual(['severity']);
 
     const alias: Rule = { id: 'r-severity', kind: 'alias', target: 'key', field: 'urgency', from: 'severity', rationale: 'the model says severity', enabled: true, provenance };
     const fixed = await createExtractor(rulebook([alias]), { provider: openai() }).extract({ text: 'refund please, high priority' });

@@ -2,7 +2,6 @@
 // normalise -> pre-rules -> retrieve -> prompt -> provider (or cache) -> parse -> aliases ->
 // validate -> overrides -> result with a trace that explains and reproduces it.
 import { performance } from 'node:perf_hooks';
-import { DROPPED_KEY_MESSAGE } from '../api/names.js';
 import type { Extraction, ExtractionResult, MessageInput, RulebookArtifact, Trace, ValidationError } from '../domain.js';
 import { buildPrompt, guidanceRules } from '../prompt/build.js';
 import type { Provider, ProviderRequest, ProviderResponse, RetrievedPrecedent } from '../providers/types.js';
@@ -118,7 +117,8 @@ export function createExtractor(rulebook: RulebookArtifact, opts: ExtractorOptio
     const kept: Extraction = {};
     for (const [k, v] of Object.entries(aliased.output)) {
       if (known.has(k)) kept[k] = v;
-      else errors.push({ path: `/${k}`, message: DROPPED_KEY_MESSAGE });
+      // The app reads these back by this exact text (DROPPED_KEY_MESSAGE in api/names.ts; extractor.test checks they agree).
+      else errors.push({ path: `/${k}`, message: 'is not a field of the schema; dropped' });
     }
     const { output: overridden, firings } = applyOverrides(rulebook.rules, text, kept, pre);
     // Keys in schema order, so the same answer always serialises the same way.
