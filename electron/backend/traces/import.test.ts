@@ -6,19 +6,10 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { propertyOptions } from '../../../shared/src/testing/property.js';
 import { tempWorkspaces, type TempWorkspaces } from '../../services/workspace/test-helpers.js';
 import { TraceStore } from '../../services/workspace/traceStore.js';
-import { parseTraceTime, readContext, readJsonl, TraceSink } from './import.js';
+import { parseTraceTime, parseTraceTimeByDate, readContext, readJsonl, TraceSink } from './import.js';
 
-const ISO_TIME = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/i;
 /** parseTraceTime as it was, with a Date for every time. */
-function plainTraceTime(value: unknown): string | null {
-  if (typeof value !== 'string') return null;
-  const s = value.trim();
-  const m = ISO_TIME.exec(s);
-  if (!m) return null;
-  const withZone = s.length > 10 && !m[1] ? `${s.replace(' ', 'T')}Z` : s.replace(' ', 'T');
-  const ms = Date.parse(withZone);
-  return Number.isNaN(ms) ? null : new Date(ms).toISOString();
-}
+const plainTraceTime = (value: unknown): string | null => (typeof value === 'string' ? parseTraceTimeByDate(value) : null);
 
 const pad = (n: number, width: number) => String(n).padStart(width, '0');
 const time = fc

@@ -23,7 +23,7 @@ import type { Extraction, ExtractionSchema, JsonValue, ValidationError } from '.
 import { validateExtraction } from '../../../shared/src/schema/validate.js';
 import type { TraceImportResult } from '../../../shared/src/api/index.js';
 import { messageContentHash } from '../../services/workspace/messages.js';
-import { DROPPED_KEY_MESSAGE } from '../../services/workspace/runs.js';
+import { droppedKeysOf } from '../../../shared/src/api/names.js';
 import { canonicalTimeMs, fieldKinds, type FieldKinds, type TraceRow, type TraceStore } from '../../services/workspace/traceStore.js';
 import { detectDelimiter, parseCsv } from '../import/csv.js';
 import { decodeText } from '../import/parse.js';
@@ -46,6 +46,11 @@ export function parseTraceTime(value: unknown): string | null {
   if (typeof value !== 'string') return null;
   // The runtime writes times in the stored form already: taken as they are, without a Date.
   if (!Number.isNaN(canonicalTimeMs(value))) return value;
+  return parseTraceTimeByDate(value);
+}
+
+/** Any ISO 8601 form, read through a Date (the plain way, which the stored-form shortcut above must agree with). */
+export function parseTraceTimeByDate(value: string): string | null {
   const s = value.trim();
   const m = ISO_TIME.exec(s);
   if (!m) return null;
@@ -79,20 +84,13 @@ function unknownKeys(output: Extraction, kinds: FieldKinds): string[] {
 
 /**
  * The keys the runtime dropped from an output as no field of its schema: its errors name each one
- * (`/priority`: "is not a field of the schema; dropped"). A model drifting to `priority` shows
- * only there, since the output it logged no longer holds the key.
+ * (droppedKeysOf). A model drifting to `priority` shows only there, since the output it logged no
+ * longer holds the key. The line's errors are untrusted: only well-formed entries are read.
  */
 function droppedKeys(errors: unknown, kinds: FieldKinds): string[] {
   if (!Array.isArray(errors)) return [];
-  const keys: string[] = [];
-  for (const e of errors as unknown[]) {
-    if (typeof e !== 'object' || e === null) continue;
-    const { path, message } = e as { path?: unknown; message?: unknown };
-    if (message !== DROPPED_KEY_MESSAGE || typeof path !== 'string' || !path.startsWith('/')) continue;
-    const key = path.slice(1);
-    if (key && !kinds.has(key)) keys.push(key);
-  }
-  return keys;
+  const wellFormed = (errors as unknown[]).filter((e): e is { path: string; message: string } => isObject(e) && typeof e.path === 'string' && typeof e.message === 'string');
+  return droppedKeysOf(wellFormed).filter((key) => !kinds.has(key));
 }
 
 function hashMessage(message: TraceRow['message'], receivedAt: string): string | null {
