@@ -26,7 +26,9 @@ import type { RunTraceRow } from '../../services/workspace/traceRuns.js';
 import type { BackendContext } from '../context.js';
 import { readDraft } from '../draft.js';
 import { buildChart, windowHours } from './chart.js';
-import { detectTraceFormat, fileText, readContext, readCsv, readJsonl, TraceSink } from './import.js';
+import { readJsonl } from './chunks.js';
+import { detectTraceFormat, fileText, readContext, readCsv, TraceSink } from './import.js';
+import { TraceImportPool, type TraceImportPoolOptions } from './import-pool.js';
 import { TraceFolderWatch, type TraceWatchDeps } from './watch.js';
 
 export type TraceHandlers = Pick<ApiHandlers, 'importTraces' | 'watchTraceFolder' | 'getTraceWatch' | 'traceChart' | 'listTraces' | 'getTrace'>;
@@ -34,13 +36,24 @@ export type TraceHandlers = Pick<ApiHandlers, 'importTraces' | 'watchTraceFolder
 export interface TraceHandlerOptions {
   /** How often the watched folder is polled besides fs.watch (default 3 s). */
   pollMs?: number;
+  /** The worker threads of imports (default: TraceImportPool's, on the workspace's file). */
+  workers?: Omit<TraceImportPoolOptions, 'database'>;
+  /** Characters (bytes, from a watched file) imported as one chunk (default CHUNK_CHARS). */
+  chunkChars?: number;
 }
 
-const watches = new WeakMap<BackendContext, TraceFolderWatch>();
+const watches = new WeakMap<BackendContext, { watch: TraceFolderWatch; importer: TraceImportPool }>();
 
-/** Stops the watched folder's timers and watcher of a workspace's handlers (call when it closes). */
+/** Stops the watched folder's timers and watcher, and the import workers, of a workspace's handlers (call when it closes). */
 export function closeTraceHandlers(ctx: BackendContext): void {
-  watches.get(ctx)?.close();
+  const found = watches.get(ctx);
+  found?.watch.close();
+  found?.importer.close();
+}
+
+/** The import workers of a workspace's traces (tests and the bench read what they did). */
+export function traceImporter(ctx: BackendContext): TraceImportPool | null {
+  return watches.get(ctx)?.importer ?? null;
 }
 
 const EXCERPT_CHARS = 200;
@@ -82,15 +95,18 @@ export function createTraceHandlers(ctx: BackendContext, options: TraceHandlerOp
   const schema = () => readDraft(ctx.repos)?.schema ?? null;
   const draftKeys = (): Set<string> => new Set((schema()?.fields ?? []).map((f) => f.name));
 
+  const importer = new TraceImportPool(store, { ...options.workers, database: { path: ctx.opts.workspacePath, nativeBinding: ctx.opts.nativeBinding } });
   const deps: TraceWatchDeps = {
     store,
+    importer,
     settings: ctx.repos.settings,
     schema,
     onImported: (imported, state) => ctx.emit('driftChanged', { kind: 'traces', id: state.path, done: imported, total: state.imported, status: 'imported' }),
     ...(options.pollMs !== undefined ? { pollMs: options.pollMs } : {}),
+    ...(options.chunkChars !== undefined ? { chunkBytes: options.chunkChars } : {}),
   };
   const watch = new TraceFolderWatch(deps);
-  watches.set(ctx, watch);
+  watches.set(ctx, { watch, importer });
   watch.resume();
 
   async function importTraces(args: ApiParsedArgs<'importTraces'>) {
@@ -111,7 +127,7 @@ export function createTraceHandlers(ctx: BackendContext, options: TraceHandlerOp
     if (format === 'csv') {
       const problem = await readCsv(content, file.name, sink);
       if (problem) throw bad('importTraces', 'file', problem);
-    } else await readJsonl(content, sink);
+    } else await readJsonl(content, sink, importer, options.chunkChars);
     const result = sink.result(format);
     ctx.emit('driftChanged', { kind: 'traces', id: source, done: result.imported, total: sink.lines, status: 'done' });
     return result;

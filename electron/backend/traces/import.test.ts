@@ -6,7 +6,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { propertyOptions } from '../../../shared/src/testing/property.js';
 import { tempWorkspaces, type TempWorkspaces } from '../../services/workspace/test-helpers.js';
 import { TraceStore } from '../../services/workspace/traceStore.js';
-import { parseTraceTime, parseTraceTimeByDate, readContext, readJsonl, TraceSink } from './import.js';
+import { readJsonl } from './chunks.js';
+import { parseTraceTime, parseTraceTimeByDate, readContext, TraceSink } from './import.js';
 
 /** parseTraceTime as it was, with a Date for every time. */
 const plainTraceTime = (value: unknown): string | null => (typeof value === 'string' ? parseTraceTimeByDate(value) : null);

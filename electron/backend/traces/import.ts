@@ -1,7 +1,8 @@
 // Production traces from files (issue 12): the runtime's trace log (JSONL, `v: 1`), the minimal
-// JSONL format other systems can write, and CSV. Read line by line, a turn for the event loop every
-// few milliseconds, written in batches (one transaction each); every good line is stored, each bad
-// one listed with its line number and what is wrong; a line already stored (same source and id) is
+// JSONL format other systems can write, and CSV. This file reads one line (or CSV row) into a row;
+// JSONL is imported a chunk at a time, on worker threads where it is large (chunks.ts,
+// import-pool.ts), in batches of one transaction each; every good line is stored, each bad one
+// listed with its line number and what is wrong; a line already stored (same source and id) is
 // skipped.
 //
 // The minimal format, one object a line (or a CSV row):
@@ -22,12 +23,12 @@ import Papa from 'papaparse';
 import type { Extraction, ExtractionSchema, JsonValue, ValidationError } from '../../../shared/src/domain.js';
 import { validateExtraction } from '../../../shared/src/schema/validate.js';
 import type { TraceImportResult } from '../../../shared/src/api/index.js';
-import { messageContentHash } from '../../services/workspace/messages.js';
 import { droppedKeysOf } from '../../../shared/src/api/names.js';
 import { canonicalTimeMs, fieldKinds, type FieldKinds, type TraceRow, type TraceStore } from '../../services/workspace/traceStore.js';
 import { detectDelimiter, parseCsv } from '../import/csv.js';
 import { decodeText } from '../import/parse.js';
 import { TimeSlice } from '../time-slice.js';
+import type { ImportedTraceChunk } from './chunk-import.js';
 
 export type TraceFormat = TraceImportResult['format'];
 
@@ -93,10 +94,6 @@ function droppedKeys(errors: unknown, kinds: FieldKinds): string[] {
   return droppedKeysOf(wellFormed).filter((key) => !kinds.has(key));
 }
 
-function hashMessage(message: TraceRow['message'], receivedAt: string): string | null {
-  if (!message || message.text.trim() === '') return null;
-  return messageContentHash({ text: message.text, subject: message.subject, sender: null, context: null, receivedAt });
-}
 
 function checkOrValidate(output: Extraction, valid: unknown, errors: unknown, ctx: TraceReadContext): { valid: boolean; errors: ValidationError[] } | string {
   if (valid !== undefined && valid !== null) {
@@ -141,7 +138,8 @@ function runtimeRow(obj: Record<string, unknown>, raw: string, ctx: TraceReadCon
     source: ctx.source,
     receivedAt,
     message,
-    messageHash: hashMessage(message, receivedAt),
+    // Not stored: made from the message and time when a trace is read (traceMessageHash), which a million imports need not pay for.
+    messageHash: null,
     output,
     valid: obj.valid,
     errors: Array.isArray(obj.errors) ? (obj.errors as ValidationError[]) : [],
@@ -205,7 +203,7 @@ function minimalRow(f: MinimalFields, raw: string, format: TraceFormat, ctx: Tra
     source: ctx.source,
     receivedAt,
     message,
-    messageHash: hashMessage(message, receivedAt),
+    messageHash: null,
     output,
     valid: checked.valid,
     errors: checked.errors,
@@ -260,7 +258,7 @@ export class TraceSink {
   private readonly slice = new TimeSlice();
 
   constructor(
-    private readonly store: TraceStore,
+    readonly store: TraceStore,
     readonly ctx: TraceReadContext,
     private readonly onBatch?: () => void,
   ) {}
@@ -285,6 +283,20 @@ export class TraceSink {
   /** Gives the event loop a turn when this import has held it for a slice. */
   yieldIfDue(): Promise<void> {
     return this.slice.yieldIfDue();
+  }
+
+  /** Accounts for a chunk of JSONL imported (chunk-import.ts) whose first line is `firstLine`. */
+  async addChunk(chunk: ImportedTraceChunk, firstLine: number): Promise<void> {
+    this.flush();
+    this.lines += chunk.nonBlank;
+    this.badCount += chunk.badCount;
+    for (const b of chunk.bad) if (this.bad.length < MAX_LISTED_BAD) this.bad.push({ line: firstLine - 1 + b.line, message: b.message });
+    this.imported += chunk.inserted;
+    this.duplicates += chunk.duplicates;
+    if (chunk.from !== null && (this.from === null || chunk.from < this.from)) this.from = chunk.from;
+    if (chunk.to !== null && (this.to === null || chunk.to > this.to)) this.to = chunk.to;
+    this.onBatch?.();
+    await this.slice.yieldIfDue();
   }
 
   /** Writes what is waiting (one transaction). */
@@ -331,23 +343,6 @@ export function detectTraceFormat(name: string, content: string): TraceFormat {
 export function fileText(file: { content: string; encoding?: 'text' | 'base64' | undefined }): string {
   const text = file.encoding === 'base64' ? decodeText(Buffer.from(file.content, 'base64')) : file.content;
   return text.replace(/^\uFEFF/, '');
-}
-
-/** Reads JSONL lines of `content` into the sink; line numbers start after `firstLine - 1`. */
-export async function readJsonl(content: string, sink: TraceSink, firstLine = 1): Promise<void> {
-  let at = 0;
-  let line = firstLine;
-  while (at < content.length) {
-    const nl = content.indexOf('\n', at);
-    const end = nl === -1 ? content.length : nl;
-    const text = content.slice(at, end).trim();
-    if (text !== '') sink.push(traceRowOfLine(text, sink.ctx), line);
-    line += 1;
-    at = end + 1;
-    // A line takes microseconds and a batch's write milliseconds: asking the clock every few lines is often enough.
-    if ((line & 15) === 0) await sink.yieldIfDue();
-  }
-  await sink.yieldIfDue();
 }
 
 const CSV_RESERVED = new Set(['text', 'message', 'subject', 'output', 'time', 'version', 'model', 'id', 'valid']);

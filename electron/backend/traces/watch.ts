@@ -7,24 +7,30 @@
 // adds nothing twice; after a crash between a batch and its offset, the lines read again are
 // duplicates and skipped.
 import { watch, type FSWatcher } from 'node:fs';
-import { open, readdir, stat } from 'node:fs/promises';
+import { open, readdir, stat, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { TraceWatchState } from '../../../shared/src/api/index.js';
 import type { ExtractionSchema } from '../../../shared/src/domain.js';
 import type { SettingsRepository } from '../../services/workspace/settings.js';
 import type { TraceStore } from '../../services/workspace/traceStore.js';
-import { readContext, readJsonl, TraceSink } from './import.js';
+import { CHUNK_CHARS, importAhead, type ChunkItem } from './chunks.js';
+import type { TraceChunkImporter } from './import-pool.js';
 
 export const WATCH_SETTING = 'traces.watch';
 export const DEFAULT_POLL_MS = 3_000;
-/** Bytes read from a file at a time. */
-const CHUNK_BYTES = 8 * 1024 * 1024;
 
 interface FileState {
   /** Bytes up to and including the last complete line read. */
   offset: number;
   lines: number;
   bad: number;
+}
+
+/** A chunk's file and where it ends (a line longer than a chunk is skipped, not imported). */
+interface ChunkMeta {
+  state: FileState;
+  end: number;
+  skipped: boolean;
 }
 
 interface StoredWatch {
@@ -40,6 +46,10 @@ export interface TraceWatchDeps {
   schema: () => ExtractionSchema | null;
   /** Traces were imported by a scan. */
   onImported: (imported: number, state: TraceWatchState) => void;
+  /** Imports the chunks read (on worker threads where it can). */
+  importer: TraceChunkImporter;
+  /** Bytes read as one chunk (CHUNK_CHARS by default; a line longer than a chunk is refused). */
+  chunkBytes?: number;
   pollMs?: number;
 }
 
@@ -149,10 +159,7 @@ export class TraceFolderWatch {
     let imported = 0;
     try {
       const names = (await readdir(path)).filter((n) => n.endsWith('.jsonl')).sort();
-      for (const name of names) {
-        if (this.closed || this.stored.path !== path) return;
-        imported += await this.readFile(path, name);
-      }
+      imported = await this.readFiles(path, names);
       this.stored.lastError = null;
     } catch (err) {
       if (this.closed || /database connection is not open/i.test((err as Error).message)) {
@@ -167,49 +174,80 @@ export class TraceFolderWatch {
     if (imported > 0) this.deps.onImported(imported, this.state());
   }
 
-  /** Imports a file's new complete lines; returns how many traces were stored. */
-  private async readFile(dir: string, name: string): Promise<number> {
-    const file = join(dir, name);
-    const size = (await stat(file)).size;
-    const state = (this.stored.files[name] ??= { offset: 0, lines: 0, bad: 0 });
-    // A file cut shorter than what was read was replaced: read it again (its lines are duplicates).
-    if (size < state.offset) Object.assign(state, { offset: 0, lines: 0, bad: 0 });
-    if (size === state.offset) return 0;
-    const sink = new TraceSink(this.deps.store, readContext(name, this.deps.schema()));
-    const handle = await open(file, 'r');
-    let counted = 0;
-    try {
-      while (state.offset < size && !this.closed) {
-        const want = Math.min(CHUNK_BYTES, size - state.offset);
-        const buf = Buffer.alloc(want);
-        const { bytesRead } = await handle.read(buf, 0, want, state.offset);
+  /**
+   * Imports the files' new complete lines, a chunk at a time, the next chunks (of this file or the
+   * next) imported meanwhile (chunks.ts); a file's offset moves past a chunk once it is accounted
+   * for, in the file's order. Returns how many traces were stored.
+   */
+  private async readFiles(dir: string, names: readonly string[]): Promise<number> {
+    const schema = this.deps.schema();
+    const chunkBytes = this.deps.chunkBytes ?? CHUNK_CHARS;
+    const buf = Buffer.allocUnsafe(chunkBytes);
+    let imported = 0;
+    let file: { name: string; state: FileState; handle: FileHandle; size: number; readAt: number } | null = null;
+    let nextName = 0;
+    const closeFile = async () => {
+      const handle = file?.handle;
+      file = null;
+      await handle?.close();
+    };
+    /** The next chunk to import, from this file or the next with new lines; null when there is none. */
+    const next = async (): Promise<ChunkItem<ChunkMeta> | null> => {
+      for (;;) {
+        if (this.closed || this.stored.path !== dir) return null;
+        if (!file) {
+          if (nextName >= names.length) return null;
+          const name = names[nextName++]!;
+          const size = (await stat(join(dir, name))).size;
+          const state = (this.stored.files[name] ??= { offset: 0, lines: 0, bad: 0 });
+          // A file cut shorter than what was read was replaced: read it again (its lines are duplicates).
+          if (size < state.offset) Object.assign(state, { offset: 0, lines: 0, bad: 0 });
+          if (size === state.offset) continue;
+          file = { name, state, handle: await open(join(dir, name), 'r'), size, readAt: state.offset };
+        }
+        const f: { name: string; state: FileState; handle: FileHandle; size: number; readAt: number } = file;
+        if (f.readAt >= f.size) {
+          await closeFile();
+          continue;
+        }
+        const want = Math.min(chunkBytes, f.size - f.readAt);
+        // Read here only to find the chunk's last line end; whoever imports the chunk reads it again (from the OS's cache).
+        const { bytesRead } = await f.handle.read(buf, 0, want, f.readAt);
         const lastNl = buf.subarray(0, bytesRead).lastIndexOf(0x0a);
         if (lastNl === -1) {
-          // A line longer than a chunk, or a half-written last line: wait (a chunk-long line is refused).
-          if (bytesRead === CHUNK_BYTES) {
-            state.offset += bytesRead;
-            state.bad += 1;
-            state.lines += 1;
+          // A half-written last line waits for its newline; a line longer than a chunk is refused.
+          if (bytesRead < chunkBytes) {
+            await closeFile();
+            continue;
           }
-          break;
+          f.readAt += bytesRead;
+          return { job: { text: '', source: f.name, schema }, meta: { state: f.state, end: f.readAt, skipped: true } };
         }
-        const text = buf.subarray(0, lastNl + 1).toString('utf8');
-        const badBefore = sink.badCount;
-        await readJsonl(text, sink, state.lines + 1);
-        sink.flush();
-        let newlines = 0;
-        for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) newlines += 1;
-        state.lines += newlines;
-        state.bad += sink.badCount - badBefore;
-        state.offset += lastNl + 1;
-        this.stored.imported += sink.imported - counted;
-        counted = sink.imported;
-        this.save();
+        const start = f.readAt;
+        f.readAt += lastNl + 1;
+        return { job: { file: { path: join(dir, f.name), start, end: f.readAt }, source: f.name, schema }, meta: { state: f.state, end: f.readAt, skipped: false } };
       }
+    };
+    try {
+      await importAhead<ChunkMeta>(this.deps.importer, this.deps.store.timestamp(), next, (chunk, { state, end, skipped }) => {
+        if (this.closed) return false;
+        if (skipped) {
+          state.bad += 1;
+          state.lines += 1;
+        } else {
+          state.lines += chunk.lines;
+          state.bad += chunk.badCount;
+        }
+        state.offset = end;
+        imported += chunk.inserted;
+        this.stored.imported += chunk.inserted;
+        this.save();
+        return true;
+      });
     } finally {
-      await handle.close();
+      await closeFile();
     }
-    return sink.imported;
+    return imported;
   }
 
   private save(): void {

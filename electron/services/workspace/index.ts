@@ -1,7 +1,7 @@
 // The workspace: one SQLite file holding messages, extractions, precedents, rules, published rulebook
 // versions, runs and production traces. Plain Node: never imports electron.
 export * from './errors.js';
-export { openWorkspace, Workspace, CASEBOOK_APPLICATION_ID, type NotAPromise, type OpenWorkspaceOptions, type UnitOfWork } from './workspace.js';
+export { joinWorkspace, openWorkspace, Workspace, CASEBOOK_APPLICATION_ID, type NotAPromise, type OpenWorkspaceOptions, type UnitOfWork } from './workspace.js';
 export { MIGRATIONS, type Migration } from './migrations/index.js';
 export { migrationHash } from './migrate.js';
 export * from './messages.js';

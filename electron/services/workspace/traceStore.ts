@@ -5,6 +5,7 @@
 import type { Statement } from 'better-sqlite3';
 import type { Extraction, ExtractionSchema, JsonValue, ValidationError } from '../../../shared/src/domain.js';
 import { fromJson, toJson } from './json.js';
+import { messageContentHash } from './messages.js';
 import type { Workspace } from './workspace.js';
 
 export const HOUR_MS = 3_600_000;
@@ -60,6 +61,16 @@ export function canonicalTimeMs(s: string): number {
   return daysFromCivil(y, mo, d) * DAY_MS + h * HOUR_MS + mi * 60_000 + sec * 1000 + ms;
 }
 export const hourStart = (hour: number): string => new Date(hour * HOUR_MS).toISOString();
+
+/**
+ * The content hash the messages table would give a trace's message (same text, subject and time):
+ * how a trace finds the workspace message it is about. Imports leave the column empty and it is
+ * made here, when a trace is read.
+ */
+export function traceMessageHash(message: { text: string; subject?: string | null | undefined } | null, receivedAt: string): string | null {
+  if (!message || typeof message.text !== 'string' || message.text.trim() === '') return null;
+  return messageContentHash({ text: message.text, subject: message.subject ?? null, sender: null, context: null, receivedAt });
+}
 
 /** A trace as stored: what a line said, normalised. */
 export interface TraceRow {
@@ -151,7 +162,7 @@ export interface BucketSource {
 
 const SEP = '\u0000';
 /** The page cache an importing connection gets, in KiB. */
-const TRACE_CACHE_KIB = 256 * 1024;
+const TRACE_CACHE_KIB = 64 * 1024;
 
 const bump = <K>(map: Map<K, number>, key: K, n: number): void => {
   map.set(key, (map.get(key) ?? 0) + n);
@@ -228,6 +239,9 @@ function latencyBucketNumber(ms: number | null): number {
   return ms < 1 ? 0 : 1 + Math.floor(Math.log(ms) / LATENCY_STEP);
 }
 
+/** One count as a tuple: metric, field, hour, source, key, n. */
+export type CountTuple = [BucketMetric, string, number, string, string, number];
+
 /** Counts per metric, field, hour, source and key, as a batch (or a chart of runs) adds them up. */
 export class BucketCounts implements BucketSource {
   private readonly hours = new Map<string, HourCounts>();
@@ -251,32 +265,41 @@ export class BucketCounts implements BucketSource {
   }
 
   /** One trace's counts. */
+  /** One trace's counts; `n` -1 takes them back (a duplicate counted before it met the stored trace). */
   addTrace(
     t: Pick<TraceRow, 'source' | 'receivedAt' | 'output' | 'rulebookVersion' | 'model' | 'latencyMs'> & { valid: boolean | null; unknownKeys?: string | null },
     kinds: FieldKinds,
     hour = hourOf(t.receivedAt),
+    n: 1 | -1 = 1,
   ): void {
     const hc = this.hourCounts(hour, t.source);
-    hc.total += 1;
+    hc.total += n;
     // An unknown validity counts as valid.
-    bump(hc.valid, t.valid === false ? 'false' : 'true', 1);
-    bump(hc.version, t.rulebookVersion, 1);
-    bump(hc.model, t.model, 1);
-    bump(hc.latency, latencyBucketNumber(t.latencyMs), 1);
+    bump(hc.valid, t.valid === false ? 'false' : 'true', n);
+    bump(hc.version, t.rulebookVersion, n);
+    bump(hc.model, t.model, n);
+    bump(hc.latency, latencyBucketNumber(t.latencyMs), n);
     const output = t.output as Record<string, JsonValue>;
     for (const key in output) {
-      bump(hc.key, key, 1);
+      bump(hc.key, key, n);
       const value = output[key];
       const kind = kinds.get(key);
       const f = hc.field(key);
-      if (value === null || value === undefined) bump(f.keys, 'null', 1);
-      else if (kind === 'text') bump(f.keys, TEXT_KEY, 1);
-      else if (typeof value === 'string') bump(f.strings, value, 1);
-      else bump(f.keys, valueKey(value, kind), 1);
+      if (value === null || value === undefined) bump(f.keys, 'null', n);
+      else if (kind === 'text') bump(f.keys, TEXT_KEY, n);
+      else if (typeof value === 'string') bump(f.strings, value, n);
+      else bump(f.keys, valueKey(value, kind), n);
     }
-    for (const name of kinds.keys()) if (!(name in output)) bump(hc.field(name).keys, 'null', 1);
+    for (const name of kinds.keys()) if (!(name in output)) bump(hc.field(name).keys, 'null', n);
     // Keys the runtime dropped from the output (rare: parsed only when there are any).
-    if (t.unknownKeys) for (const key of JSON.parse(t.unknownKeys) as string[]) if (!(key in output)) bump(hc.key, key, 1);
+    if (t.unknownKeys) for (const key of JSON.parse(t.unknownKeys) as string[]) if (!(key in output)) bump(hc.key, key, n);
+  }
+
+  /** The counts as plain tuples (what a parse worker sends back); `add` each to read them in. */
+  tuples(): CountTuple[] {
+    const out: CountTuple[] = [];
+    for (const e of this.entries()) if (e.n !== 0) out.push([e.metric, e.field, e.hour, e.source, e.key, e.n]);
+    return out;
   }
 
   *entries(): Generator<{ metric: BucketMetric; field: string; hour: number; source: string; key: string; n: number }> {
@@ -463,6 +486,51 @@ export function recordOf(t: TraceRow): TraceRecord {
 const bit = (b: boolean | null): number | null => (b === null ? null : b ? 1 : 0);
 
 /**
+ * Traces packed for writing: each trace's columns one after another, in the insert's order (the
+ * trace log's rows cross from a parse worker to the writing thread as one flat array, which copies
+ * far faster than objects), with the hour counts of every trace in it.
+ */
+export interface PackedTraces {
+  values: (string | number | null)[];
+  rows: number;
+  counts: CountTuple[];
+}
+
+/** Columns per packed trace: id, source, received_at, hour, message, message_hash, output, valid, rulebook_id, rulebook_version, rulebook_hash, model, provider, service, latency_ms, cached, unknown_keys, detail, format, trace. */
+export const PACKED_COLUMNS = 20;
+
+/** Appends a trace's columns to `values`. */
+export function packRecord(values: (string | number | null)[], r: TraceRecord): void {
+  values.push(r.id, r.source, r.receivedAt, r.hour, r.message, r.messageHash, r.outputJson, bit(r.valid), r.rulebookId, r.rulebookVersion,
+    r.rulebookHash, r.model, r.provider, r.service, r.latencyMs, bit(r.cached), r.unknownKeys, r.detail, r.format, r.trace);
+}
+
+/** Records packed, with their counts. */
+export function packRecords(records: readonly TraceRecord[], kinds: FieldKinds): PackedTraces {
+  const values: (string | number | null)[] = [];
+  const counts = new BucketCounts();
+  for (const r of records) {
+    packRecord(values, r);
+    counts.addTrace(r, kinds, r.hour);
+  }
+  return { values, rows: records.length, counts: counts.tuples() };
+}
+
+/** What the counts of the packed trace at `o` read (for taking back a duplicate's). */
+function countedOf(v: readonly (string | number | null)[], o: number) {
+  return {
+    source: v[o + 1] as string,
+    receivedAt: v[o + 2] as string,
+    output: JSON.parse(v[o + 6] as string) as Extraction,
+    valid: v[o + 7] === null ? null : v[o + 7] === 1,
+    rulebookVersion: v[o + 9] as number | null,
+    model: v[o + 11] as string | null,
+    latencyMs: v[o + 14] as number | null,
+    unknownKeys: v[o + 16] as string | null,
+  };
+}
+
+/**
  * The detail column: only what differs from what a missing entry reads as (no errors, no rules
  * fired, no precedents or prompt hash), or null when nothing does: a million traces write less.
  */
@@ -516,19 +584,31 @@ export class TraceStore {
    * Returns how many were stored.
    */
   insertRecords(records: readonly TraceRecord[], kinds: FieldKinds): number {
+    return this.insertPacked(packRecords(records, kinds), kinds);
+  }
+
+  /**
+   * Stores packed traces in one transaction (the caller's, when inside one) with their counts; a
+   * trace whose source and id are stored already (or earlier in the batch) is skipped and its counts
+   * taken back. Returns how many were stored.
+   */
+  insertPacked(packed: PackedTraces, kinds: FieldKinds, importedAt = this.ws.timestamp()): number {
     this.growCache();
-    const importedAt = this.ws.timestamp();
-    const counts = new BucketCounts();
     const insert = this.insertStmt;
+    const v = packed.values;
+    if (v.length !== packed.rows * PACKED_COLUMNS) throw new Error(`packed traces: ${v.length} values for ${packed.rows} rows`);
     return this.ws.write(() => {
       let inserted = 0;
-      for (const r of records) {
-        const changes = insert.run(r.id, r.source, r.receivedAt, r.hour, r.message, r.messageHash, r.outputJson, bit(r.valid), r.rulebookId, r.rulebookVersion,
-          r.rulebookHash, r.model, r.provider, r.service, r.latencyMs, bit(r.cached), r.unknownKeys, r.detail, r.format, r.trace, importedAt).changes;
-        if (changes === 0) continue;
-        inserted += 1;
-        counts.addTrace(r, kinds, r.hour);
+      let duplicates: BucketCounts | null = null;
+      for (let o = 0; o < v.length; o += PACKED_COLUMNS) {
+        const changes = insert.run(v[o], v[o + 1], v[o + 2], v[o + 3], v[o + 4], v[o + 5], v[o + 6], v[o + 7], v[o + 8], v[o + 9],
+          v[o + 10], v[o + 11], v[o + 12], v[o + 13], v[o + 14], v[o + 15], v[o + 16], v[o + 17], v[o + 18], v[o + 19], importedAt).changes;
+        if (changes !== 0) inserted += 1;
+        else (duplicates ??= new BucketCounts()).addTrace(countedOf(v, o), kinds, v[o + 3] as number, -1);
       }
+      const counts = new BucketCounts();
+      for (const [metric, field, hour, source, key, n] of packed.counts) counts.add(metric, field, hour, source, key, n);
+      if (duplicates) for (const [metric, field, hour, source, key, n] of duplicates.tuples()) counts.add(metric, field, hour, source, key, n);
       this.addCounts(counts);
       return inserted;
     });
@@ -546,10 +626,15 @@ export class TraceStore {
     if (current < 0 ? -current < TRACE_CACHE_KIB : current * 4 < TRACE_CACHE_KIB) this.ws.db.pragma(`cache_size = -${TRACE_CACHE_KIB}`);
   }
 
+  /** Now, as the workspace stamps it (an import's time, read once and passed to its workers). */
+  timestamp(): string {
+    return this.ws.timestamp();
+  }
+
   /** Adds counts made elsewhere (inside the caller's transaction). */
   addCounts(counts: BucketCounts): void {
     this.ws.write(() => {
-      for (const e of counts.entries()) this.bumpStmt.run(e.metric, e.field, e.hour, e.source, e.key, e.n);
+      for (const e of counts.entries()) if (e.n !== 0) this.bumpStmt.run(e.metric, e.field, e.hour, e.source, e.key, e.n);
     });
   }
 
@@ -631,7 +716,7 @@ function mapRow(row: Row): StoredTraceRow {
     source: row.source,
     receivedAt: row.received_at,
     message: message && typeof message.text === 'string' ? { subject: message.subject ?? null, text: message.text } : null,
-    messageHash: row.message_hash,
+    messageHash: row.message_hash ?? traceMessageHash(message && typeof message.text === 'string' ? { subject: message.subject ?? null, text: message.text } : null, row.received_at),
     output: fromJson<Extraction>(row.output),
     valid: row.valid !== 0,
     errors: detail.errors ?? [],

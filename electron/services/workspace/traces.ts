@@ -6,7 +6,7 @@ import type { Statement } from 'better-sqlite3';
 import type { Extraction, MessageInput, Trace } from '../../../shared/src/domain.js';
 import { fromJson, isoTime, toJson } from './json.js';
 import { messageContentHash } from './messages.js';
-import { hourOf, TraceStore, type TraceRecord } from './traceStore.js';
+import { hourOf, traceMessageHash, TraceStore, type TraceRecord } from './traceStore.js';
 import { readRunTraces, type RunTraceRow } from './traceRuns.js';
 import type { Workspace } from './workspace.js';
 
@@ -192,7 +192,7 @@ function mapRow(row: Row): StoredTrace {
     source: row.source,
     receivedAt: row.received_at,
     message: fromJson<MessageInput>(row.message),
-    messageHash: row.message_hash,
+    messageHash: row.message_hash ?? traceMessageHash(fromJson<MessageInput | null>(row.message), row.received_at),
     output: fromJson<Extraction>(row.output),
     valid: row.valid === null ? null : row.valid === 1,
     rulebookId: row.rulebook_id,

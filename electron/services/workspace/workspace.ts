@@ -135,6 +135,30 @@ export function openWorkspace(path: string, options: OpenWorkspaceOptions = {}):
   }
 }
 
+/**
+ * A second connection to a workspace this process has open already (a trace import's worker
+ * thread writes through one): the file must exist and be a Casebook workspace; nothing is claimed
+ * or migrated (the first connection did both), and no draft triggers are installed.
+ */
+export function joinWorkspace(path: string, options: Pick<OpenWorkspaceOptions, 'busyTimeoutMs' | 'now' | 'nativeBinding'> = {}): Workspace {
+  let db: Database.Database;
+  try {
+    db = new Database(path, { fileMustExist: true, ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}) });
+  } catch (error) {
+    throw new WorkspaceOpenError(`Cannot open the workspace ${path}: ${(error as Error).message}`, { cause: error });
+  }
+  try {
+    db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 5000))}`);
+    const appId = db.pragma('application_id', { simple: true }) as number;
+    if (appId !== CASEBOOK_APPLICATION_ID) throw new WorkspaceCorruptError(`${path} is not a Casebook workspace (application_id ${appId}).`);
+    configure(db);
+    return new Workspace(path, db, options.now ?? (() => new Date()), []);
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+}
+
 function configure(db: Database.Database): void {
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');

@@ -1,0 +1,51 @@
+// A worker thread of trace imports (import-pool.ts): imports the chunks it is sent, one at a time,
+// through its own connection to the workspace, and answers with what each did (a few numbers: the
+// rows themselves never cross back). Batches are written under the pool's write lock.
+import { parentPort, threadId, workerData } from 'node:worker_threads';
+import { joinWorkspace } from '../../services/workspace/workspace.js';
+import { TraceStore } from '../../services/workspace/traceStore.js';
+import { importTraceChunk, type ImportedTraceChunk, type TraceChunkJob } from './chunk-import.js';
+
+export interface ImportWorkerData {
+  path: string;
+  nativeBinding?: string;
+  /** Int32 [0]: the write lock, 0 when free, else the holder's threadId. */
+  lock: SharedArrayBuffer;
+}
+
+export interface ImportRequest {
+  id: number;
+  job: TraceChunkJob;
+}
+
+export type ImportReply = { id: number; chunk: ImportedTraceChunk } | { id: number; error: string };
+
+/** How long one wait for the lock sleeps before looking again (a holder that died is freed by the pool). */
+const LOCK_WAIT_MS = 100;
+
+const data = workerData as ImportWorkerData;
+const lock = new Int32Array(data.lock);
+
+function exclusive<T>(write: () => T): T {
+  for (;;) {
+    const holder = Atomics.compareExchange(lock, 0, 0, threadId);
+    if (holder === 0) break;
+    Atomics.wait(lock, 0, holder, LOCK_WAIT_MS);
+  }
+  try {
+    return write();
+  } finally {
+    Atomics.store(lock, 0, 0);
+    Atomics.notify(lock, 0);
+  }
+}
+
+const ws = joinWorkspace(data.path, data.nativeBinding ? { nativeBinding: data.nativeBinding } : {});
+const store = new TraceStore(ws);
+
+parentPort?.on('message', (request: ImportRequest) => {
+  importTraceChunk(store, request.job, { exclusive }).then(
+    (chunk) => parentPort!.postMessage({ id: request.id, chunk } satisfies ImportReply),
+    (err: unknown) => parentPort!.postMessage({ id: request.id, error: err instanceof Error ? err.message : String(err) } satisfies ImportReply),
+  );
+});
