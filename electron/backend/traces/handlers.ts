@@ -102,6 +102,7 @@ export function createTraceHandlers(ctx: BackendContext, options: TraceHandlerOp
     settings: ctx.repos.settings,
     schema,
     onImported: (imported, state) => ctx.emit('driftChanged', { kind: 'traces', id: state.path, done: imported, total: state.imported, status: 'imported' }),
+    onProgress: (imported, state) => ctx.emit('driftChanged', { kind: 'traces', id: state.path, done: imported, total: state.imported, status: 'running' }),
     ...(options.pollMs !== undefined ? { pollMs: options.pollMs } : {}),
     ...(options.chunkChars !== undefined ? { chunkBytes: options.chunkChars } : {}),
   };

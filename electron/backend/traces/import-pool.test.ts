@@ -192,15 +192,30 @@ describe('importing trace chunks on worker threads', () => {
 
     const watchWith = async (ws: Workspace, options: TraceImportPoolOptions) => {
       const { store, pool: importer } = pool(ws, options);
-      const watch = new TraceFolderWatch({ store, settings: new SettingsRepository(ws), schema: () => schema, onImported: () => {}, importer, chunkBytes: SMALL_CHUNK, pollMs: 3_600_000 });
+      const progress: number[] = [];
+      const watch = new TraceFolderWatch({
+        store,
+        settings: new SettingsRepository(ws),
+        schema: () => schema,
+        onImported: () => {},
+        onProgress: (imported) => progress.push(imported),
+        progressMs: 0,
+        importer,
+        chunkBytes: SMALL_CHUNK,
+        pollMs: 3_600_000,
+      });
       const state = await watch.setPath(dir);
-      return { watch, state, importer };
+      return { watch, state, importer, progress };
     };
     const one = t.open('one.casebook');
     const two = t.open('two.casebook');
     const a = await watchWith(one, { workers: 0 });
     const b = await watchWith(two, {});
     expect(b.importer.imported.worker).toBeGreaterThan(4);
+    // A long scan tells how far it got, chunk by chunk, before it ends.
+    expect(b.progress.length).toBeGreaterThan(4);
+    expect(b.progress).toEqual([...b.progress].sort((x, y) => x - y));
+    expect(b.progress.at(-1)).toBe(b.state.imported);
     expect(b.state).toEqual({ ...a.state, lastScanAt: b.state.lastScanAt });
     expect(stored(two)).toEqual(stored(one));
     // The rest of the last line arrives: both read it, once.

@@ -2,13 +2,14 @@
 // JSONL and CSV formats, bad lines listed with their numbers, charts equal to counts made by hand,
 // the traces behind a bar, one trace with its workspace message, and a watched folder.
 import { appendFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createTraceLog, traceLineOf } from '../../../shared/src/service/trace-log.js';
 import type { ApiArgs, ApiMethod, ApiResults } from '../../../shared/src/api/index.js';
 import { call, demoRows, demoWorkspaces, openContext, tempFolder, type ContextHarness, type DemoWorkspaces, type TempFolder } from '../test-support.js';
 import { fieldKinds } from '../../services/workspace/traceStore.js';
-import { closeTraceHandlers, createTraceHandlers, type TraceHandlers } from './handlers.js';
+import { closeTraceHandlers, createTraceHandlers, traceImporter, type TraceHandlers } from './handlers.js';
 import { readContext, traceRowOfLine } from './import.js';
 
 let demo: DemoWorkspaces;
@@ -306,6 +307,43 @@ async function until(check: () => Promise<boolean>, ms = 5_000): Promise<void> {
     await new Promise((r) => setTimeout(r, 20));
   }
 }
+
+describe('a large file', () => {
+  it('is imported on worker threads by default, as the same rows a small one gives, with progress on the way', async () => {
+    const { api, h } = backend();
+    const lines: string[] = [];
+    for (let i = 0; i < 4_000; i += 1) {
+      lines.push(
+        JSON.stringify({
+          v: 1,
+          time: new Date(Date.UTC(2026, 2, 2) + i * 60_000).toISOString(),
+          service: 's',
+          messageId: `req-${i}`,
+          message: { subject: null, text: `message ${i}: ${'the card reader is offline again '.repeat(8)}` },
+          output: { issue_type: i % 2 ? 'bug' : 'billing' },
+          valid: true,
+          errors: [],
+          rulebook: { id: 'r', version: 1, hash: 'h' },
+          provider: 'embedded',
+          model: null,
+          latencyMs: 1,
+          cached: false,
+          rulesFired: [],
+        }),
+      );
+    }
+    const content = lines.join('\n') + '\n';
+    expect(content.length).toBeGreaterThan(1_000_000);
+    const result = await api('importTraces', { file: { name: 'big.jsonl', content } });
+    expect(result).toMatchObject({ imported: 4_000, duplicates: 0, badCount: 0, from: '2026-03-02T00:00:00.000Z' });
+    // Workers by default wherever there is a second core (this project's machines have two).
+    expect(traceImporter(h.ctx)?.imported.worker).toBe(availableParallelism() >= 2 ? 1 : 0);
+    expect(h.opts.events.some(([e, p]) => e === 'driftChanged' && (p as { status: string }).status === 'running')).toBe(true);
+    const chart = await api('traceChart', { metric: 'field', field: 'issue_type', bucket: 'week' });
+    const total = (key: string) => chart.series.find((s) => s.key === key)?.points.reduce((n, p) => n + p.count, 0);
+    expect([total('"bug"'), total('"billing"')]).toEqual([2_000, 2_000]);
+  });
+});
 
 describe('a watched folder', () => {
   it('imports appended lines and new files, and waits for a half-written line', async () => {

@@ -18,6 +18,8 @@ import type { TraceChunkImporter } from './import-pool.js';
 
 export const WATCH_SETTING = 'traces.watch';
 export const DEFAULT_POLL_MS = 3_000;
+/** How often a long scan tells how far it got. */
+export const PROGRESS_MS = 1_000;
 
 interface FileState {
   /** Bytes up to and including the last complete line read. */
@@ -46,6 +48,9 @@ export interface TraceWatchDeps {
   schema: () => ExtractionSchema | null;
   /** Traces were imported by a scan. */
   onImported: (imported: number, state: TraceWatchState) => void;
+  /** A scan is under way and has stored `imported` traces so far (at most every `progressMs`, PROGRESS_MS by default). */
+  onProgress?: (imported: number, state: TraceWatchState) => void;
+  progressMs?: number;
   /** Imports the chunks read (on worker threads where it can). */
   importer: TraceChunkImporter;
   /** Bytes read as one chunk (CHUNK_CHARS by default; a line longer than a chunk is refused). */
@@ -184,6 +189,7 @@ export class TraceFolderWatch {
     const chunkBytes = this.deps.chunkBytes ?? CHUNK_CHARS;
     const buf = Buffer.allocUnsafe(chunkBytes);
     let imported = 0;
+    let told = performance.now();
     let file: { name: string; state: FileState; handle: FileHandle; size: number; readAt: number } | null = null;
     let nextName = 0;
     const closeFile = async () => {
@@ -242,6 +248,10 @@ export class TraceFolderWatch {
         imported += chunk.inserted;
         this.stored.imported += chunk.inserted;
         this.save();
+        if (this.deps.onProgress && performance.now() - told >= (this.deps.progressMs ?? PROGRESS_MS)) {
+          told = performance.now();
+          this.deps.onProgress(imported, this.state());
+        }
         return true;
       });
     } finally {
