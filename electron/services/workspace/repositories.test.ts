@@ -216,6 +216,34 @@ describe('runs', () => {
     return { messages, runs, run, ids };
   }
 
+  it('compares two runs by the newest extraction of each per message, its validity included', () => {
+    const { ids } = setup(4);
+    const runs = new RunRepository(ws);
+    const extractions = new ExtractionRepository(ws);
+    const make = (name: string) => runs.create({ id: `run_${name}`, kind: 'compare', provider: 'embedded', model: 'm', selection: { all: true }, messageIds: ids });
+    const a = make('a');
+    const b = make('b');
+    const out = { issue_type: 'bug' };
+    // Message 0: invalid in a first, then valid (the newest counts): no validity change.
+    extractions.insert({ messageId: ids[0]!, runId: a.id, result: result(out, false) });
+    extractions.insert({ messageId: ids[0]!, runId: a.id, result: result(out) });
+    extractions.insert({ messageId: ids[0]!, runId: b.id, result: result(out) });
+    // Message 1: valid in a, then invalid in b: became invalid, and b's newest is the invalid one.
+    extractions.insert({ messageId: ids[1]!, runId: a.id, result: result(out) });
+    extractions.insert({ messageId: ids[1]!, runId: b.id, result: result(out) });
+    extractions.insert({ messageId: ids[1]!, runId: b.id, result: result(out, false) });
+    // Message 2: invalid in a, valid in b. Message 3: only in a (not in the overlap).
+    extractions.insert({ messageId: ids[2]!, runId: a.id, result: result(out, false) });
+    extractions.insert({ messageId: ids[2]!, runId: b.id, result: result(out) });
+    extractions.insert({ messageId: ids[3]!, runId: a.id, result: result(out, false) });
+    const cmp = runs.comparison;
+    cmp.prepare(a.id, b.id, [{ name: 'issue_type', transitions: true }], null);
+    expect(cmp.counts()).toMatchObject({ overlap: 3, becameInvalid: 1, becameValid: 1, changed: 2 });
+    expect(cmp.page({ validityChanged: true }, '', 10).rows.map((r) => [r.messageId, r.a.valid, r.b.valid])).toEqual(
+      [[ids[1]!, true, false], [ids[2]!, false, true]].sort((x, y) => (x[0]! < y[0]! ? -1 : 1)),
+    );
+  });
+
   it('creates a queued run with one pending item per message', () => {
     const { runs, run, ids } = setup(5);
     expect(run).toMatchObject({ status: 'queued', total: 5, done: 0, errors: 0, pending: 5, selection: { all: true } });

@@ -441,13 +441,15 @@ export class RunComparisonQueries {
     registerCanonicalFunction(db);
     this.built = null;
     const n = fields.length;
-    const newest = `WITH ea AS (SELECT message_id, max(id) AS id FROM extractions WHERE run_id = @a GROUP BY message_id),
-        eb AS (SELECT message_id, max(id) AS id FROM extractions WHERE run_id = @b GROUP BY message_id)`;
+    // The newest extraction of each run per message, with its validity: SQLite takes a bare column
+    // beside max() from the row that has the max, and the index (run_id, message_id, valid) covers it.
+    const newest = `WITH ea AS (SELECT message_id, max(id) AS id, valid FROM extractions WHERE run_id = @a GROUP BY message_id),
+        eb AS (SELECT message_id, max(id) AS id, valid FROM extractions WHERE run_id = @b GROUP BY message_id)`;
     const joined = `FROM ea JOIN eb ON eb.message_id = ea.message_id JOIN extractions xa ON xa.id = ea.id JOIN extractions xb ON xb.id = eb.id`;
     const totals = db
       .prepare(
-        `${newest} SELECT count(*) AS overlap, coalesce(sum(xa.valid = 1 AND xb.valid = 0), 0) AS became_invalid,
-          coalesce(sum(xa.valid = 0 AND xb.valid = 1), 0) AS became_valid ${joined}`,
+        `${newest} SELECT count(*) AS overlap, coalesce(sum(ea.valid = 1 AND eb.valid = 0), 0) AS became_invalid,
+          coalesce(sum(ea.valid = 0 AND eb.valid = 1), 0) AS became_valid FROM ea JOIN eb ON eb.message_id = ea.message_id`,
       )
       .get({ a, b }) as { overlap: number; became_invalid: number; became_valid: number };
 
