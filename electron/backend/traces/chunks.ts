@@ -19,8 +19,9 @@ export interface ChunkItem<M> {
 /**
  * Imports the jobs `next` gives (null: no more) up to `ahead` at once, and hands each result to
  * `done` in `next`'s order. `next` is not asked again while `ahead` wait; `done` answering false
- * stops the reading (the file went away, the watch closed). Every job of one call is stamped with
- * the same import time.
+ * stops the reading (the file went away, the watch closed); `next` throwing stops it too, once
+ * the chunks read before are accounted for. Every job of one call is stamped with the same import
+ * time.
  */
 export async function importAhead<M>(
   importer: TraceChunkImporter,
@@ -31,10 +32,18 @@ export async function importAhead<M>(
 ): Promise<void> {
   const queue: { chunk: Promise<ImportedTraceChunk>; meta: M }[] = [];
   let more = true;
+  // Reading failing (a file that cannot be read) ends the reading, not the chunks already read: they are accounted for first.
+  let failed: { error: unknown } | null = null;
   try {
     for (;;) {
       while (more && queue.length < ahead) {
-        const item = await next();
+        let item: ChunkItem<M> | null;
+        try {
+          item = await next();
+        } catch (error) {
+          failed = { error };
+          item = null;
+        }
         if (!item) {
           more = false;
           break;
@@ -44,7 +53,10 @@ export async function importAhead<M>(
         queue.push({ chunk, meta: item.meta });
       }
       const head = queue.shift();
-      if (!head) return;
+      if (!head) {
+        if (failed) throw failed.error;
+        return;
+      }
       if ((await done(await head.chunk, head.meta)) === false) return;
     }
   } finally {

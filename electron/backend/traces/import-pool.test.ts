@@ -10,7 +10,7 @@ import { SettingsRepository } from '../../services/workspace/settings.js';
 import { tempWorkspaces, type TempWorkspaces } from '../../services/workspace/test-helpers.js';
 import { TraceStore } from '../../services/workspace/traceStore.js';
 import type { Workspace } from '../../services/workspace/workspace.js';
-import { linePieces, readJsonl } from './chunks.js';
+import { importAhead, linePieces, readJsonl } from './chunks.js';
 import { readContext, TraceSink } from './import.js';
 import { TraceImportPool, type TraceImportPoolOptions } from './import-pool.js';
 import { TraceFolderWatch } from './watch.js';
@@ -181,13 +181,60 @@ describe('importing trace chunks on worker threads', () => {
     expect(stored(two)).toEqual(stored(one));
   });
 
+  it('imports in-process file chunks given at once one after another (each is read into the thread\'s one buffer)', async () => {
+    const file = join(t.dir, 'big.jsonl');
+    const content = traceLog(2_400);
+    writeFileSync(file, content);
+    const middle = Buffer.byteLength(content.slice(0, content.indexOf('\n', content.length >> 1) + 1));
+    const size = Buffer.byteLength(content);
+    const jobs = [
+      { file: { path: file, start: 0, end: middle }, source: 'big.jsonl', schema, importedAt: '2026-03-01T00:00:00.000Z' },
+      { file: { path: file, start: middle, end: size }, source: 'big.jsonl', schema, importedAt: '2026-03-01T00:00:00.000Z' },
+    ];
+    const one = t.open('one.casebook');
+    const two = t.open('two.casebook');
+    const sequential = pool(one, { workers: 0 });
+    const together = pool(two, { workers: 0 });
+    const a = [await sequential.pool.importChunk(jobs[0]!), await sequential.pool.importChunk(jobs[1]!)];
+    // Both started before either ends: each parses for longer than a time slice, so each gives the event loop turns.
+    const b = await Promise.all(jobs.map((job) => together.pool.importChunk(job)));
+    expect(b).toEqual(a);
+    expect(stored(two)).toEqual(stored(one));
+  });
+
+  it('accounts for the chunks read before a read fails, in order, then fails', async () => {
+    const ws = t.open();
+    const { pool: importer } = pool(ws);
+    const content = traceLog(600);
+    const pieces = [...linePieces(content, SMALL_CHUNK / 4)];
+    expect(pieces.length).toBeGreaterThan(3);
+    let given = 0;
+    const accounted: number[] = [];
+    await expect(
+      importAhead(
+        importer,
+        '2026-03-01T00:00:00.000Z',
+        () => {
+          if (given === 3) throw new Error('EISDIR: illegal operation on a directory, read');
+          return { job: { text: pieces[given]!, source: 'x.jsonl', schema }, meta: given++ };
+        },
+        (chunk, meta) => {
+          accounted.push(meta);
+          expect(chunk.lines).toBeGreaterThan(0);
+        },
+      ),
+    ).rejects.toThrow(/EISDIR/);
+    expect(accounted).toEqual([0, 1, 2]);
+  });
+
   it('reads a watched folder through the workers as one thread does, a half-written last line left for later', async () => {
     const dir = join(t.dir, 'log');
     mkdirSync(dir);
     const first = traceLog(1_200, 11);
     const second = traceLog(900, 5_000);
     writeFileSync(join(dir, 'casebook-2026-03-01.0.jsonl'), first);
-    const cut = second.indexOf('\n', second.length - 200);
+    // The last line only half written: 20 characters of it.
+    const cut = second.lastIndexOf('\n', second.length - 2);
     writeFileSync(join(dir, 'casebook-2026-03-02.0.jsonl'), second.slice(0, cut + 20));
 
     const watchWith = async (ws: Workspace, options: TraceImportPoolOptions) => {
@@ -217,6 +264,7 @@ describe('importing trace chunks on worker threads', () => {
     expect(b.progress).toEqual([...b.progress].sort((x, y) => x - y));
     expect(b.progress.at(-1)).toBe(b.state.imported);
     expect(b.state).toEqual({ ...a.state, lastScanAt: b.state.lastScanAt });
+    expect(b.state.files.map((f) => f.lines)).toEqual([1_200, 899]);
     expect(stored(two)).toEqual(stored(one));
     // The rest of the last line arrives: both read it, once.
     appendFileSync(join(dir, 'casebook-2026-03-02.0.jsonl'), second.slice(cut + 20));

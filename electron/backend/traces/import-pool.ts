@@ -81,6 +81,8 @@ export class TraceImportPool implements TraceChunkImporter {
   private nextId = 1;
   private idle: NodeJS.Timeout | null = null;
   private readonly slice = new TimeSlice();
+  /** The last in-process chunk's import: the next starts after it. */
+  private inProcessTail: Promise<void> = Promise.resolve();
   /** Why workers are no longer used (one failed, or the pool closed), or null. */
   failure: string | null = null;
   /** Chunks imported by a worker / in-process (tests and the bench read them). */
@@ -110,9 +112,20 @@ export class TraceImportPool implements TraceChunkImporter {
     }
   }
 
+  /**
+   * Imports a chunk on this thread, after the chunks before it: one at a time, since a chunk read
+   * from a file lives in this thread's one scratch buffer while it is parsed (and gives the event
+   * loop turns meanwhile).
+   */
   private inProcess(job: TraceChunkJob): Promise<ImportedTraceChunk> {
     this.imported.inProcess += 1;
-    return importTraceChunk(this.store, job, { yieldIfDue: () => this.slice.yieldIfDue(), exclusive: (write) => this.exclusive(write) });
+    const run = () => importTraceChunk(this.store, job, { yieldIfDue: () => this.slice.yieldIfDue(), exclusive: (write) => this.exclusive(write) });
+    const result = this.inProcessTail.then(run, run);
+    this.inProcessTail = result.then(
+      () => undefined,
+      () => undefined,
+    );
+    return result;
   }
 
   /**

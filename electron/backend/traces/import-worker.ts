@@ -43,9 +43,13 @@ function exclusive<T>(write: () => T): T {
 const ws = joinWorkspace(data.path, data.nativeBinding ? { nativeBinding: data.nativeBinding } : {});
 const store = new TraceStore(ws);
 
+// One chunk at a time: a chunk read from a file lives in this thread's one scratch buffer while it is parsed.
+let tail: Promise<void> = Promise.resolve();
 parentPort?.on('message', (request: ImportRequest) => {
-  importTraceChunk(store, request.job, { exclusive }).then(
-    (chunk) => parentPort!.postMessage({ id: request.id, chunk } satisfies ImportReply),
-    (err: unknown) => parentPort!.postMessage({ id: request.id, error: err instanceof Error ? err.message : String(err) } satisfies ImportReply),
+  tail = tail.then(() =>
+    importTraceChunk(store, request.job, { exclusive }).then(
+      (chunk) => parentPort!.postMessage({ id: request.id, chunk } satisfies ImportReply),
+      (err: unknown) => parentPort!.postMessage({ id: request.id, error: err instanceof Error ? err.message : String(err) } satisfies ImportReply),
+    ),
   );
 });
