@@ -13,6 +13,7 @@ import { PROVIDER_SETTING } from '../service.js';
 import { apiFailure, call, contextHarnesses, type ContextHarness } from '../test-support.js';
 import { artifactFor } from './consistency.js';
 import { closeInvestigations, createInvestigateHandlers, investigations } from './investigate-handlers.js';
+import { ReplayService } from './replay.js';
 
 const { harness } = contextHarnesses('casebook-replay-');
 let server: ScriptedServer;
@@ -154,6 +155,31 @@ describe('replay with attribution', () => {
     expect((await apiFailure(call(drift, 'getReplay', { id: 'replay_nope' }))).failure.code).toBe('not_found');
     expect((await apiFailure(call(drift, 'startReplay', { version: 9 }))).failure.code).toBe('not_found');
   }, 120_000);
+
+  it('keeps a replay that ended in the workspace: after a restart it is listed and paged by cause as before', async () => {
+    const h = await setup();
+    const drift = createInvestigateHandlers(h.ctx);
+    const production = await writeTraces(h, 30);
+    server.script({ shift: SHIFT });
+    const done = await investigations(h.ctx).replays.settled((await call(drift, 'startReplay', { version: 1, provider: 'openai', model: 'casebook-test-mini' })).id);
+    expect(done.differ).toBe(production.filter((t) => shifts(t.output)).length);
+    const before = {
+      list: await call(drift, 'listReplays', {}),
+      page1: await call(drift, 'getReplay', { id: done.id, attribution: 'model', limit: 2 }),
+      rulebook: await call(drift, 'getReplay', { id: done.id, attribution: 'rulebook' }),
+    };
+    const page2 = await call(drift, 'getReplay', { id: done.id, attribution: 'model', limit: 2, cursor: before.page1.nextCursor! });
+
+    // A restart: a new service over the same workspace, nothing in memory.
+    const after = new ReplayService(h.ctx);
+    expect(after.list()).toEqual(before.list);
+    expect(after.get({ id: done.id, attribution: 'model', limit: 2 })).toEqual(before.page1);
+    expect(after.get({ id: done.id, attribution: 'model', limit: 2, cursor: before.page1.nextCursor! })).toEqual(page2);
+    expect(after.get({ id: done.id, attribution: 'rulebook', limit: 100 })).toEqual(before.rulebook);
+    expect(after.get({ id: done.id, limit: 500 })).toEqual({ ...done, nextCursor: null });
+    expect(after.cancel(done.id)).toMatchObject({ id: done.id, status: 'done' });
+    expect(() => after.get({ id: 'replay_nope', limit: 10 })).toThrow(/no replay replay_nope/);
+  }, 60_000);
 
   it('replays chosen traces only, and cancels', async () => {
     const h = await setup();

@@ -11,9 +11,10 @@
 //   score is typicalTopScore over the rulebook's own precedents, each retrieved leaving itself out);
 // - `model`: otherwise: the same rulebook, prompt or examples gave another answer.
 //
-// Replays live in memory (the newest few), like the publish gate's reports: their answers are in
-// the workspace's response cache, so starting the same replay again after a restart costs nothing
-// but the comparison. No table, no migration.
+// A replay under way lives in memory; when it ends (done, cancelled or failed) it is written to the
+// workspace whole (migration 014, ReplayRepository) and read back from there after a restart: the
+// newest KEEP_STORED are kept. One the app stopped in the middle of is not kept; its answers are in
+// the workspace's response cache, so starting it again costs little but the comparison.
 import { randomUUID } from 'node:crypto';
 import { ApiError, type ApiParsedArgs, type Attribution, type ReplayItem, type ReplayReport } from '../../../shared/src/api/index.js';
 import type { Extraction, ExtractionResult, JsonValue, MessageInput, RulebookArtifact } from '../../../shared/src/domain.js';
@@ -29,8 +30,12 @@ import { artifactFor, excerptOf } from './consistency.js';
 
 /** Below this share of the typical best retrieval score no precedent is close (review-priority.ts's CLOSE_FRACTION). */
 export const CLOSE_FRACTION = 0.5;
-/** Replays kept in memory, newest last. */
+/** Replays kept in memory, newest last (the workspace keeps those that ended). */
 const KEEP_REPLAYS = 8;
+/** Replays that ended kept in the workspace. */
+export const KEEP_STORED = 50;
+/** Replays listed, newest first. */
+const LISTED = 8;
 /** Precedents sampled for the rulebook's typical best score. */
 const TYPICAL_SAMPLE = 300;
 const PROGRESS_MS = 100;
@@ -138,6 +143,7 @@ interface StoredItem extends ReplayItem {
 }
 
 interface ReplayState {
+  startedAt: string;
   report: Omit<ReplayReport, 'items' | 'nextCursor'>;
   items: StoredItem[];
   controller: AbortController;
@@ -148,7 +154,15 @@ export class ReplayService {
   private readonly replays = new Map<string, ReplayState>();
   private closed = false;
 
+  private lastStart = 0;
+
   constructor(private readonly ctx: BackendContext) {}
+
+  /** Now, and always later than the last replay's start, so replays list in the order they started. */
+  private startTime(): string {
+    this.lastStart = Math.max(Date.now(), this.lastStart + 1);
+    return new Date(this.lastStart).toISOString();
+  }
 
   start(args: ApiParsedArgs<'startReplay'>): ReplayReport {
     if (this.closed) throw new ApiError({ code: 'unavailable', message: 'the backend is closing' });
@@ -157,6 +171,7 @@ export class ReplayService {
     const { traces, skipped } = this.select(args);
     if (traces.length === 0 && skipped === 0) throw new ApiError({ code: 'conflict', message: 'no production traces match: import traces first, or widen the window' });
     const state: ReplayState = {
+      startedAt: this.startTime(),
       report: {
         id: `replay_${randomUUID()}`,
         status: 'running',
@@ -192,18 +207,26 @@ export class ReplayService {
       if (!m) throw new ApiError({ code: 'bad_request', message: 'getReplay: cursor: not a cursor this replay gave out', issues: [{ path: 'cursor', message: 'not a cursor this replay gave out' }] });
       offset = Number(m[1]);
     }
-    return this.report(this.state(args.id), args.attribution, offset, args.limit);
+    const state = this.replays.get(args.id);
+    return state ? this.report(state, args.attribution, offset, args.limit) : this.storedReport(args.id, args.attribution, offset, args.limit);
   }
 
   cancel(id: string): ReplayReport {
-    const state = this.state(id);
+    const state = this.replays.get(id);
+    if (!state) return this.storedReport(id, undefined, 0, 100);
     if (state.report.status === 'running') state.controller.abort(new Error('cancelled'));
     return this.report(state, undefined, 0, 100);
   }
 
-  /** Newest first; each with its first page of items. */
+  /** Newest first (those in memory, then those the workspace kept); each with its first page of items. */
   list(): ReplayReport[] {
-    return [...this.replays.values()].reverse().map((s) => this.report(s, undefined, 0, 100));
+    const listed = [...this.replays.values()].map((s) => ({ startedAt: s.startedAt, id: s.report.id, report: () => this.report(s, undefined, 0, 100) }));
+    for (const stored of this.ctx.repos.replays.list(LISTED)) {
+      if (this.replays.has(stored.report.id)) continue;
+      listed.push({ startedAt: stored.startedAt, id: stored.report.id, report: () => this.storedReport(stored.report.id, undefined, 0, 100) });
+    }
+    listed.sort((a, b) => (a.startedAt < b.startedAt ? 1 : a.startedAt > b.startedAt ? -1 : a.id < b.id ? 1 : -1));
+    return listed.slice(0, LISTED).map((l) => l.report());
   }
 
   /** Resolves when the replay has ended (for tests). */
@@ -222,8 +245,27 @@ export class ReplayService {
 
   private state(id: string): ReplayState {
     const state = this.replays.get(id);
-    if (!state) throw new ApiError({ code: 'not_found', message: `no replay ${id} (replays are kept until the app restarts, the newest ${KEEP_REPLAYS})` });
+    if (!state) throw new ApiError({ code: 'not_found', message: `no replay ${id} under way` });
     return state;
+  }
+
+  /** A replay the workspace kept (it ended), with a page of its items. */
+  private storedReport(id: string, attribution: Attribution | undefined, offset: number, limit: number): ReplayReport {
+    const stored = this.ctx.repos.replays.get(id);
+    if (!stored) throw new ApiError({ code: 'not_found', message: `no replay ${id} (the workspace keeps the newest ${KEEP_STORED} that ended)` });
+    const { items, matching } = this.ctx.repos.replays.items(id, attribution, offset, limit);
+    return { ...stored.report, items, nextCursor: offset + limit < matching ? `o:${offset + limit}` : null };
+  }
+
+  /** Writes an ended replay to the workspace (a workspace already closed keeps nothing: the app is stopping). */
+  private keep(state: ReplayState): void {
+    if (this.closed) return;
+    try {
+      this.ctx.repos.replays.save(state.report, state.startedAt, state.items.map(({ order: _order, ...item }) => item), KEEP_STORED);
+    } catch (err) {
+      if (/database connection is not open/i.test((err as Error).message)) return;
+      state.report.error ??= `the replay ended, but could not be kept in the workspace: ${(err as Error).message}`;
+    }
   }
 
   /** The traces asked for, oldest first: in the window, of the source, among the seqs; those without text are skipped. */
@@ -248,12 +290,10 @@ export class ReplayService {
 
   /**
    * What a trace log line said of its extraction (rules fired, precedents shown, prompt hash) when
-   * the trace was imported without a full Trace: the trace store of migration 011 keeps it apart
-   * (`repos.traces.store.get(seq)`, being built beside this); read when it is there.
+   * the trace was imported without a full Trace: the trace store keeps it in its detail column.
    */
   private lineDetail(seq: number): StoredTrace['trace'] {
-    const store = (this.ctx.repos.traces as unknown as { store?: { get?: (seq: number) => { rulesFired?: unknown; precedents?: unknown; promptHash?: unknown } | null } }).store;
-    const row = typeof store?.get === 'function' ? store.get(seq) : null;
+    const row = this.ctx.repos.traces.store.get(seq);
     if (!row) return null;
     return { rulesFired: row.rulesFired, precedents: row.precedents, promptHash: row.promptHash } as unknown as StoredTrace['trace'];
   }
@@ -328,6 +368,7 @@ export class ReplayService {
       }
     }
     state.items.sort((a, b) => a.order - b.order);
+    this.keep(state);
     emit(true);
   }
 

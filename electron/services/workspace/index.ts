@@ -14,6 +14,7 @@ export { TraceRepository, type NewTrace, type StoredTrace, type TraceListRequest
 export { DraftHistoryRepository, type NewDraftHistoryEntry, type StoredDraftHistoryEntry } from './draftHistory.js';
 export * from './settings.js';
 export { ReviewUndoRepository, type ReviewUndo } from './reviewUndo.js';
+export { ReplayRepository, type ReplaySummary, type StoredReplay } from './replays.js';
 export { WorkspaceResponseCache } from './responseCache.js';
 export { toFtsQuery } from './fts.js';
 export { schemaShape, schemaShapeHash } from './schema-shape.js';
@@ -30,6 +31,7 @@ import { SettingsRepository } from './settings.js';
 import { TraceRepository } from './traces.js';
 import { DraftHistoryRepository } from './draftHistory.js';
 import { ReviewUndoRepository } from './reviewUndo.js';
+import { ReplayRepository } from './replays.js';
 import type { Workspace } from './workspace.js';
 import { SyncTargetRepository } from './syncTargets.js';
 import { DeploymentRepository } from './deployments.js';
@@ -54,6 +56,7 @@ export function repositories(ws: Workspace) {
     deployments: new DeploymentRepository(ws),
     publications: new PublicationRepository(ws),
     signingKeys: new SigningKeyRepository(ws),
+    replays: new ReplayRepository(ws),
     /** Moves whenever what the draft rulebook is assembled from may have changed (draftRevision.ts). */
     draftRevision: () => ws.draftRevision(),
   };

@@ -7,6 +7,7 @@ import { machineMayReplace, MessageRepository } from './messages.js';
 import { PrecedentRepository } from './precedents.js';
 import { RulebookVersionRepository } from './rulebookVersions.js';
 import { RuleRepository } from './rules.js';
+import { ReplayRepository } from './replays.js';
 import { RunRepository } from './runs.js';
 import { SettingsRepository } from './settings.js';
 import { failStatement, result, tempWorkspaces, workspaceSnapshot, type TempWorkspaces } from './test-helpers.js';
@@ -350,6 +351,30 @@ describe('runs', () => {
     expect(runs.delete(run.id)).toBe(true);
     expect(ws.db.prepare('SELECT count(*) FROM extractions').pluck().get()).toBe(0);
     expect(ws.db.prepare('SELECT count(*) FROM run_items').pluck().get()).toBe(0);
+  });
+});
+
+describe('replays', () => {
+  it('keeps the newest replays that ended, their items with them, paged by attribution in trace order', () => {
+    const replays = new ReplayRepository(ws);
+    const report = (id: string) => ({
+      id, status: 'done' as const, rulebook: { version: 1, hash: 'h' }, provider: 'openai', model: 'm', total: 3, done: 3, skipped: 0, same: 0, differ: 3,
+      attribution: { rulebook: 1, model: 2, traffic: 0 }, error: null,
+    });
+    const item = (seq: number, attribution: 'rulebook' | 'model') => ({
+      seq, time: '2026-03-01T00:00:00.000Z', subject: null, excerpt: `t${seq}`, changedFields: ['issue_type'], attribution, why: 'w', messageId: null,
+      production: { output: { issue_type: 'bug' }, valid: true, version: 1, hash: 'h', model: 'm' }, replay: { output: { issue_type: 'billing' }, valid: true },
+    });
+    const items = [item(1, 'model'), item(2, 'rulebook'), item(3, 'model')];
+    replays.save(report('r1'), '2026-03-01T00:00:01.000Z', items, 2);
+    replays.save(report('r2'), '2026-03-01T00:00:02.000Z', items, 2);
+    expect(replays.items('r1', 'model', 0, 10)).toEqual({ items: [items[0], items[2]], matching: 2 });
+    expect(replays.items('r1', undefined, 1, 1)).toEqual({ items: [items[1]], matching: 3 });
+    replays.save(report('r3'), '2026-03-01T00:00:03.000Z', items, 2);
+    expect(replays.list(10).map((r) => r.report.id)).toEqual(['r3', 'r2']);
+    expect(replays.get('r1')).toBeNull();
+    expect(ws.db.prepare("SELECT count(*) FROM replay_items WHERE replay_id = 'r1'").pluck().get()).toBe(0);
+    expect(replays.get('r3')).toEqual({ report: report('r3'), startedAt: '2026-03-01T00:00:03.000Z' });
   });
 });
 

@@ -11,9 +11,10 @@ import { migration010 } from './010_publish.js';
 import { migration011 } from './011_trace_store.js';
 import { migration012 } from './012_trace_import.js';
 import { migration013 } from './013_run_validity.js';
+import { migration014 } from './014_replays.js';
 import type { Migration } from './types.js';
 
 export type { Migration } from './types.js';
 
 /** Every migration this version of Casebook knows, in order. Append only. */
-export const MIGRATIONS: readonly Migration[] = [migration001, migration002, migration003, migration004, migration005, migration006, migration007, migration008, migration009, migration010, migration011, migration012, migration013];
+export const MIGRATIONS: readonly Migration[] = [migration001, migration002, migration003, migration004, migration005, migration006, migration007, migration008, migration009, migration010, migration011, migration012, migration013, migration014];

@@ -7,7 +7,8 @@
 // (traffic). Progress arrives as the backend's own driftChanged events.
 import { render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { describe, expect, it } from 'vitest';
+import Database from 'better-sqlite3';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { CasebookApi } from '../../../api/contract';
 import type { ApiHandlers } from '../../../../../shared/src/api/contract.js';
 import { createStores, StoresProvider } from '../../../stores';
@@ -69,6 +70,14 @@ const workspace = preparedWorkspace(async ({ handlers: h }) => {
     source: 'triage-service',
   });
   await h.importTraces({ file: jsonl(demo.slice(3, 3 + ORDERS).map((m, i) => line(m.text, { issue_type: 'other' }, `2026-03-0${2 + (i % 4)}T10:00:00.000Z`))), source: 'orders-service' });
+});
+
+// The arranging's probe replays are kept by the workspace like any replay that ended; they are
+// scaffolding, not the history these tests start from.
+beforeAll(() => {
+  const db = new Database(workspace());
+  db.exec('DELETE FROM replays');
+  db.close();
 });
 
 async function renderPanel(options: { backend?: TestBackend; api?: (api: TestBackend['api']) => CasebookApi } = {}) {
