@@ -80,7 +80,10 @@ export function createRunsStore(api: CasebookApi, deps: { toasts: StoreApi<Toast
         set({ busy: true, error: null });
         try {
           const record = await api.startRun({ selection });
-          set({ run: record, progress: fromRecord(record), errors: [], busy: false, stale: false });
+          // A run answered at once can end (its events come first) before startRun's answer: what the events said is newer.
+          const current = get().run;
+          if (current?.id === record.id) set({ errors: [], busy: false, stale: false });
+          else set({ run: record, progress: fromRecord(record), errors: [], busy: false, stale: false });
           return record;
         } catch (error) {
           const failure = toFailure(error);

@@ -13,7 +13,7 @@ import { App } from '../../app/App';
 import { createStores } from '../../stores';
 import { startBackend, type TestBackend } from '../../test/backend';
 import { startScriptedModel } from '../../test/model';
-import { preparedWorkspace, runToEnd } from '../../test/prepared';
+import { answerLate, nextEvent, preparedWorkspace, runToEnd } from '../../test/prepared';
 import { DEMO } from '../../test/workspaces';
 import type { RunRecord } from '../../api/contract';
 import { defaultAnswer } from '../../../../shared/testkit/answer.js';
@@ -344,6 +344,23 @@ describe('Drift: compare two runs', () => {
     await waitFor(() => expect((screen.getByTestId('drift-run-b') as HTMLSelectElement).value).toBe(started.id));
     // Plain answers again, as A's: nothing changed.
     await waitFor(() => expect(screen.getByTestId('drift-changed').textContent).toBe('0changed (0%)'));
+  }, 60_000);
+
+  it('a comparison run that ends before its start is answered still becomes B (its end event is not lost)', async () => {
+    const backend = await startBackend({ from: workspace() });
+    await startScriptedModel(backend, { answer: plain });
+    // The host answers startRun only after the run's end has reached the window, as a fast run can on a busy machine: the real answer, held back.
+    const ended = nextEvent(backend.api, 'runProgress', (e) => e.status === 'done');
+    const { api, user } = await renderDrift({ backend: { ...backend, api: answerLate(backend.api, 'startRun', async () => void (await ended)) } as TestBackend });
+    await screen.findByTestId('drift-summary', {}, { timeout: 5000 });
+    await user.click(screen.getByTestId('drift-new-run'));
+    const dialog = await screen.findByTestId('drift-new-run-dialog');
+    await user.selectOptions(within(dialog).getByTestId('drift-new-run-provider'), 'openai');
+    await user.click(within(dialog).getByTestId('drift-new-run-start'));
+    const run = await ended;
+    await waitFor(() => expect((screen.getByTestId('drift-run-b') as HTMLSelectElement).value).toBe(run.runId), { timeout: 15_000 });
+    expect(screen.queryByTestId('drift-pending')).toBeNull();
+    expect(api.callsOf('compareRuns').at(-1)).toMatchObject({ b: run.runId });
   }, 60_000);
 
   it('with one finished run, a comparison run makes the pair: the run that was B becomes A', async () => {

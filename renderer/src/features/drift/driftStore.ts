@@ -22,6 +22,8 @@ export type Selection = ApiArgs<'startRun'>['selection'];
 
 export const PAGE_SIZE = 100;
 const LIVE = new Set(['queued', 'running']);
+/** Progress events of runs not (yet) known as this window's comparison run, kept by run: the newest few. */
+const MAX_UNCLAIMED = 20;
 
 export interface PendingRun {
   runId: string;
@@ -68,6 +70,7 @@ export function createDriftStore(api: CasebookApi) {
   // Each new comparison (runs or filter changed) is a generation; answers from an older one are dropped.
   let generation = 0;
   let pairGeneration = 0;
+  const unclaimed = new Map<string, ApiEvents['runProgress']>();
   return createStore<DriftState>()((set, get) => {
     function args(cursor: string | null) {
       const { a, b, filter } = get();
@@ -189,8 +192,12 @@ export function createDriftStore(api: CasebookApi) {
         set({ pendingError: null });
         try {
           const run = await api.startRun({ selection, against });
-          set({ pending: { runId: run.id, status: run.status, done: run.done, failed: run.failed, total: run.total } });
-          if (!LIVE.has(run.status)) get().onProgress({ runId: run.id, status: run.status, done: run.done, failed: run.failed, total: run.total, ratePerSecond: 0, etaSeconds: null });
+          // A run answered at once can end before startRun's answer arrives: its end event, come first, counts.
+          const seen = unclaimed.get(run.id);
+          unclaimed.clear();
+          const now = seen ?? { runId: run.id, status: run.status, done: run.done, failed: run.failed, total: run.total, ratePerSecond: 0, etaSeconds: null };
+          set({ pending: { runId: run.id, status: now.status, done: now.done, failed: now.failed, total: now.total } });
+          if (!LIVE.has(now.status)) get().onProgress(now);
           return true;
         } catch (error) {
           set({ pendingError: toFailure(error).message });
@@ -200,7 +207,13 @@ export function createDriftStore(api: CasebookApi) {
 
       onProgress(event) {
         const pending = get().pending;
-        if (!pending || pending.runId !== event.runId) return;
+        if (!pending || pending.runId !== event.runId) {
+          // Perhaps the run this window is starting, whose start has not been answered yet.
+          unclaimed.delete(event.runId);
+          unclaimed.set(event.runId, event);
+          if (unclaimed.size > MAX_UNCLAIMED) unclaimed.delete(unclaimed.keys().next().value!);
+          return;
+        }
         set({ pending: { runId: event.runId, status: event.status, done: event.done, failed: event.failed, total: event.total } });
         if (LIVE.has(event.status)) return;
         if (event.status === 'done') {

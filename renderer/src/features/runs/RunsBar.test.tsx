@@ -5,6 +5,7 @@ import { parseMessageFromChat, type ScriptedServer } from '../../../../shared/te
 import { startBackend, type TestBackend } from '../../test/backend';
 import { rows } from '../../test/inbox';
 import { startScriptedModel } from '../../test/model';
+import { answerLate, nextEvent } from '../../test/prepared';
 import { renderApp } from '../../test/render';
 
 /**
@@ -107,6 +108,23 @@ describe('Runs bar', () => {
     await waitFor(() => expect(screen.getByTestId('run-progress').getAttribute('data-status')).toBe('done'));
     expect(screen.getByTestId('run-progress').getAttribute('data-done')).toBe(String(queued));
     expect(screen.queryByTestId('run-cancel')).toBeNull();
+  });
+
+  it('a run that ends before its start is answered is shown done (its end event, come first, is not overwritten)', async () => {
+    const backend = await startBackend();
+    const ended = nextEvent(backend.api, 'runProgress', (e) => e.status === 'done');
+    const { user } = await renderApp({ backend: { ...backend, api: answerLate(backend.api, 'startRun', async () => void (await ended)) } as TestBackend });
+    await screen.findAllByTestId('inbox-row');
+    await user.selectOptions(screen.getByTestId('status-filter'), 'needs_review');
+    const queued = (await backend.handlers.listMessages({ status: 'needs_review', limit: 500 })).total;
+    await user.click(screen.getByText('Re-run…'));
+    await user.click(screen.getByTestId('rerun-filter'));
+    await ended;
+    await waitFor(() => expect(screen.getByTestId('run-progress').getAttribute('data-status')).toBe('done'));
+    expect(screen.getByTestId('run-progress').getAttribute('data-done')).toBe(String(queued));
+    // Still done once startRun's (older) answer has arrived.
+    await new Promise((r) => setTimeout(r, 200));
+    expect(screen.getByTestId('run-progress').getAttribute('data-status')).toBe('done');
   });
 });
 

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { createStores, StoresProvider } from '../../../stores';
 import { startBackend } from '../../../test/backend';
 import { startScriptedModel } from '../../../test/model';
-import { nextEvent } from '../../../test/prepared';
+import { answerLate, nextEvent } from '../../../test/prepared';
 import { DEMO, SCRIPTED_MODEL } from '../../../test/workspaces';
 import { ConsistencyPanel } from './index';
 
@@ -89,6 +89,26 @@ describe('Consistency', () => {
     expect(rows.slice(0, 2).map((r) => r.getAttribute('data-message-id')).sort()).toEqual([...unsure].sort());
     expect(within(rows[0]!).getAllByText(/^(issue_type|urgency)$/).length).toBeGreaterThan(0);
     expect(within(rows[3]!).getByText('stable')).toBeTruthy();
+  });
+
+  it('a repeat run that ends before its start is answered shows its report (its end event is not lost)', async () => {
+    const backend = await startBackend();
+    await startScriptedModel(backend, {});
+    const ended = nextEvent(backend.api, 'driftChanged', (e) => e.kind === 'consistency' && e.status === 'done');
+    const api = answerLate(backend.api, 'startConsistency', async () => void (await ended));
+    const user = userEvent.setup();
+    render(
+      <StoresProvider stores={createStores(api, { screen: 'drift' })}>
+        <ConsistencyPanel />
+      </StoresProvider>,
+    );
+    await screen.findByTestId('consistency-panel');
+    await startLeast(user, 2);
+    await user.click(screen.getByTestId('consistency-start'));
+    await ended;
+    await screen.findByTestId('consistency-report', {}, { timeout: 15_000 });
+    expect(screen.queryByTestId('consistency-progress')).toBeNull();
+    expect(screen.getByTestId('consistency-messages').textContent).toBe('4');
   });
 
   it('cancelled, the report is shown as it stands', async () => {

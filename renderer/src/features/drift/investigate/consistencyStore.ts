@@ -44,6 +44,8 @@ function progressOf(report: ConsistencyReport): Progress {
 export function createConsistencyStore(api: CasebookApi) {
   // Answers for an older report (another run started since) are dropped.
   let generation = 0;
+  /** Repeat runs whose end event came while a start was waiting for its answer. */
+  const endedFirst = new Set<string>();
   return createStore<ConsistencyState>()((set, get) => {
     function show(report: ConsistencyReport) {
       const live = LIVE.has(report.status);
@@ -70,6 +72,10 @@ export function createConsistencyStore(api: CasebookApi) {
           if (me !== generation) return false;
           set({ starting: false, cancelling: false });
           show(report);
+          // A repeat run answered at once can end before its start is answered: its end event, come first, counts.
+          const ended = endedFirst.has(report.id);
+          endedFirst.clear();
+          if (ended && LIVE.has(report.status)) get().onEvent({ kind: 'consistency', id: report.id, done: 0, total: 0, status: 'done' });
           return true;
         } catch (error) {
           if (me === generation) set({ starting: false, startError: toFailure(error) });
@@ -124,7 +130,12 @@ export function createConsistencyStore(api: CasebookApi) {
 
       onEvent(event) {
         const report = get().report;
-        if (event.kind !== 'consistency' || !report || event.id !== report.id) return;
+        if (event.kind !== 'consistency') return;
+        if (!report || event.id !== report.id) {
+          // Perhaps the run this panel is starting, whose start has not been answered yet.
+          if (event.id !== null && !LIVE.has(event.status) && get().starting) endedFirst.add(event.id);
+          return;
+        }
         if (LIVE.has(event.status)) {
           set({ progress: { status: event.status, done: event.done, total: event.total } });
           return;
