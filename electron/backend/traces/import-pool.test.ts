@@ -137,6 +137,21 @@ describe('importing trace chunks on worker threads', () => {
     expect(stored(two)).toEqual(stored(one));
   });
 
+  it('a chunk a worker cannot import fails the import with its reason, and the workers stay in use', async () => {
+    const ws = t.open();
+    const { store, pool: importer } = pool(ws, { workers: 1 });
+    const file = join(t.dir, 'short.jsonl');
+    writeFileSync(file, traceLog(10));
+    const job = { file: { path: file, start: 0, end: 1_000_000 }, source: 'short.jsonl', schema, importedAt: '2026-03-01T00:00:00.000Z' };
+    await expect(importer.importChunk(job)).rejects.toThrow(/short\.jsonl ended at byte \d+, before 1000000/);
+    expect(importer.failure).toBeNull();
+    const content = traceLog(300);
+    const sink = new TraceSink(store, readContext('after.jsonl', schema));
+    await readJsonl(content, sink, importer, SMALL_CHUNK / 4);
+    expect(importer.imported.worker).toBeGreaterThan(0);
+    expect(sink.result('casebook-trace').imported).toBeGreaterThan(0);
+  });
+
   it('imports in-process, losing nothing, when a worker cannot start', async () => {
     const content = traceLog(1_500, 7);
     const one = t.open('one.casebook');

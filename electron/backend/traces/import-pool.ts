@@ -58,6 +58,9 @@ function workerScript(): WorkerScript {
   return { script: `import(${JSON.stringify(tsx)}).then(({ tsImport }) => tsImport(${JSON.stringify(source)}, ${JSON.stringify(source)}))`, eval: true };
 }
 
+/** A worker's answer that it could not import a chunk (imported again in-process, which says why). */
+class ChunkFailed extends Error {}
+
 interface Slot {
   worker: Worker;
   /** The worker's threadId, kept (the Worker reads -1 once the thread is gone). */
@@ -107,7 +110,9 @@ export class TraceImportPool implements TraceChunkImporter {
       this.imported.worker += 1;
       return chunk;
     } catch (err) {
-      this.fail((err as Error).message);
+      // A chunk the worker could not import (its file cut short, say) says nothing of the worker:
+      // only a worker that failed or stopped ends the use of workers.
+      if (!(err instanceof ChunkFailed)) this.fail((err as Error).message);
       return this.inProcess(job);
     }
   }
@@ -191,7 +196,7 @@ export class TraceImportPool implements TraceChunkImporter {
     slot.pending -= 1;
     if (slot.pending === 0) slot.worker.unref();
     this.idleSoon();
-    if ('error' in reply) w.reject(new Error(reply.error));
+    if ('error' in reply) w.reject(new ChunkFailed(reply.error));
     else if (isImportedTraceChunk(reply.chunk)) w.resolve(reply.chunk);
     else w.reject(new Error('a trace import worker answered with something that is not a chunk summary'));
   }
