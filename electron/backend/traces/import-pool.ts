@@ -15,6 +15,7 @@ import type { TraceStore } from '../../services/workspace/traceStore.js';
 import { TimeSlice } from '../time-slice.js';
 import { importTraceChunk, isImportedTraceChunk, type ImportedTraceChunk, type TraceChunkJob } from './chunk-import.js';
 import type { ImportReply, ImportRequest, ImportWorkerData } from './import-worker.js';
+import { underWriteLock } from './write-lock.js';
 
 export interface TraceChunkImporter {
   importChunk(job: TraceChunkJob): Promise<ImportedTraceChunk>;
@@ -138,19 +139,7 @@ export class TraceImportPool implements TraceChunkImporter {
    * meets SQLite's busy sleeps. Waits at most one batch's write; with no workers it never waits.
    */
   private exclusive<T>(write: () => T): T {
-    if (this.slots.length === 0) return write();
-    const lock = new Int32Array(this.lock);
-    for (;;) {
-      const holder = Atomics.compareExchange(lock, 0, 0, MAIN_HOLDER);
-      if (holder === 0) break;
-      Atomics.wait(lock, 0, holder, 100);
-    }
-    try {
-      return write();
-    } finally {
-      Atomics.store(lock, 0, 0);
-      Atomics.notify(lock, 0);
-    }
+    return this.slots.length === 0 ? write() : underWriteLock(new Int32Array(this.lock), MAIN_HOLDER, write);
   }
 
   private onWorker(job: TraceChunkJob): Promise<ImportedTraceChunk> {

@@ -5,6 +5,7 @@ import { parentPort, threadId, workerData } from 'node:worker_threads';
 import { joinWorkspace } from '../../services/workspace/workspace.js';
 import { TraceStore } from '../../services/workspace/traceStore.js';
 import { importTraceChunk, type ImportedTraceChunk, type TraceChunkJob } from './chunk-import.js';
+import { underWriteLock } from './write-lock.js';
 
 export interface ImportWorkerData {
   path: string;
@@ -20,25 +21,9 @@ export interface ImportRequest {
 
 export type ImportReply = { id: number; chunk: ImportedTraceChunk } | { id: number; error: string };
 
-/** How long one wait for the lock sleeps before looking again (a holder that died is freed by the pool). */
-const LOCK_WAIT_MS = 100;
-
 const data = workerData as ImportWorkerData;
 const lock = new Int32Array(data.lock);
-
-function exclusive<T>(write: () => T): T {
-  for (;;) {
-    const holder = Atomics.compareExchange(lock, 0, 0, threadId);
-    if (holder === 0) break;
-    Atomics.wait(lock, 0, holder, LOCK_WAIT_MS);
-  }
-  try {
-    return write();
-  } finally {
-    Atomics.store(lock, 0, 0);
-    Atomics.notify(lock, 0);
-  }
-}
+const exclusive = <T>(write: () => T): T => underWriteLock(lock, threadId, write);
 
 const ws = joinWorkspace(data.path, data.nativeBinding ? { nativeBinding: data.nativeBinding } : {});
 const store = new TraceStore(ws);
